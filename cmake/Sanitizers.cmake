@@ -1,0 +1,13 @@
+# Sanitizers apply to every target, dependencies' headers included.
+set(sanitizers "")
+if(LINKHOOK_ASAN)
+  list(APPEND sanitizers address)
+endif()
+if(LINKHOOK_UBSAN)
+  list(APPEND sanitizers undefined)
+endif()
+if(sanitizers)
+  list(JOIN sanitizers "," sanitizer_list)
+  add_compile_options(-fsanitize=${sanitizer_list} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${sanitizer_list})
+endif()

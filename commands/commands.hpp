@@ -1,0 +1,13 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+// Each subcommand's file adds it to the application. When the parse picks the subcommand, its
+// callback runs the command and leaves the process exit code in `exit_code`; errors are thrown as
+// linkhook::Error and printed once, in main.
+namespace linkhook::cmd {
+
+void add_events(CLI::App& app, int& exit_code);
+void add_generate(CLI::App& app, int& exit_code);
+
+} // namespace linkhook::cmd

@@ -1,0 +1,95 @@
+#include "commands.hpp"
+#include "error.hpp"
+#include "payload_generator.hpp"
+#include "terminal.hpp"
+
+#include <fmt/format.h>
+#include <memory>
+#include <optional>
+
+namespace linkhook::cmd {
+
+namespace {
+
+// The instant of the example on the Linkzly webhooks page: the time of every seeded payload that
+// has no --timestamp, so that a seed alone reproduces the same bytes on any day.
+constexpr UnixSeconds k_seeded_timestamp = 1760869800; // 2025-10-19T10:30:00Z
+
+struct GenerateOptions {
+  std::vector<std::string> events;
+  bool all = false;
+  long long count = 1;
+  std::optional<std::uint64_t> seed;
+  std::optional<std::string> timestamp;
+  std::vector<std::string> sets;
+  bool pretty = false;
+  bool json = false;
+};
+
+GenerateRequest make_request(const GenerateOptions& options) {
+  if (options.all == !options.events.empty()) {
+    throw Error(options.all ? "give event names or --all, not both"
+                            : "name at least one event, or --all; 'linkhook events' lists them");
+  }
+  if (options.count < 1) {
+    throw Error(fmt::format("--count must be at least 1, got {}", options.count));
+  }
+  GenerateRequest request;
+  if (options.all) {
+    for (const auto& event : events()) {
+      request.events.push_back(&event);
+    }
+  } else {
+    request.events = select_events(options.events);
+  }
+  request.count = static_cast<std::uint64_t>(options.count);
+  request.seed = options.seed.value_or(Random::fresh_seed());
+  if (options.timestamp) {
+    const auto parsed = parse_timestamp(*options.timestamp);
+    if (!parsed) {
+      throw Error(fmt::format("--timestamp '{}' is not a time; expected ISO-8601 like "
+                              "2025-10-19T10:30:00Z or Unix seconds",
+                              *options.timestamp));
+    }
+    request.timestamp = *parsed;
+  } else {
+    request.timestamp = options.seed ? k_seeded_timestamp : unix_now();
+  }
+  for (const auto& text : options.sets) {
+    request.assignments.push_back(parse_assignment(text));
+  }
+  request.pretty = options.pretty;
+  return request;
+}
+
+} // namespace
+
+void add_generate(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<GenerateOptions>();
+  auto* sub = app.add_subcommand("generate", "Print sample payloads of events, one JSON per line");
+  sub->add_option("event", options->events, "Event names or globs (link.clicked, 'link.*')");
+  sub->add_flag("--all", options->all, "One payload of every event per round");
+  sub->add_option("-n,--count", options->count, "Payloads of each event")->default_val(1);
+  sub->add_option("--seed", options->seed,
+                  "Seed for the varied values: the same seed prints the same bytes");
+  sub->add_option("--timestamp", options->timestamp,
+                  "Payload time, ISO-8601 or Unix seconds (default: now; with --seed, "
+                  "2025-10-19T10:30:00Z)");
+  sub->add_option("--set", options->sets,
+                  "Override a field: PATH=VALUE, VALUE as JSON if valid, else a string; "
+                  "repeatable; creates missing objects")
+      ->allow_extra_args(false);
+  sub->add_flag("--pretty", options->pretty, "Indent each payload");
+  sub->add_flag("--json", options->json, "Compact JSON lines (the default output)");
+  sub->footer("Examples:\n"
+              "  linkhook generate link.clicked --pretty\n"
+              "  linkhook generate --all --seed 7\n"
+              "  linkhook generate 'link.*' --count 100 --set data.click.country=DE");
+  sub->callback([options, &exit_code] {
+    const auto request = make_request(*options);
+    generate_payloads(request, [](std::string_view chunk) { write_all(stdout, chunk); });
+    exit_code = 0;
+  });
+}
+
+} // namespace linkhook::cmd

@@ -1,0 +1,44 @@
+# Shared by scripts/*: installs what the build needs and builds. Source it; do not run it.
+# shellcheck shell=bash
+
+LINKHOOK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export LINKHOOK_ROOT
+
+# The Debian packages the build and tests need.
+LINKHOOK_PACKAGES=(cmake make g++ pkg-config libcli11-dev libcpp-httplib-dev nlohmann-json3-dev
+  libssl-dev libfmt-dev doctest-dev)
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() {
+  printf 'error: %s\n' "$*" >&2
+  exit 1
+}
+
+# Installs the named Debian packages that are missing (all of LINKHOOK_PACKAGES by default):
+# apt-get update first, as root or through sudo. Does nothing when all are present.
+ensure_packages() {
+  local wanted=("$@") missing=() pkg
+  [ ${#wanted[@]} -gt 0 ] || wanted=("${LINKHOOK_PACKAGES[@]}")
+  for pkg in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || die "need root or sudo to install: ${missing[*]}"
+    sudo=(sudo)
+  fi
+  say "installing ${missing[*]}"
+  "${sudo[@]}" apt-get update -qq || die "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
+}
+
+# build DIR [cmake args...]: configures (once) and builds into DIR under the project root.
+build() {
+  local dir="$LINKHOOK_ROOT/$1"
+  shift
+  say "building in ${dir#"$LINKHOOK_ROOT"/}"
+  cmake -S "$LINKHOOK_ROOT" -B "$dir" "$@" >/dev/null || die "cmake configure failed"
+  cmake --build "$dir" -j "$(nproc)" >&2 || die "build failed"
+}

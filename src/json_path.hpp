@@ -1,0 +1,27 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace linkhook {
+
+// One `--set PATH=VALUE`: a dotted path (numbers index arrays) and the value to put there.
+struct Assignment {
+  std::vector<std::string> path;
+  nlohmann::ordered_json value;
+};
+
+// Parses "data.link.title=Hi". VALUE is taken as JSON when it is valid JSON, else as a string.
+// Throws Error naming the problem (no '=', an empty path or path segment).
+Assignment parse_assignment(std::string_view text);
+
+// Sets the value, creating missing objects on the way; throws Error when the path runs through
+// something that is not an object (or an array, for a numeric segment in range).
+void apply_assignment(nlohmann::ordered_json& document, const Assignment& assignment);
+
+// "data.link.title"
+std::string join_path(const std::vector<std::string>& path, std::size_t count);
+
+} // namespace linkhook

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace linkhook {
+
+// Levenshtein distance between two strings, counted in bytes.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+// The candidate a user most likely meant by `word`: a unique one it is a prefix of, else the
+// nearest within an edit distance of a third of its length (at least 2). None when nothing is
+// close enough to be a helpful suggestion.
+std::optional<std::string_view> closest_match(std::string_view word,
+                                              std::span<const std::string_view> candidates);
+
+// Shell-style glob with '*' (any run, also empty) and '?' (one byte).
+bool glob_match(std::string_view pattern, std::string_view text);
+
+} // namespace linkhook

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace linkhook {
+
+// Seconds since the Unix epoch, UTC.
+using UnixSeconds = std::int64_t;
+
+// "2025-10-19T10:30:00Z": ISO-8601, UTC, whole seconds.
+std::string format_iso8601(UnixSeconds t);
+
+// Appends the same text as format_iso8601 without allocating (20 bytes).
+void append_iso8601(std::string& out, UnixSeconds t);
+
+// Accepts "YYYY-MM-DDTHH:MM:SS" with optional fraction and "Z" or "+HH:MM"/"-HH:MM" (a space may
+// stand for the "T"), or a plain count of Unix seconds. The fraction is dropped.
+std::optional<UnixSeconds> parse_timestamp(std::string_view text);
+
+UnixSeconds unix_now();
+
+} // namespace linkhook

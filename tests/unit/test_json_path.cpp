@@ -1,0 +1,48 @@
+#include "error.hpp"
+#include "json_path.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace linkhook;
+using Json = nlohmann::ordered_json;
+
+TEST_SUITE("json_path") {
+  TEST_CASE("parse_assignment: JSON when valid, else a string") {
+    auto a = parse_assignment("data.link.title=Hi");
+    CHECK(a.path == std::vector<std::string>{"data", "link", "title"});
+    CHECK(a.value == "Hi");
+    CHECK(parse_assignment("x=42").value == 42);
+    CHECK(parse_assignment("x=\"42\"").value == "42");
+    CHECK(parse_assignment("x=true").value == true);
+    CHECK(parse_assignment("x=null").value.is_null());
+    CHECK(parse_assignment("x={\"a\":[1,2]}").value == Json::parse(R"({"a":[1,2]})"));
+    CHECK(parse_assignment("x=").value == "");
+    CHECK(parse_assignment("x=a=b").value == "a=b");
+    CHECK(parse_assignment("x={broken").value == "{broken");
+  }
+
+  TEST_CASE("parse_assignment rejects a missing '=' and empty segments") {
+    for (const char* text : {"data.link.title", "=1", ".a=1", "a..b=1", "a.=1"}) {
+      CHECK_THROWS_AS_MESSAGE(parse_assignment(text), Error, text);
+    }
+  }
+
+  TEST_CASE("apply_assignment overrides, creates missing objects and indexes arrays") {
+    auto doc = Json::parse(R"({"data":{"link":{"title":"a"},"tags":["x","y"],"none":null}})");
+    apply_assignment(doc, parse_assignment("data.link.title=b"));
+    apply_assignment(doc, parse_assignment("data.new.deep.value=1"));
+    apply_assignment(doc, parse_assignment("data.tags.1=z"));
+    apply_assignment(doc, parse_assignment("data.none.k=v"));
+    CHECK(doc == Json::parse(R"({"data":{"link":{"title":"b"},"tags":["x","z"],
+                                 "none":{"k":"v"},"new":{"deep":{"value":1}}}})"));
+    CHECK(doc["data"].begin().key() == "link"); // existing keys keep their order
+  }
+
+  TEST_CASE("apply_assignment refuses to go through a value that is not a container") {
+    auto doc = Json::parse(R"({"data":{"title":"a","tags":["x"]}})");
+    CHECK_THROWS_WITH_AS(apply_assignment(doc, parse_assignment("data.title.x=1")),
+                         "--set data.title.x: data.title is a string, not an object", Error);
+    CHECK_THROWS_AS(apply_assignment(doc, parse_assignment("data.tags.5=1")), Error);
+    CHECK_THROWS_AS(apply_assignment(doc, parse_assignment("data.tags.name=1")), Error);
+  }
+}

@@ -1,0 +1,38 @@
+#include "text.hpp"
+
+#include <doctest/doctest.h>
+#include <vector>
+
+using namespace linkhook;
+
+TEST_SUITE("text") {
+  TEST_CASE("edit_distance") {
+    CHECK(edit_distance("", "") == 0);
+    CHECK(edit_distance("abc", "") == 3);
+    CHECK(edit_distance("kitten", "sitting") == 3);
+    CHECK(edit_distance("link.clicked", "link.clikced") == 2);
+  }
+
+  TEST_CASE("closest_match prefers a unique prefix, then the nearest close name") {
+    const std::vector<std::string_view> names = {"generate", "events", "listen", "link.clicked",
+                                                 "link.created"};
+    CHECK(closest_match("gen", names) == "generate");
+    CHECK(closest_match("lisen", names) == "listen");
+    CHECK(closest_match("link.clickd", names) == "link.clicked");
+    CHECK(closest_match("link.c", names) == std::nullopt); // two names start with it, none near
+    CHECK(closest_match("zzzzzzzz", names) == std::nullopt);
+    CHECK(closest_match("", names) == std::nullopt);
+  }
+
+  TEST_CASE("glob_match") {
+    CHECK(glob_match("link.*", "link.clicked"));
+    CHECK(glob_match("*", ""));
+    CHECK(glob_match("*.milestone", "analytics.milestone"));
+    CHECK(glob_match("team.member_?????ed", "team.member_removed"));
+    CHECK(glob_match("a*b*c", "aXXbYYc"));
+    CHECK_FALSE(glob_match("link.*", "qr.scanned"));
+    CHECK_FALSE(glob_match("link.clicked", "link.clicked2"));
+    CHECK_FALSE(glob_match("?", ""));
+    CHECK_FALSE(glob_match("a*b", "aXXc"));
+  }
+}

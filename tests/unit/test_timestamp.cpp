@@ -1,0 +1,40 @@
+#include "timestamp.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace linkhook;
+
+TEST_SUITE("timestamp") {
+  TEST_CASE("format_iso8601") {
+    CHECK(format_iso8601(0) == "1970-01-01T00:00:00Z");
+    CHECK(format_iso8601(1760869800) == "2025-10-19T10:30:00Z");
+    CHECK(format_iso8601(951782400) == "2000-02-29T00:00:00Z");
+    CHECK(format_iso8601(253402300799) == "9999-12-31T23:59:59Z");
+  }
+
+  TEST_CASE("parse_timestamp accepts ISO-8601 forms and Unix seconds") {
+    CHECK(parse_timestamp("2025-10-19T10:30:00Z") == 1760869800);
+    CHECK(parse_timestamp("2025-10-19 10:30:00Z") == 1760869800);
+    CHECK(parse_timestamp("2025-10-19T10:30:00.123Z") == 1760869800);
+    CHECK(parse_timestamp("2025-10-19T12:30:00+02:00") == 1760869800);
+    CHECK(parse_timestamp("2025-10-19T05:30:00-05:00") == 1760869800);
+    CHECK(parse_timestamp("1760869800") == 1760869800);
+    CHECK(parse_timestamp("2024-02-29T00:00:00Z").has_value());
+  }
+
+  TEST_CASE("parse_timestamp rejects what is not a time") {
+    for (const char* text : {"", "yesterday", "2025-10-19", "2025-10-19T10:30:00",
+                             "2025-13-01T00:00:00Z", "2025-02-30T00:00:00Z", "2023-02-29T00:00:00Z",
+                             "2025-10-19T24:00:00Z", "2025-10-19T10:30:00Zjunk", "2025-10-19T10:30Z",
+                             "-5", "12x", "2025-10-19T10:30:00.Z", "2025-10-19T10:30:00+2:00"}) {
+      CHECK_MESSAGE(!parse_timestamp(text).has_value(), text);
+    }
+  }
+
+  TEST_CASE("format and parse are inverse") {
+    for (UnixSeconds t : {UnixSeconds{0}, UnixSeconds{86399}, UnixSeconds{1614265330},
+                          UnixSeconds{4102444800}}) {
+      CHECK(parse_timestamp(format_iso8601(t)) == t);
+    }
+  }
+}
