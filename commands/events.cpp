@@ -1,5 +1,6 @@
-#include "commands.hpp"
 #include "events.hpp"
+
+#include "commands.hpp"
 #include "terminal.hpp"
 
 #include <fmt/format.h>

@@ -22,7 +22,9 @@ std::string dump(const nlohmann::ordered_json& value) {
   return value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
-std::string quoted(const std::string& text) { return dump(nlohmann::ordered_json(text)); }
+std::string quoted(const std::string& text) {
+  return dump(nlohmann::ordered_json(text));
+}
 
 } // namespace
 
@@ -37,6 +39,11 @@ PayloadGenerator::PayloadGenerator(std::string_view fixture,
   }
   std::vector<std::string> path;
   compile(document, path, assignments);
+  for (const auto& segment : m_segments) {
+    if (segment.slot != k_literal) {
+      m_slots[segment.slot].uses++;
+    }
+  }
   m_sampler = Sampler(m_group_names.size());
   m_values.resize(m_slots.size());
   m_value_generation.resize(m_slots.size());
@@ -64,7 +71,7 @@ std::size_t PayloadGenerator::slot_for(std::string_view text) {
       m_group_names.push_back(placeholder.group);
     }
   }
-  m_slots.push_back({std::move(placeholder), group});
+  m_slots.push_back({std::move(placeholder), group, 0});
   m_slot_texts.emplace_back(text);
   return m_slots.size() - 1;
 }
@@ -128,11 +135,15 @@ void PayloadGenerator::append(std::string& out, Random& random, UnixSeconds time
       out += segment.literal;
       continue;
     }
+    const auto& slot = m_slots[segment.slot];
+    if (slot.uses == 1) { // used once: straight into the output, no copy
+      m_sampler.append(out, slot.placeholder, slot.group, random);
+      continue;
+    }
     auto& value = m_values[segment.slot];
     if (m_value_generation[segment.slot] != m_generation) {
       m_value_generation[segment.slot] = m_generation;
       value.clear();
-      const auto& slot = m_slots[segment.slot];
       m_sampler.append(value, slot.placeholder, slot.group, random);
     }
     out += value;

@@ -57,22 +57,27 @@ std::int64_t parse_int(std::string_view text, std::string_view placeholder) {
   std::int64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size()) {
-    throw Error(fmt::format("placeholder '{{{{{}}}}}': '{}' is not a whole number", placeholder,
-                            text));
+    throw Error(
+        fmt::format("placeholder '{{{{{}}}}}': '{}' is not a whole number", placeholder, text));
   }
   return value;
 }
 
-// Appends `length` characters of [a-z0-9], twelve from each 64-bit draw.
+// Appends `length` (at most 12) characters of [a-z0-9], all from one 64-bit draw.
 void append_alphanumeric(std::string& out, std::size_t length, Random& random) {
-  std::uint64_t bits = 0;
+  char buffer[12];
+  std::uint64_t bits = random.next();
   for (std::size_t i = 0; i < length; ++i) {
-    if (i % 12 == 0) {
-      bits = random.next();
-    }
-    out += k_alphabet[bits % k_alphabet.size()];
+    buffer[i] = k_alphabet[bits % k_alphabet.size()];
     bits /= k_alphabet.size();
   }
+  out.append(buffer, length);
+}
+
+void append_number(std::string& out, std::int64_t value) {
+  char buffer[24];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, result.ptr);
 }
 
 void append_lower(std::string& out, std::string_view text) {
@@ -81,28 +86,32 @@ void append_lower(std::string& out, std::string_view text) {
   }
 }
 
+// One of `items`, chosen by the 16-bit slice `part` (0 to 3) of a draw, so one draw picks up to
+// four independent things. Multiply-and-shift instead of modulo: no division on this hot path.
 template <typename T>
-const T& nth(std::span<const T> items, std::uint64_t draw) {
-  return items[draw % items.size()];
+const T& nth(std::span<const T> items, std::uint64_t draw, int part = 0) {
+  const std::uint64_t slice = (draw >> (16 * part)) & 0xffff;
+  return items[(slice * items.size()) >> 16];
 }
 
 void append_ip(std::string& out, Random& random) {
   const std::uint64_t bits = random.next();
   if (bits % 10 == 0) { // one in ten clients comes over IPv6
-    fmt::format_to(std::back_inserter(out), "{}{:x}:{:x}::{:x}", sample::k_ipv6_documentation_prefix,
-                   (bits >> 8) & 0xffff, (bits >> 24) & 0xffff, 1 + ((bits >> 40) % 0xfffe));
+    fmt::format_to(std::back_inserter(out), "{}{:x}:{:x}::{:x}",
+                   sample::k_ipv6_documentation_prefix, (bits >> 8) & 0xffff, (bits >> 24) & 0xffff,
+                   1 + ((bits >> 40) % 0xfffe));
     return;
   }
-  out += nth(sample::ipv4_documentation_prefixes(), bits >> 4);
-  fmt::format_to(std::back_inserter(out), "{}", 1 + (bits >> 16) % 254);
+  out += nth(sample::ipv4_documentation_prefixes(), bits, 1);
+  append_number(out, static_cast<std::int64_t>(1 + ((((bits >> 32) & 0xffff) * 254) >> 16)));
 }
 
 // The two plans of a plan change: distinct, and in the direction of `argument` ("up"/"down").
 std::string_view plan_of(const Placeholder& slot, std::uint64_t draw) {
   const auto plans = sample::plans();
   const std::uint64_t n = plans.size();
-  const std::uint64_t a = draw % n;
-  std::uint64_t b = (draw / n) % (n - 1);
+  const std::uint64_t a = ((draw & 0xffff) * n) >> 16;
+  std::uint64_t b = (((draw >> 16) & 0xffff) * (n - 1)) >> 16;
   b += b >= a ? 1 : 0;
   const bool up = slot.argument == "up";
   const std::uint64_t low = std::min(a, b);
@@ -153,7 +162,10 @@ Placeholder parse_placeholder(std::string_view text) {
 }
 
 void Sampler::start(UnixSeconds timestamp) {
-  m_timestamp = timestamp;
+  if (timestamp != m_timestamp || m_timestamp_text.empty()) {
+    m_timestamp = timestamp;
+    m_timestamp_text = format_iso8601(timestamp);
+  }
   ++m_generation;
 }
 
@@ -165,11 +177,11 @@ std::uint64_t Sampler::draw(std::size_t group, Random& random) {
   return m_draws[group];
 }
 
-void Sampler::append(std::string& out, const Placeholder& slot, std::size_t group,
-                     Random& random) {
+void Sampler::append(std::string& out, const Placeholder& slot, std::size_t group, Random& random) {
   switch (slot.kind) {
   case Kind::timestamp:
-    return append_iso8601(out, m_timestamp);
+    out += m_timestamp_text;
+    return;
   case Kind::before:
     return append_iso8601(out, m_timestamp - random.between(k_hour, 90 * k_day));
   case Kind::after:
@@ -179,8 +191,7 @@ void Sampler::append(std::string& out, const Placeholder& slot, std::size_t grou
   case Kind::token:
     return append_alphanumeric(out, 12, random);
   case Kind::integer:
-    fmt::format_to(std::back_inserter(out), "{}", random.between(slot.low, slot.high));
-    return;
+    return append_number(out, random.between(slot.low, slot.high));
   case Kind::pick:
     out += slot.options[random.below(slot.options.size())];
     return;
@@ -195,68 +206,65 @@ void Sampler::append(std::string& out, const Placeholder& slot, std::size_t grou
   default:
     break;
   }
-  // The kinds that share a draw with the rest of their group.
+  // The kinds that share a draw with the rest of their group: each derives only what it shows.
   const std::uint64_t d = draw(group, random);
-  const auto& location = nth(sample::locations(), d);
-  // "{{device:mobile}}" and its group draw from phones and tablets only (a QR scan, say).
-  const auto& client = nth(slot.argument == "mobile" ? sample::handheld_clients() : sample::clients(), d);
+  const auto client = [&] {
+    // "{{device:mobile}}" and its group draw from phones and tablets only (a QR scan, say).
+    return nth(slot.argument == "mobile" ? sample::handheld_clients() : sample::clients(), d);
+  };
   const auto firsts = sample::first_names();
   const auto lasts = sample::last_names();
-  const auto first = nth(firsts, d);
-  const auto last = nth(lasts, d / firsts.size());
   const auto hosts = sample::site_hosts();
-  const auto& page = nth(sample::pages(), d / hosts.size());
-  const auto& milestone = nth(sample::milestones(), d);
   switch (slot.kind) {
   case Kind::country:
-    out += location.country;
+    out += nth(sample::locations(), d).country;
     return;
   case Kind::city:
-    out += location.city;
+    out += nth(sample::locations(), d).city;
     return;
   case Kind::device:
-    out += client.device;
+    out += client().device;
     return;
   case Kind::os:
-    out += client.os;
+    out += client().os;
     return;
   case Kind::browser:
-    out += client.browser;
+    out += client().browser;
     return;
   case Kind::user_agent:
-    out += client.user_agent;
+    out += client().user_agent;
     return;
   case Kind::first_name:
-    out += first;
+    out += nth(firsts, d);
     return;
   case Kind::last_name:
-    out += last;
+    out += nth(lasts, d, 1);
     return;
   case Kind::name:
-    out.append(first).append(" ").append(last);
+    out.append(nth(firsts, d)).append(" ").append(nth(lasts, d, 1));
     return;
   case Kind::email:
-    append_lower(out, first);
+    append_lower(out, nth(firsts, d));
     out += '.';
-    append_lower(out, last);
+    append_lower(out, nth(lasts, d, 1));
     out += '@';
-    out += nth(sample::mail_domains(), d / firsts.size() / lasts.size());
+    out += nth(sample::mail_domains(), d, 2);
     return;
   case Kind::url:
-    out.append("https://").append(nth(hosts, d)).append(page.path);
+    out.append("https://").append(nth(hosts, d)).append(nth(sample::pages(), d, 1).path);
     return;
   case Kind::title:
-    out += page.title;
+    out += nth(sample::pages(), d, 1).title;
     return;
   case Kind::plan_from:
   case Kind::plan_to:
     out += plan_of(slot, d);
     return;
   case Kind::milestone:
-    fmt::format_to(std::back_inserter(out), "{}", milestone.clicks);
+    append_number(out, nth(sample::milestones(), d).clicks);
     return;
   case Kind::milestone_label:
-    out += milestone.label;
+    out += nth(sample::milestones(), d).label;
     return;
   default:
     return;

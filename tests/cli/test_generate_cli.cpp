@@ -41,7 +41,8 @@ TEST_SUITE("cli.generate") {
   }
 
   TEST_CASE("--timestamp sets the payload time, ISO-8601 or Unix seconds") {
-    const auto iso = run_linkhook({"generate", "link.created", "--timestamp", "2024-02-29T12:00:00+01:00"});
+    const auto iso =
+        run_linkhook({"generate", "link.created", "--timestamp", "2024-02-29T12:00:00+01:00"});
     CHECK(Json::parse(iso.out)["timestamp"] == "2024-02-29T11:00:00Z");
     const auto unix = run_linkhook({"generate", "link.created", "--timestamp", "0", "--seed", "1"});
     CHECK(Json::parse(unix.out)["timestamp"] == "1970-01-01T00:00:00Z");
@@ -51,8 +52,8 @@ TEST_SUITE("cli.generate") {
 
   TEST_CASE("--set overrides a field, parses JSON values, and creates missing objects") {
     const auto r = run_linkhook({"generate", "link.clicked", "--seed", "1", "--set",
-                             "data.link.title=Hi there", "--set", "data.click.country=\"DE\"",
-                             "--set", "data.meta.test.run=42", "--set", "data.user=null"});
+                                 "data.link.title=Hi there", "--set", "data.click.country=\"DE\"",
+                                 "--set", "data.meta.test.run=42", "--set", "data.user=null"});
     CHECK(r.exit_code == 0);
     const auto payload = Json::parse(r.out);
     CHECK(payload["data"]["link"]["title"] == "Hi there");

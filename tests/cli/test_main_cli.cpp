@@ -29,7 +29,8 @@ TEST_SUITE("cli.main") {
   }
 
   TEST_CASE("an unknown command or flag is a usage error that names it") {
-    check_usage_error(run_linkhook({"generat"}), "unknown command 'generat' (did you mean 'generate'?)");
+    check_usage_error(run_linkhook({"generat"}),
+                      "unknown command 'generat' (did you mean 'generate'?)");
     check_usage_error(run_linkhook({"frobnicate"}), "unknown command 'frobnicate'");
     check_usage_error(run_linkhook({"events", "--bogus"}), "--bogus");
   }

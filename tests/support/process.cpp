@@ -103,7 +103,9 @@ bool drain(int fd, std::string& out) {
 
 } // namespace
 
-std::string linkhook_binary() { return LINKHOOK_BINARY; }
+std::string linkhook_binary() {
+  return LINKHOOK_BINARY;
+}
 
 Result run(const std::vector<std::string>& argv, std::string_view input, const Env& env,
            std::chrono::milliseconds timeout) {
@@ -161,7 +163,7 @@ Result run(const std::vector<std::string>& argv, std::string_view input, const E
 }
 
 Result run_linkhook(const std::vector<std::string>& args, std::string_view input, const Env& env,
-                std::chrono::milliseconds timeout) {
+                    std::chrono::milliseconds timeout) {
   std::vector<std::string> argv{linkhook_binary()};
   argv.insert(argv.end(), args.begin(), args.end());
   return run(argv, input, env, timeout);
@@ -225,7 +227,9 @@ std::optional<std::string> Process::read_line(std::chrono::milliseconds timeout)
   }
 }
 
-void Process::send_signal(int signal) { ::kill(m_pid, signal); }
+void Process::send_signal(int signal) {
+  ::kill(m_pid, signal);
+}
 
 int Process::wait(std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;

@@ -26,16 +26,16 @@ struct Result {
 std::string linkhook_binary();
 
 // Runs `argv` to completion, feeding it `input`; kills it after `timeout`.
-Result run(const std::vector<std::string>& argv, std::string_view input = {},
-           const Env& env = {}, std::chrono::milliseconds timeout = 20s);
+Result run(const std::vector<std::string>& argv, std::string_view input = {}, const Env& env = {},
+           std::chrono::milliseconds timeout = 20s);
 
 // run() of the linkhook binary with these arguments.
 Result run_linkhook(const std::vector<std::string>& args, std::string_view input = {},
-                const Env& env = {}, std::chrono::milliseconds timeout = 20s);
+                    const Env& env = {}, std::chrono::milliseconds timeout = 20s);
 
 // A program left running in the background (a listener, say), read line by line.
 class Process {
-public:
+ public:
   explicit Process(const std::vector<std::string>& argv, const Env& env = {});
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
@@ -54,7 +54,7 @@ public:
   const std::string& rest_of_out() const { return m_out; }
   pid_t pid() const { return m_pid; }
 
-private:
+ private:
   bool pump(std::chrono::milliseconds timeout); // reads what is ready; false on timeout
 
   pid_t m_pid = -1;

@@ -10,10 +10,9 @@ using namespace linkhook;
 TEST_SUITE("events") {
   TEST_CASE("the catalog holds exactly the 13 events of the contract, in its order") {
     const std::vector<std::string_view> expected = {
-        "link.clicked",        "link.created",          "qr.scanned",
-        "team.member_added",   "team.member_removed",   "integration.connected",
-        "link.expired",        "domain.verified",       "account.upgraded",
-        "account.downgraded",  "api.key_created",       "security.login_failed",
+        "link.clicked",        "link.created",          "qr.scanned",      "team.member_added",
+        "team.member_removed", "integration.connected", "link.expired",    "domain.verified",
+        "account.upgraded",    "account.downgraded",    "api.key_created", "security.login_failed",
         "analytics.milestone"};
     const auto all = events();
     REQUIRE(all.size() == expected.size());
@@ -51,7 +50,7 @@ TEST_SUITE("events") {
     const std::vector<std::string> none = {"billing.*"};
     CHECK_THROWS_AS(select_events(none), Error);
     const std::vector<std::string> unknown = {"link.clicks"};
-    CHECK_THROWS_WITH_AS(select_events(unknown),
-                         doctest::Contains("did you mean 'link.clicked'?"), Error);
+    CHECK_THROWS_WITH_AS(select_events(unknown), doctest::Contains("did you mean 'link.clicked'?"),
+                         Error);
   }
 }

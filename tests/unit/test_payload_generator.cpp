@@ -126,8 +126,7 @@ TEST_SUITE("payload_generator") {
   TEST_CASE("a bad fixture or placeholder is an error naming it") {
     CHECK_THROWS_AS(render("[1]", 1), Error);
     CHECK_THROWS_AS(render("not json", 1), Error);
-    CHECK_THROWS_WITH_AS(render(R"({"a":"{{nope}}"})", 1), "unknown placeholder '{{nope}}'",
-                         Error);
+    CHECK_THROWS_WITH_AS(render(R"({"a":"{{nope}}"})", 1), "unknown placeholder '{{nope}}'", Error);
     CHECK_THROWS_AS(render(R"({"a":"{{int:9-1}}"})", 1), Error);
     CHECK_THROWS_AS(render(R"({"a":"{{int:x}}"})", 1), Error);
     CHECK_THROWS_AS(render(R"({"a":"{{plan_to:sideways}}"})", 1), Error);

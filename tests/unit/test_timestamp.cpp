@@ -23,17 +23,18 @@ TEST_SUITE("timestamp") {
   }
 
   TEST_CASE("parse_timestamp rejects what is not a time") {
-    for (const char* text : {"", "yesterday", "2025-10-19", "2025-10-19T10:30:00",
-                             "2025-13-01T00:00:00Z", "2025-02-30T00:00:00Z", "2023-02-29T00:00:00Z",
-                             "2025-10-19T24:00:00Z", "2025-10-19T10:30:00Zjunk", "2025-10-19T10:30Z",
-                             "-5", "12x", "2025-10-19T10:30:00.Z", "2025-10-19T10:30:00+2:00"}) {
+    for (const char* text :
+         {"", "yesterday", "2025-10-19", "2025-10-19T10:30:00", "2025-13-01T00:00:00Z",
+          "2025-02-30T00:00:00Z", "2023-02-29T00:00:00Z", "2025-10-19T24:00:00Z",
+          "2025-10-19T10:30:00Zjunk", "2025-10-19T10:30Z", "-5", "12x", "2025-10-19T10:30:00.Z",
+          "2025-10-19T10:30:00+2:00"}) {
       CHECK_MESSAGE(!parse_timestamp(text).has_value(), text);
     }
   }
 
   TEST_CASE("format and parse are inverse") {
-    for (UnixSeconds t : {UnixSeconds{0}, UnixSeconds{86399}, UnixSeconds{1614265330},
-                          UnixSeconds{4102444800}}) {
+    for (UnixSeconds t :
+         {UnixSeconds{0}, UnixSeconds{86399}, UnixSeconds{1614265330}, UnixSeconds{4102444800}}) {
       CHECK(parse_timestamp(format_iso8601(t)) == t);
     }
   }
