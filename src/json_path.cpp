@@ -28,10 +28,11 @@ std::string join_path(const std::vector<std::string>& path, std::size_t count) {
   return result;
 }
 
-Assignment parse_assignment(std::string_view text) {
+Assignment parse_assignment(std::string_view text, std::string_view flag) {
   const auto equals = text.find('=');
   if (equals == std::string_view::npos) {
-    throw Error(fmt::format("--set '{}' needs the form PATH=VALUE, e.g. data.link.title=Hi", text));
+    throw Error(
+        fmt::format("{} '{}' needs the form PATH=VALUE, e.g. data.link.title=Hi", flag, text));
   }
   Assignment assignment;
   const auto path = text.substr(0, equals);
@@ -39,7 +40,7 @@ Assignment parse_assignment(std::string_view text) {
   while (start <= path.size()) {
     const auto dot = std::min(path.find('.', start), path.size());
     if (dot == start) {
-      throw Error(fmt::format("--set '{}': the path '{}' has an empty segment", text, path));
+      throw Error(fmt::format("{} '{}': the path '{}' has an empty segment", flag, text, path));
     }
     assignment.path.emplace_back(path.substr(start, dot - start));
     start = dot + 1;

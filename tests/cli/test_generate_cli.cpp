@@ -62,7 +62,7 @@ TEST_SUITE("cli.generate") {
     CHECK(payload["data"]["user"].is_null());
   }
 
-  TEST_CASE("--pretty indents each payload; it is the same JSON") {
+  TEST_CASE("--pretty indents each payload, it is the same JSON") {
     const auto pretty = run_linkhook({"generate", "domain.verified", "--seed", "3", "--pretty"});
     const auto compact = run_linkhook({"generate", "domain.verified", "--seed", "3"});
     CHECK(pretty.out.find("\n  \"data\": {\n") != std::string::npos);

@@ -36,7 +36,7 @@ std::string run(const GenerateRequest& request) {
 } // namespace
 
 TEST_SUITE("payload_generator") {
-  TEST_CASE("the same seed gives the same bytes; other seeds give others") {
+  TEST_CASE("the same seed gives the same bytes, other seeds give others") {
     const auto fixture = require_event("link.clicked").fixture;
     CHECK(render(fixture, 7) == render(fixture, 7));
     std::set<std::string> seen;

@@ -7,7 +7,7 @@
 using namespace linkhook;
 
 TEST_SUITE("random") {
-  TEST_CASE("a seed fixes the sequence; another seed gives another") {
+  TEST_CASE("a seed fixes the sequence, another seed gives another") {
     Random a(42);
     Random b(42);
     Random c(43);

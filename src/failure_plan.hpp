@@ -1,0 +1,44 @@
+#pragma once
+
+#include "random.hpp"
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace linkhook {
+
+// How `listen` misbehaves on purpose, so a sender's retry logic can be exercised locally.
+struct FailureOptions {
+  std::uint64_t fail_first = 0;    // answer the first N deliveries with the failure status
+  double fail_rate = 0.0;          // then fail each with this probability (seeded)
+  std::optional<int> status;       // the failure status; alone, the answer to every delivery
+  std::optional<int> retry_after;  // seconds, sent with 429 and 503
+  std::uint64_t seed = 0;
+};
+
+// What to answer one verified delivery with.
+struct PlannedAnswer {
+  int status = 200;
+  bool on_purpose = false; // a failure (or status) the user asked for
+  std::string reason;      // why, for the delivery line: "fail-first 1/2"
+  std::optional<int> retry_after;
+};
+
+class FailurePlan {
+public:
+  // Throws Error for a rate outside [0, 1] or a status outside 100..599.
+  explicit FailurePlan(const FailureOptions& options);
+
+  // The answer to the next verified delivery, in arrival order. Thread-safe.
+  PlannedAnswer next();
+
+private:
+  FailureOptions m_options;
+  std::mutex m_mutex;
+  std::uint64_t m_seen = 0;
+  Random m_random;
+};
+
+} // namespace linkhook

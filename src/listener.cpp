@@ -1,0 +1,344 @@
+#include "listener.hpp"
+
+#include "error.hpp"
+#include "forwarder.hpp"
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <fmt/format.h>
+#include <httplib.h>
+#include <mutex>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <thread>
+#include <unistd.h>
+#include <unordered_set>
+
+namespace linkhook {
+
+namespace {
+
+using Outcome = DeliveryReport::Outcome;
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+bool is_2xx(int status) { return status >= 200 && status < 300; }
+
+// The request's headers without the pseudo-headers cpp-httplib adds (REMOTE_ADDR, ...).
+HeaderList received_headers(const httplib::Request& request) {
+  HeaderList headers;
+  for (const auto& [name, value] : request.headers) {
+    if (name != "REMOTE_ADDR" && name != "REMOTE_PORT" && name != "LOCAL_ADDR" &&
+        name != "LOCAL_PORT") {
+      headers.emplace_back(name, value);
+    }
+  }
+  return headers;
+}
+
+// The sender's id for a delivery, the key of duplicate detection.
+std::string delivery_id(const httplib::Request& request) {
+  for (const char* name : {"webhook-id", "svix-id", "x-github-delivery"}) {
+    if (request.has_header(name)) {
+      return request.get_header_value(name);
+    }
+  }
+  return {};
+}
+
+} // namespace
+
+struct Listener::State {
+  ListenerConfig config;
+  PayloadFilter filter;
+  FailurePlan failures;
+  ListenerHooks hooks;
+  std::unique_ptr<httplib::Server> server;
+  int port = 0;
+  int event_fd = -1;
+  std::atomic<std::uint64_t> max_events{0}; // 0: no limit
+
+  std::mutex mutex; // guards what follows
+  ListenerStats stats;
+  std::unordered_set<std::string> acknowledged; // ids answered 2xx (or being answered)
+
+  State(ListenerConfig c, PayloadFilter f, const FailureOptions& o, ListenerHooks h)
+      : config(std::move(c)), filter(std::move(f)), failures(o), hooks(std::move(h)) {}
+
+  void handle(const httplib::Request& request, httplib::Response& response);
+  void handle_verified(const httplib::Request& request, const HeaderList& headers,
+                       DeliveryReport& report, httplib::Response& response);
+  httplib::Server::HandlerResponse handle_error(const httplib::Request& request,
+                                                httplib::Response& response);
+  void finish(const DeliveryReport& report);
+  bool reserve_id(const std::string& id);
+  void release_id(const std::string& id);
+};
+
+void Listener::State::handle(const httplib::Request& request, httplib::Response& response) {
+  if (request.path != config.path) {
+    response.status = 404;
+    response.set_content(
+        fmt::format("no webhook endpoint at {}; deliveries go to {}\n", request.path, config.path),
+        "text/plain");
+    return;
+  }
+  if (request.method != "POST") {
+    response.status = 405;
+    response.set_header("Allow", "POST");
+    response.set_content("webhook deliveries are POST requests\n", "text/plain");
+    return;
+  }
+  DeliveryReport report;
+  report.received_at_ms = now_ms();
+  report.id = delivery_id(request);
+  if (config.delay_ms > 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(config.delay_ms));
+  }
+  const auto headers = received_headers(request);
+  const auto check = hooks.verify(headers, request.body);
+  const auto scan = scan_payload(request.body);
+  report.event = scan.event;
+  if (!check.valid) {
+    report.status = 401;
+    report.reason = check.reason;
+  } else if (!scan.json) {
+    report.status = 400;
+    report.reason = "body is not JSON: " + scan.error;
+  } else {
+    handle_verified(request, headers, report, response);
+  }
+  if (report.outcome == Outcome::rejected && hooks.persist) {
+    try {
+      hooks.persist(headers, request.body, report); // kept for `store show`, best effort
+    } catch (const std::exception&) {
+    }
+  }
+  response.status = report.status;
+  response.set_content(report.reason + "\n", "text/plain");
+  finish(report);
+}
+
+void Listener::State::handle_verified(const httplib::Request& request, const HeaderList& headers,
+                                      DeliveryReport& report, httplib::Response& response) {
+  nlohmann::json document;
+  if (filter.needs_document()) {
+    document = nlohmann::json::parse(request.body);
+  }
+  if (const auto why = filter.rejects(report.event, &document)) {
+    report.outcome = Outcome::filtered;
+    report.status = 200;
+    report.reason = "filtered out: " + *why;
+    return;
+  }
+  const auto answer = failures.next();
+  if (answer.on_purpose && !is_2xx(answer.status)) {
+    report.outcome = Outcome::failed_on_purpose;
+    report.status = answer.status;
+    report.reason = "failing on purpose (" + answer.reason + ")";
+    if (answer.retry_after) {
+      response.set_header("Retry-After", std::to_string(*answer.retry_after));
+    }
+    return;
+  }
+  if (!report.id.empty() && !reserve_id(report.id)) {
+    report.outcome = Outcome::duplicate;
+    report.status = 200;
+    report.reason = "duplicate of an acknowledged delivery";
+    return;
+  }
+  report.outcome = Outcome::accepted;
+  report.status = answer.on_purpose ? answer.status : 200;
+  report.reason = "verified";
+  if (config.forward_to) {
+    const auto relayed = forward(*config.forward_to, config.forward_timeout_s, headers, request.body);
+    if (!relayed.status || !is_2xx(*relayed.status)) {
+      report.outcome = Outcome::forward_failed;
+      report.status = relayed.status.value_or(502);
+      report.reason = relayed.status ? fmt::format("{} answered {}", config.forward_to->str(),
+                                                   *relayed.status)
+                                     : relayed.error;
+      release_id(report.id);
+      return;
+    }
+    report.status = *relayed.status;
+    report.reason = fmt::format("verified, forwarded ({})", *relayed.status);
+  }
+  if (hooks.persist) {
+    try {
+      hooks.persist(headers, request.body, report);
+    } catch (const std::exception& e) {
+      report.outcome = Outcome::store_failed;
+      report.status = 503;
+      report.reason = fmt::format("could not store the delivery: {}", e.what());
+      release_id(report.id);
+    }
+  }
+}
+
+httplib::Server::HandlerResponse Listener::State::handle_error(const httplib::Request& request,
+                                                               httplib::Response& response) {
+  if (!response.body.empty()) {
+    return httplib::Server::HandlerResponse::Unhandled; // an answer of ours, reason included
+  }
+  if (response.status == 413) {
+    const auto reason = fmt::format("body larger than --max-body ({} bytes)", config.max_body);
+    response.set_content(reason + "\n", "text/plain");
+    if (request.path == config.path) {
+      DeliveryReport report;
+      report.received_at_ms = now_ms();
+      report.id = delivery_id(request);
+      report.status = 413;
+      report.reason = reason;
+      finish(report);
+    }
+  } else {
+    response.set_content(fmt::format("malformed request ({})\n", response.status), "text/plain");
+  }
+  return httplib::Server::HandlerResponse::Handled;
+}
+
+bool Listener::State::reserve_id(const std::string& id) {
+  const std::lock_guard lock(mutex);
+  return acknowledged.insert(id).second;
+}
+
+void Listener::State::release_id(const std::string& id) {
+  const std::lock_guard lock(mutex);
+  acknowledged.erase(id);
+}
+
+void Listener::State::finish(const DeliveryReport& report) {
+  const std::lock_guard lock(mutex);
+  auto& s = stats;
+  const auto count = [](bool yes) { return yes ? std::uint64_t{1} : std::uint64_t{0}; };
+  ++s.deliveries;
+  s.verified += count(report.verified());
+  s.rejected += count(report.outcome == Outcome::rejected);
+  s.duplicates += count(report.outcome == Outcome::duplicate);
+  s.filtered += count(report.outcome == Outcome::filtered);
+  s.failed_on_purpose += count(report.outcome == Outcome::failed_on_purpose);
+  s.forward_failed += count(report.outcome == Outcome::forward_failed);
+  s.store_failed += count(report.outcome == Outcome::store_failed);
+  s.stored += count(report.outcome == Outcome::accepted && static_cast<bool>(hooks.persist));
+  if (hooks.report) {
+    hooks.report(report);
+  }
+  const auto max = max_events.load();
+  if (max != 0 && s.deliveries == max) {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const auto written = ::write(event_fd, &one, sizeof one);
+  }
+}
+
+Listener::Listener(ListenerConfig config, PayloadFilter filter, FailureOptions failures,
+                   ListenerHooks hooks)
+    : m_state(std::make_unique<State>(std::move(config), std::move(filter), failures,
+                                      std::move(hooks))) {
+  auto& s = *m_state;
+  if (s.config.tls_cert || s.config.tls_key) {
+    if (!s.config.tls_cert || !s.config.tls_key) {
+      throw Error("--tls-cert and --tls-key go together");
+    }
+    auto tls = std::make_unique<httplib::SSLServer>(s.config.tls_cert->c_str(),
+                                                    s.config.tls_key->c_str());
+    if (!tls->is_valid()) {
+      throw Error(fmt::format("cannot load the TLS certificate {} or key {}", *s.config.tls_cert,
+                              *s.config.tls_key));
+    }
+    s.server = std::move(tls);
+  } else {
+    s.server = std::make_unique<httplib::Server>();
+  }
+  auto& server = *s.server;
+  const auto threads = s.config.threads;
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.set_keep_alive_max_count(std::numeric_limits<std::size_t>::max());
+  server.set_keep_alive_timeout(s.config.io_timeout_s);
+  server.set_read_timeout(s.config.io_timeout_s, 0);
+  server.set_write_timeout(s.config.io_timeout_s, 0);
+  server.set_payload_max_length(s.config.max_body);
+  server.set_tcp_nodelay(true);
+  const auto handler = [state = m_state.get()](const httplib::Request& request,
+                                               httplib::Response& response) {
+    state->handle(request, response);
+  };
+  server.Post(".*", handler);
+  server.Get(".*", handler);
+  server.Put(".*", handler);
+  server.Patch(".*", handler);
+  server.Delete(".*", handler);
+  server.set_error_handler(httplib::Server::HandlerWithResponse(
+      [state = m_state.get()](const httplib::Request& request, httplib::Response& response) {
+        return state->handle_error(request, response);
+      }));
+  s.port = s.config.port == 0 ? server.bind_to_any_port(s.config.host)
+                              : (server.bind_to_port(s.config.host, s.config.port) ? s.config.port
+                                                                                   : -1);
+  if (s.port <= 0) {
+    throw Error(fmt::format("cannot listen on {}:{}: {}", s.config.host, s.config.port,
+                            std::strerror(errno)));
+  }
+  s.event_fd = eventfd(0, EFD_CLOEXEC);
+}
+
+Listener::~Listener() {
+  if (m_state->event_fd >= 0) {
+    ::close(m_state->event_fd);
+  }
+}
+
+std::string Listener::url() const {
+  const auto& c = m_state->config;
+  Url url{c.tls_cert ? "https" : "http", c.host, m_state->port, c.path};
+  return url.str();
+}
+
+StopReason Listener::run(const RunLimits& limits, SignalWatch& signals) {
+  auto& s = *m_state;
+  s.max_events = limits.max_events.value_or(0);
+  std::thread serving([&s] { s.server->listen_after_bind(); });
+  const auto deadline =
+      limits.timeout ? std::chrono::steady_clock::now() + *limits.timeout
+                     : std::chrono::steady_clock::time_point::max();
+  StopReason reason = StopReason::timeout;
+  while (true) {
+    pollfd fds[2] = {{signals.fd(), POLLIN, 0}, {s.event_fd, POLLIN, 0}};
+    int wait_ms = -1;
+    if (limits.timeout) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      wait_ms = static_cast<int>(std::max<std::int64_t>(0, left.count()));
+    }
+    const int ready = ::poll(fds, 2, wait_ms);
+    if (ready < 0 && errno == EINTR) {
+      continue;
+    }
+    if (ready > 0 && (fds[0].revents & POLLIN) != 0) {
+      signals.take();
+      reason = StopReason::signal;
+      break;
+    }
+    if (ready > 0 && (fds[1].revents & POLLIN) != 0) {
+      reason = StopReason::max_events;
+      break;
+    }
+    if (ready == 0) {
+      break; // the timeout
+    }
+  }
+  s.server->stop();
+  serving.join();
+  return reason;
+}
+
+ListenerStats Listener::stats() const {
+  const std::lock_guard lock(m_state->mutex);
+  return m_state->stats;
+}
+
+} // namespace linkhook

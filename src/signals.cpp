@@ -1,0 +1,36 @@
+#include "signals.hpp"
+
+#include "error.hpp"
+
+#include <csignal>
+#include <cstring>
+#include <fmt/format.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+namespace linkhook {
+
+SignalWatch::SignalWatch() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+  m_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (m_fd < 0) {
+    throw Error(fmt::format("signalfd: {}", std::strerror(errno)), ExitCode::failed);
+  }
+}
+
+SignalWatch::~SignalWatch() { ::close(m_fd); }
+
+int SignalWatch::take() {
+  signalfd_siginfo info{};
+  if (::read(m_fd, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) {
+    return 0;
+  }
+  return static_cast<int>(info.ssi_signo);
+}
+
+} // namespace linkhook
