@@ -22,9 +22,7 @@ std::string dump(const nlohmann::ordered_json& value) {
   return value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
-std::string quoted(const std::string& text) {
-  return dump(nlohmann::ordered_json(text));
-}
+std::string quoted(const std::string& text) { return dump(nlohmann::ordered_json(text)); }
 
 } // namespace
 

@@ -17,7 +17,7 @@ namespace linkhook {
 // Turns one fixture into payloads. The fixture is compiled once into literal text and slots, so
 // each payload costs a few appends and random draws, not a JSON tree.
 class PayloadGenerator {
- public:
+public:
   // Throws Error for a fixture that is not JSON, an unknown placeholder, or a bad assignment.
   // Assigned values are taken literally: "{{...}}" in them is not a placeholder.
   PayloadGenerator(std::string_view fixture, std::span<const Assignment> assignments);
@@ -25,14 +25,14 @@ class PayloadGenerator {
   // Appends one compact JSON payload (no newline) for the given time.
   void append(std::string& out, Random& random, UnixSeconds timestamp);
 
- private:
+private:
   struct Segment {
-    std::string literal; // written as is when slot is npos
-    std::size_t slot;    // index into m_slots
+    std::string literal;       // written as is when slot is npos
+    std::size_t slot;          // index into m_slots
   };
   struct Slot {
     Placeholder placeholder;
-    std::size_t group; // index of the shared draw, for grouped kinds
+    std::size_t group;         // index of the shared draw, for grouped kinds
   };
 
   void compile(const nlohmann::ordered_json& node, std::vector<std::string>& path,
@@ -43,7 +43,7 @@ class PayloadGenerator {
 
   std::vector<Segment> m_segments;
   std::vector<Slot> m_slots;
-  std::vector<std::string> m_slot_texts; // what each slot was written as, to share equal ones
+  std::vector<std::string> m_slot_texts;  // what each slot was written as, to share equal ones
   std::vector<std::string> m_group_names;
   Sampler m_sampler{0};
   // Per payload: each slot's value, written on first use so equal slots agree.

@@ -57,8 +57,8 @@ std::int64_t parse_int(std::string_view text, std::string_view placeholder) {
   std::int64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size()) {
-    throw Error(
-        fmt::format("placeholder '{{{{{}}}}}': '{}' is not a whole number", placeholder, text));
+    throw Error(fmt::format("placeholder '{{{{{}}}}}': '{}' is not a whole number", placeholder,
+                            text));
   }
   return value;
 }
@@ -89,9 +89,8 @@ const T& nth(std::span<const T> items, std::uint64_t draw) {
 void append_ip(std::string& out, Random& random) {
   const std::uint64_t bits = random.next();
   if (bits % 10 == 0) { // one in ten clients comes over IPv6
-    fmt::format_to(std::back_inserter(out), "{}{:x}:{:x}::{:x}",
-                   sample::k_ipv6_documentation_prefix, (bits >> 8) & 0xffff, (bits >> 24) & 0xffff,
-                   1 + ((bits >> 40) % 0xfffe));
+    fmt::format_to(std::back_inserter(out), "{}{:x}:{:x}::{:x}", sample::k_ipv6_documentation_prefix,
+                   (bits >> 8) & 0xffff, (bits >> 24) & 0xffff, 1 + ((bits >> 40) % 0xfffe));
     return;
   }
   out += nth(sample::ipv4_documentation_prefixes(), bits >> 4);
@@ -166,7 +165,8 @@ std::uint64_t Sampler::draw(std::size_t group, Random& random) {
   return m_draws[group];
 }
 
-void Sampler::append(std::string& out, const Placeholder& slot, std::size_t group, Random& random) {
+void Sampler::append(std::string& out, const Placeholder& slot, std::size_t group,
+                     Random& random) {
   switch (slot.kind) {
   case Kind::timestamp:
     return append_iso8601(out, m_timestamp);
@@ -199,8 +199,7 @@ void Sampler::append(std::string& out, const Placeholder& slot, std::size_t grou
   const std::uint64_t d = draw(group, random);
   const auto& location = nth(sample::locations(), d);
   // "{{device:mobile}}" and its group draw from phones and tablets only (a QR scan, say).
-  const auto& client =
-      nth(slot.argument == "mobile" ? sample::handheld_clients() : sample::clients(), d);
+  const auto& client = nth(slot.argument == "mobile" ? sample::handheld_clients() : sample::clients(), d);
   const auto firsts = sample::first_names();
   const auto lasts = sample::last_names();
   const auto first = nth(firsts, d);

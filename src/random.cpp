@@ -15,9 +15,7 @@ std::uint64_t splitmix64(std::uint64_t& state) {
 
 __extension__ using Uint128 = unsigned __int128;
 
-std::uint64_t rotl(std::uint64_t x, int k) {
-  return (x << k) | (x >> (64 - k));
-}
+std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
 } // namespace
 

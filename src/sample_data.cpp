@@ -5,15 +5,15 @@ namespace linkhook::sample {
 namespace {
 
 constexpr Location k_locations[] = {
-    {"US", "San Francisco"}, {"US", "New York"},    {"US", "Austin"},     {"US", "Chicago"},
-    {"US", "Seattle"},       {"GB", "London"},      {"GB", "Manchester"}, {"DE", "Berlin"},
-    {"DE", "Munich"},        {"FR", "Paris"},       {"FR", "Lyon"},       {"NL", "Amsterdam"},
-    {"ES", "Madrid"},        {"ES", "Barcelona"},   {"IT", "Milan"},      {"SE", "Stockholm"},
-    {"IE", "Dublin"},        {"PL", "Warsaw"},      {"CH", "Zurich"},     {"CA", "Toronto"},
-    {"CA", "Vancouver"},     {"MX", "Mexico City"}, {"BR", "São Paulo"},  {"AR", "Buenos Aires"},
-    {"JP", "Tokyo"},         {"JP", "Osaka"},       {"KR", "Seoul"},      {"IN", "Bengaluru"},
-    {"IN", "Mumbai"},        {"SG", "Singapore"},   {"AU", "Sydney"},     {"AU", "Melbourne"},
-    {"NZ", "Auckland"},      {"ZA", "Cape Town"},   {"NG", "Lagos"},      {"KE", "Nairobi"},
+    {"US", "San Francisco"}, {"US", "New York"},  {"US", "Austin"},        {"US", "Chicago"},
+    {"US", "Seattle"},       {"GB", "London"},    {"GB", "Manchester"},    {"DE", "Berlin"},
+    {"DE", "Munich"},        {"FR", "Paris"},     {"FR", "Lyon"},          {"NL", "Amsterdam"},
+    {"ES", "Madrid"},        {"ES", "Barcelona"}, {"IT", "Milan"},         {"SE", "Stockholm"},
+    {"IE", "Dublin"},        {"PL", "Warsaw"},    {"CH", "Zurich"},        {"CA", "Toronto"},
+    {"CA", "Vancouver"},     {"MX", "Mexico City"}, {"BR", "São Paulo"},   {"AR", "Buenos Aires"},
+    {"JP", "Tokyo"},         {"JP", "Osaka"},     {"KR", "Seoul"},         {"IN", "Bengaluru"},
+    {"IN", "Mumbai"},        {"SG", "Singapore"}, {"AU", "Sydney"},        {"AU", "Melbourne"},
+    {"NZ", "Auckland"},      {"ZA", "Cape Town"}, {"NG", "Lagos"},         {"KE", "Nairobi"},
     {"AE", "Dubai"},         {"TR", "Istanbul"},
 };
 
@@ -59,23 +59,23 @@ constexpr std::size_t k_first_handheld = 6;
 
 // Where clicks come from; like every host here, under the reserved example domains.
 constexpr std::string_view k_referrers[] = {
-    "https://social.example.com/",     "https://t.example.com/",
-    "https://search.example.org/",     "https://news.example.net/",
-    "https://forum.example.org/",      "https://video.example.com/",
-    "https://mail.example.com/",       "https://blog.example.org/",
+    "https://social.example.com/",   "https://t.example.com/",
+    "https://search.example.org/",   "https://news.example.net/",
+    "https://forum.example.org/",    "https://video.example.com/",
+    "https://mail.example.com/",     "https://blog.example.org/",
     "https://newsletter.example.net/", "https://partner.example.com/deals",
 };
 
 constexpr std::string_view k_first_names[] = {
-    "Ada",       "Alan",    "Grace",  "Linus",    "Margaret", "Dennis", "Barbara",
-    "Ken",       "Frances", "Edsger", "Radia",    "Tim",      "Hedy",   "Donald",
-    "Katherine", "John",    "Sophie", "Yukihiro", "Anita",    "Guido",
+    "Ada",   "Alan",  "Grace", "Linus", "Margaret", "Dennis", "Barbara", "Ken",
+    "Frances", "Edsger", "Radia", "Tim",   "Hedy",    "Donald", "Katherine", "John",
+    "Sophie", "Yukihiro", "Anita", "Guido",
 };
 
 constexpr std::string_view k_last_names[] = {
-    "Lovelace", "Turing",   "Hopper",   "Torvalds",  "Hamilton",    "Ritchie", "Liskov",
-    "Thompson", "Allen",    "Dijkstra", "Perlman",   "Berners-Lee", "Lamarr",  "Knuth",
-    "Johnson",  "McCarthy", "Wilson",   "Matsumoto", "Borg",        "Rossum",
+    "Lovelace", "Turing", "Hopper", "Torvalds", "Hamilton", "Ritchie", "Liskov",
+    "Thompson", "Allen",  "Dijkstra", "Perlman", "Berners-Lee", "Lamarr", "Knuth",
+    "Johnson",  "McCarthy", "Wilson", "Matsumoto", "Borg",   "Rossum",
 };
 
 constexpr std::string_view k_mail_domains[] = {"example.com", "example.org", "example.net"};
@@ -104,54 +104,25 @@ constexpr std::string_view k_custom_domains[] = {
 constexpr std::string_view k_plans[] = {"free", "starter", "pro", "business", "enterprise"};
 
 constexpr Milestone k_milestones[] = {
-    {1'000, "1K"},
-    {10'000, "10K"},
-    {100'000, "100K"},
-    {1'000'000, "1M"},
+    {1'000, "1K"}, {10'000, "10K"}, {100'000, "100K"}, {1'000'000, "1M"},
 };
 
 constexpr std::string_view k_ipv4_prefixes[] = {"192.0.2.", "198.51.100.", "203.0.113."};
 
 } // namespace
 
-std::span<const Location> locations() {
-  return k_locations;
-}
-std::span<const Client> clients() {
-  return k_clients;
-}
-std::span<const Client> handheld_clients() {
-  return clients().subspan(k_first_handheld);
-}
-std::span<const std::string_view> referrers() {
-  return k_referrers;
-}
-std::span<const std::string_view> first_names() {
-  return k_first_names;
-}
-std::span<const std::string_view> last_names() {
-  return k_last_names;
-}
-std::span<const std::string_view> mail_domains() {
-  return k_mail_domains;
-}
-std::span<const std::string_view> site_hosts() {
-  return k_site_hosts;
-}
-std::span<const Page> pages() {
-  return k_pages;
-}
-std::span<const std::string_view> custom_domains() {
-  return k_custom_domains;
-}
-std::span<const std::string_view> plans() {
-  return k_plans;
-}
-std::span<const Milestone> milestones() {
-  return k_milestones;
-}
-std::span<const std::string_view> ipv4_documentation_prefixes() {
-  return k_ipv4_prefixes;
-}
+std::span<const Location> locations() { return k_locations; }
+std::span<const Client> clients() { return k_clients; }
+std::span<const Client> handheld_clients() { return clients().subspan(k_first_handheld); }
+std::span<const std::string_view> referrers() { return k_referrers; }
+std::span<const std::string_view> first_names() { return k_first_names; }
+std::span<const std::string_view> last_names() { return k_last_names; }
+std::span<const std::string_view> mail_domains() { return k_mail_domains; }
+std::span<const std::string_view> site_hosts() { return k_site_hosts; }
+std::span<const Page> pages() { return k_pages; }
+std::span<const std::string_view> custom_domains() { return k_custom_domains; }
+std::span<const std::string_view> plans() { return k_plans; }
+std::span<const Milestone> milestones() { return k_milestones; }
+std::span<const std::string_view> ipv4_documentation_prefixes() { return k_ipv4_prefixes; }
 
 } // namespace linkhook::sample
