@@ -88,7 +88,7 @@ TEST_SUITE("cli.store") {
     CHECK_FALSE(json.contains("body"));
   }
 
-  TEST_CASE("store show prints a record in full; a binary body is named, or base64 in JSON") {
+  TEST_CASE("store show prints a record in full, a binary body is named, or base64 in JSON") {
     const FilledStore s;
     auto r = s.store({"show", "msg_1"});
     CHECK(r.exit_code == 0);
@@ -160,7 +160,7 @@ TEST_SUITE("cli.store") {
     CHECK(std::filesystem::exists(tmp / "none/.local/state/linkhook/events.log"));
   }
 
-  TEST_CASE("a malformed import line is a usage error naming the line; nothing is stored") {
+  TEST_CASE("a malformed import line is a usage error naming the line, and nothing is stored") {
     const TempDir tmp;
     const auto dir = (tmp / "store").string();
     const auto r = run_linkhook({"store", "import", "-", "--store", dir},

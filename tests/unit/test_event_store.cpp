@@ -92,7 +92,8 @@ TEST_SUITE("event_store") {
     }
   }
 
-  TEST_CASE("a bad CRC in the last record skips it; a bad middle record hides nothing after it") {
+  TEST_CASE(
+      "a bad CRC in the last record skips it, and a bad middle record hides nothing after it") {
     TempDir tmp;
     const auto dir = tmp.path();
     const auto last = three_records(dir);

@@ -29,7 +29,7 @@ TEST_SUITE("store_location") {
     CHECK(store_location({}, env_of({{"HOME", "/h"}})) == "/h/.local/state/linkhook");
   }
 
-  TEST_CASE("empty variables count as unset; a relative XDG_STATE_HOME is ignored") {
+  TEST_CASE("empty variables count as unset, and a relative XDG_STATE_HOME is ignored") {
     CHECK(store_location(
               {}, env_of({{"LINKHOOK_STORE", ""}, {"XDG_STATE_HOME", ""}, {"HOME", "/h"}})) ==
           "/h/.local/state/linkhook");

@@ -62,7 +62,8 @@ TEST_SUITE("store_record") {
     CHECK(decode_record(encode_record(empty)) == empty);
   }
 
-  TEST_CASE("decoding a cut payload fails instead of inventing fields; later fields are ignored") {
+  TEST_CASE(
+      "decoding a cut payload fails instead of inventing fields, and later fields are ignored") {
     const auto payload = encode_record(full_record());
     for (std::size_t size = 0; size < payload.size(); ++size) {
       CHECK_FALSE(decode_record(payload.substr(0, size)));
@@ -70,7 +71,7 @@ TEST_SUITE("store_record") {
     CHECK(decode_record(payload + "future field") == full_record());
   }
 
-  TEST_CASE("JSON form round-trips every field; non-UTF-8 bytes go base64") {
+  TEST_CASE("JSON form round-trips every field, with non-UTF-8 bytes in base64") {
     auto record = full_record();
     record.headers.push_back({"X-Raw", "\xff\xfe"});
     const auto json = record_to_json(record);
