@@ -75,21 +75,51 @@ void for_each_record(const StoreOptions& options, const std::filesystem::path& d
                 dir);
 }
 
+constexpr std::size_t k_verdict_column = 3;
+
+Color verdict_color(std::string_view verdict) {
+  if (verdict == "verified" || verdict == "delivered") {
+    return Color::green;
+  }
+  return verdict == "duplicate" ? Color::yellow : Color::red;
+}
+
+// The rows under a header, columns padded to their widest cell, verdicts coloured.
+std::string table(const std::deque<std::vector<std::string>>& rows, bool color) {
+  const std::vector<std::string> header = {"TIME", "ID", "EVENT", "VERDICT", "STATUS"};
+  std::vector<std::size_t> widths(header.size());
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    widths[i] = header[i].size();
+    for (const auto& row : rows) {
+      widths[i] = std::max(widths[i], row[i].size());
+    }
+  }
+  const auto line = [&](const std::vector<std::string>& row, bool paint_verdict) {
+    std::string text;
+    for (std::size_t i = 0; i + 1 < row.size(); ++i) {
+      const auto cell = fmt::format("{:{}}  ", row[i], widths[i]);
+      text +=
+          i == k_verdict_column && paint_verdict ? paint(cell, verdict_color(row[i]), color) : cell;
+    }
+    return text + row.back() + "\n";
+  };
+  std::string out = line(header, false);
+  for (const auto& row : rows) {
+    out += line(row, true);
+  }
+  return out;
+}
+
 int run_list(const StoreOptions& options) {
   const auto dir = store_dir(options.store);
-  const bool color = !options.json && color_enabled(stdout);
   std::deque<std::vector<std::string>> rows; // the newest --limit rows, oldest first
   for_each_record(options, dir, [&](const StoreRecord& record) {
-    const auto verdict = verdict_name(record);
-    const auto tint = verdict == "verified" || verdict == "delivered" ? Color::green
-                      : verdict == "duplicate"                        ? Color::yellow
-                                                                      : Color::red;
     rows.push_back(
         options.json
             ? std::vector{json_line(record_summary_json(record))}
             : std::vector<std::string>{
                   format_time_ms(record.time_ms, false), record.id,
-                  record.event.empty() ? "-" : record.event, paint(verdict, tint, color),
+                  record.event.empty() ? "-" : record.event, std::string(verdict_name(record)),
                   record.verdict.status == 0 ? "-" : std::to_string(record.verdict.status)});
     if (options.limit && rows.size() > *options.limit) {
       rows.pop_front();
@@ -103,20 +133,7 @@ int run_list(const StoreOptions& options) {
   } else if (rows.empty()) {
     fmt::print(stderr, "no records in {}\n", dir.string());
   } else {
-    rows.push_front({"TIME", "ID", "EVENT", "VERDICT", "STATUS"});
-    std::vector<std::size_t> widths(rows[0].size(), 0);
-    for (const auto& row : rows) {
-      for (std::size_t i = 0; i < row.size(); ++i) {
-        widths[i] = std::max(widths[i], row[i].size());
-      }
-    }
-    for (const auto& row : rows) {
-      std::string line;
-      for (std::size_t i = 0; i < row.size(); ++i) {
-        line += i + 1 < row.size() ? fmt::format("{:{}}  ", row[i], widths[i]) : row[i];
-      }
-      out += line + "\n";
-    }
+    out = table(rows, color_enabled(stdout));
   }
   write_all(stdout, out);
   return 0;

@@ -148,7 +148,8 @@ std::uint64_t clear_store(const std::filesystem::path& dir) {
   std::uint64_t frames = 0;
   if (read_generation(fd.get(), log)) {
     const auto size = file_size(fd.get(), log);
-    frames = scan_frames(fd.get(), k_file_header_size, size, {}, log).frames;
+    frames = scan_frames(fd.get(), k_file_header_size, size, {}, fmt::format("cannot read {}", log))
+                 .frames;
   }
   // A new generation tells writers that hold the log open that what they knew of it is gone.
   write_file_header(fd.get(), log);

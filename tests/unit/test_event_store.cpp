@@ -71,6 +71,19 @@ TEST_SUITE("event_store") {
     CHECK(records[2].id == "three");
   }
 
+  TEST_CASE("records larger than the read-ahead window round-trip among small ones") {
+    TempDir tmp;
+    std::string big(3U << 20, '\0');
+    for (std::size_t i = 0; i < big.size(); ++i) {
+      big[i] = static_cast<char>(i * 7 % 251);
+    }
+    EventStore(tmp.path())
+        .append(std::vector{sample_record("a"), sample_record("big", big), sample_record("c")});
+    const auto records = all_records(tmp.path());
+    REQUIRE(ids_of(records) == std::vector<std::string>{"a", "big", "c"});
+    CHECK(records[1].body == big);
+  }
+
   TEST_CASE("a torn tail cut at any byte of the last record is skipped, then repaired") {
     TempDir tmp;
     const auto last = three_records(tmp / "template");
