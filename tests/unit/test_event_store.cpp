@@ -214,6 +214,64 @@ TEST_SUITE("event_store") {
     CHECK(ids.size() == 2 * k_records);
   }
 
+  TEST_CASE("a writer killed at any moment loses no acknowledged record") {
+    for (int round = 0; round < 3; ++round) {
+      TempDir tmp;
+      int acks[2];
+      REQUIRE(::pipe(acks) == 0);
+      const pid_t child = ::fork();
+      if (child == 0) {
+        ::close(acks[0]);
+        EventStore store(tmp.path());
+        GroupCommitWriter commit(store);
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 4; ++t) {
+          threads.emplace_back([&, t] {
+            for (int i = 0;; ++i) {
+              const auto id = std::to_string(t) + "-" + std::to_string(i) + "\n";
+              commit.append(sample_record(id.substr(0, id.size() - 1), std::string(300, 'x')));
+              // Acknowledged only now, as a listener would answer 2xx only now.
+              if (::write(acks[1], id.data(), id.size()) < 0) {
+                ::_exit(1);
+              }
+            }
+          });
+        }
+        for (auto& thread : threads) {
+          thread.join();
+        }
+        ::_exit(0);
+      }
+      ::close(acks[1]);
+      std::string acked;
+      char buffer[4096];
+      bool killed = false;
+      for (ssize_t n; (n = ::read(acks[0], buffer, sizeof buffer)) > 0;) {
+        acked.append(buffer, static_cast<std::size_t>(n));
+        if (!killed && acked.size() > static_cast<std::size_t>(2000 + round * 1500)) {
+          ::kill(child, SIGKILL); // somewhere in the middle of a batch, or between two
+          killed = true;
+        }
+      }
+      ::close(acks[0]);
+      ::waitpid(child, nullptr, 0);
+      std::set<std::string> stored;
+      for (const auto& record : all_records(tmp.path())) {
+        stored.insert(record.id);
+      }
+      std::size_t lost = 0;
+      for (std::size_t start = 0, end; (end = acked.find('\n', start)) != std::string::npos;
+           start = end + 1) {
+        lost += stored.count(acked.substr(start, end - start)) == 0 ? 1U : 0U;
+      }
+      CHECK(lost == 0);
+      EventStore(tmp.path()).append(std::vector{sample_record("after")});
+      StoreScan scan;
+      CHECK(all_records(tmp.path(), &scan).back().id == "after");
+      CHECK(scan.torn_tail_bytes + scan.corrupt_bytes == 0);
+    }
+  }
+
   TEST_CASE("a full disk fails the append, keeps what was stored, and passes when space returns") {
     TempDir tmp;
     const int code = in_child_process([&] {
