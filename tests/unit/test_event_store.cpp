@@ -52,7 +52,7 @@ TEST_SUITE("event_store") {
   TEST_CASE("append creates a private store and keeps every byte, in order") {
     TempDir tmp;
     const auto dir = tmp / "a/b/store";
-    auto binary = sample_record("bin", std::string("\0\xff\xfe{not json", 14));
+    auto binary = sample_record("bin", std::string("\0\xff\xfe{not json", 12));
     binary.extra = {{"ms", 12}};
     {
       EventStore store(dir);
