@@ -9,5 +9,6 @@ namespace linkhook::cmd {
 
 void add_events(CLI::App& app, int& exit_code);
 void add_generate(CLI::App& app, int& exit_code);
+void add_store(CLI::App& app, int& exit_code);
 
 } // namespace linkhook::cmd

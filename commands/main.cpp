@@ -13,6 +13,7 @@ using AddCommand = void (*)(CLI::App&, int&);
 constexpr AddCommand k_commands[] = {
     linkhook::cmd::add_events,
     linkhook::cmd::add_generate,
+    linkhook::cmd::add_store,
 };
 
 int report(std::string_view message, int code) {

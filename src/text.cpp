@@ -83,4 +83,42 @@ bool glob_match(std::string_view pattern, std::string_view text) {
   return p == pattern.size();
 }
 
+bool is_valid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t extra = 0;
+    unsigned char low = 0x80;
+    unsigned char high = 0xbf;
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    if (lead >= 0xc2 && lead <= 0xdf) {
+      extra = 1;
+    } else if (lead >= 0xe0 && lead <= 0xef) {
+      extra = 2;
+      low = lead == 0xe0 ? 0xa0 : 0x80;  // no overlong three-byte forms
+      high = lead == 0xed ? 0x9f : 0xbf; // no UTF-16 surrogates
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+      extra = 3;
+      low = lead == 0xf0 ? 0x90 : 0x80;  // no overlong four-byte forms
+      high = lead == 0xf4 ? 0x8f : 0xbf; // nothing above U+10FFFF
+    } else {
+      return false;
+    }
+    if (text.size() - i <= extra) {
+      return false;
+    }
+    for (std::size_t k = 1; k <= extra; ++k) {
+      const auto c = static_cast<unsigned char>(text[i + k]);
+      if (c < (k == 1 ? low : 0x80) || c > (k == 1 ? high : 0xbf)) {
+        return false;
+      }
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
 } // namespace linkhook

@@ -21,4 +21,7 @@ bool iequals(std::string_view a, std::string_view b);
 // Shell-style glob with '*' (any run, also empty) and '?' (one byte).
 bool glob_match(std::string_view pattern, std::string_view text);
 
+// Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
+bool is_valid_utf8(std::string_view text);
+
 } // namespace linkhook

@@ -22,4 +22,7 @@ std::optional<UnixSeconds> parse_timestamp(std::string_view text);
 
 UnixSeconds unix_now();
 
+// Milliseconds since the Unix epoch, UTC: the time of stored records.
+std::int64_t unix_now_ms();
+
 } // namespace linkhook

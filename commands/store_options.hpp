@@ -1,0 +1,19 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+// The --store option, shared by every command that reads or writes the event store (store,
+// listen, send, replay).
+namespace linkhook::cmd {
+
+// Adds --store DIR to `app`, bound to `dir`.
+CLI::Option* add_store_option(CLI::App& app, std::optional<std::string>& dir);
+
+// The store directory: --store as bound by add_store_option, else LINKHOOK_STORE, else
+// ${XDG_STATE_HOME:-$HOME/.local/state}/linkhook.
+std::filesystem::path store_dir(const std::optional<std::string>& dir);
+
+} // namespace linkhook::cmd

@@ -1,0 +1,13 @@
+#include "record_filter.hpp"
+
+#include "text.hpp"
+
+namespace linkhook {
+
+bool matches(const RecordFilter& filter, const StoreRecord& record) {
+  return (!filter.event || glob_match(*filter.event, record.event)) &&
+         (!filter.verdict || *filter.verdict == verdict_name(record)) &&
+         (!filter.kind || *filter.kind == record.kind);
+}
+
+} // namespace linkhook

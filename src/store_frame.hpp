@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+// The framing of records in the store's log: each record is one frame,
+//
+//   magic "LHKr" | version u16 | flags u16 | payload length u32 | CRC-32 u32 | payload
+//
+// (integers little-endian; the CRC covers version, flags, length and payload). A frame is
+// written whole by one write, so a crash can leave at most an incomplete last frame: a short
+// frame or a CRC that does not match, which readers detect and skip.
+namespace linkhook {
+
+constexpr std::size_t k_frame_header_size = 16;
+constexpr std::uint16_t k_frame_version = 1;
+// Far above any body the listener accepts; a larger length is a corrupt header.
+constexpr std::uint32_t k_max_frame_payload = 256U << 20;
+
+// Appends one frame holding `payload` to `out`.
+void append_frame(std::string& out, std::string_view payload,
+                  std::uint16_t version = k_frame_version);
+
+struct FrameScan {
+  std::uint64_t end = 0;           // where the last intact frame ends
+  std::uint64_t frames = 0;        // intact frames visited
+  std::uint64_t corrupt_bytes = 0; // damaged bytes between intact frames, skipped
+  std::uint64_t tail_bytes = 0;    // bytes after the last intact frame: a torn or corrupt tail
+};
+
+// Called with each intact frame's version and payload (valid only during the call) and offset.
+using FrameVisitor =
+    std::function<void(std::uint16_t version, std::string_view payload, std::uint64_t offset)>;
+
+// Walks the frames of the file `fd` from `begin` to `end`. After a damaged frame it looks for
+// the next magic whose frame is intact and goes on from there, so that one bad record in the
+// middle of a log cannot hide the records after it. Never throws for damage, only for I/O.
+FrameScan scan_frames(int fd, std::uint64_t begin, std::uint64_t end, const FrameVisitor& visit,
+                      std::string_view what);
+
+} // namespace linkhook
