@@ -133,7 +133,7 @@ void add_json_variants(std::vector<BodyVariant>& variants, std::string_view body
         std::string description = "re-serialised as " + std::string(style.name);
         description += sort_keys ? " with sorted keys" : "";
         description += ensure_ascii ? " with non-ASCII escaped" : "";
-        add(variants, body, text + "\n", description + " and a final newline");
+        add(variants, body, text + "\n", description + ", with a final newline");
         add(variants, body, std::move(text), std::move(description));
       }
     }

@@ -85,7 +85,7 @@ std::string Secret::fingerprint() const {
 
 std::string Secret::describe() const {
   if (m_form == SecretForm::raw) {
-    return fmt::format("a raw secret (fp {})", fingerprint());
+    return fmt::format("… (fp {})", fingerprint());
   }
   return fmt::format("{}… (fp {})", secret_prefix(m_form), fingerprint());
 }

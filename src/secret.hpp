@@ -38,7 +38,7 @@ class Secret {
   // First 8 hex digits of the SHA-256 of the text: enough to tell two secrets apart in a log.
   std::string fingerprint() const;
 
-  // "whsec_… (fp 1a2b3c4d)", or "a raw secret (fp 1a2b3c4d)".
+  // "whsec_… (fp 1a2b3c4d)", or "… (fp 1a2b3c4d)" for a raw secret.
   std::string describe() const;
 
  private:

@@ -70,10 +70,10 @@ std::optional<std::string> secret_form_problem(Scheme scheme, const Secret& secr
   const auto form = secret.form();
   if (scheme == Scheme::standard) {
     if (form == SecretForm::raw) {
-      return fmt::format("the secret is {}, but the standard scheme expects whsec_<base64 key>{}; "
-                         "'linkhook secret' makes one",
-                         secret.describe(),
-                         signing ? " (or whsk_ for v1a)" : " (or whpk_ for v1a)");
+      return fmt::format(
+          "the secret {} is a raw string, but the standard scheme expects whsec_<base64 key>{}; "
+          "'linkhook secret' makes one",
+          secret.describe(), signing ? " (or whsk_ for v1a)" : " (or whpk_ for v1a)");
     }
     if (signing && form == SecretForm::whpk) {
       return fmt::format("the secret {} is an Ed25519 public key, which only verifies; sign v1a "

@@ -24,7 +24,7 @@ TEST_SUITE("body_variants") {
         {"{\"b\": 1, \"a\": [1, \"\\u00e9\"], \"c\": {}}", "non-ASCII escaped"},
         {"{\n  \"b\": 1,\n  \"a\": [\n    1,\n    \"é\"\n  ],\n  \"c\": {}\n}", "indented by 2"},
         {"{\n    \"b\": 1,\n    \"a\": [\n        1,\n        \"é\"\n    ],\n    \"c\": {}\n}\n",
-         "indented by 4 spaces and a final newline"},
+         "indented by 4 spaces, with a final newline"},
     };
     for (const auto& [body, description] : expected) {
       const auto* variant = find_body(variants, body);
