@@ -86,7 +86,9 @@ void add_verify(CLI::App& app, int& exit_code) {
   sub->add_option("--tolerance", options->tolerance,
                   "Seconds a timestamp may be from now, either way")
       ->default_val(k_default_tolerance_s);
-  sub->add_option("--now", options->now, "Unix seconds to take as now (for tests)")->group("");
+  sub->add_option("--now", options->now, "Unix seconds to take as now (for tests)")
+      ->group("")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   sub->add_option("file", options->file, "Body file, or - for standard input (the default)");
   sub->add_flag("--json", options->json, "Print {\"valid\": bool, \"reason\": \"...\"}");
   sub->footer(
