@@ -26,6 +26,23 @@ void for_each_piece(std::string_view text, char separator, Visit visit) {
   }
 }
 
+// Splits `text` into entries at `separator`, and each entry at its first `joiner` into a key and
+// a value for `visit`; the first entry without `joiner` is noted in `problem`.
+template <typename Visit>
+void for_each_entry(std::string_view text, char separator, char joiner, std::string& problem,
+                    Visit visit) {
+  for_each_piece(text, separator, [&](std::string_view entry) {
+    const auto at = entry.find(joiner);
+    if (at == std::string_view::npos) {
+      if (problem.empty()) {
+        problem = fmt::format("entry '{}' has no '{}'", shorten(entry), joiner);
+      }
+      return;
+    }
+    visit(entry.substr(0, at), entry.substr(at + 1));
+  });
+}
+
 // The decoded signature when it is valid, else the reason in `problem` (the first one kept).
 std::optional<Bytes> decode_signature(std::string_view label, std::string_view text, bool hex,
                                       std::size_t size, std::string& problem) {
@@ -79,16 +96,7 @@ StandardSignatures parse_standard_signatures(std::string_view value) {
   StandardSignatures result;
   std::string problem;
   bool known_version = false;
-  for_each_piece(value, ' ', [&](std::string_view entry) {
-    const auto comma = entry.find(',');
-    if (comma == std::string_view::npos) {
-      if (problem.empty()) {
-        problem = fmt::format("entry '{}' has no comma", shorten(entry));
-      }
-      return;
-    }
-    const auto version = entry.substr(0, comma);
-    const auto encoded = entry.substr(comma + 1);
+  for_each_entry(value, ' ', ',', problem, [&](std::string_view version, std::string_view encoded) {
     if (version == "v1") {
       known_version = true;
       if (auto sig = decode_signature("v1 signature", encoded, false, k_sha256_size, problem)) {
@@ -117,16 +125,7 @@ StripeSignatures parse_stripe_signatures(std::string_view value) {
   StripeSignatures result;
   std::string problem;
   std::optional<UnixSeconds> timestamp;
-  for_each_piece(value, ',', [&](std::string_view item) {
-    const auto equals = item.find('=');
-    if (equals == std::string_view::npos) {
-      if (problem.empty()) {
-        problem = fmt::format("'{}' is not key=value", shorten(item));
-      }
-      return;
-    }
-    const auto key = item.substr(0, equals);
-    const auto text = item.substr(equals + 1);
+  for_each_entry(value, ',', '=', problem, [&](std::string_view key, std::string_view text) {
     if (key == "t" && !timestamp) {
       timestamp = parse_unix_seconds(text);
       if (!timestamp && problem.empty()) {

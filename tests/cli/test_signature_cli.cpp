@@ -114,10 +114,11 @@ TEST_SUITE("cli.signature") {
     CHECK(verify_with({}).out == "invalid: missing header webhook-signature\n");
     CHECK(verify_with({headers[0], headers[1], headers[4], headers[5]}).out ==
           "invalid: missing header webhook-timestamp\n");
-    CHECK(verify_with(
-              {"-H", "webhook-id: m", "-H", "webhook-timestamp: 1", "-H", "webhook-signature: v1"})
-              .out.starts_with("invalid: malformed webhook-signature header: entry 'v1' has no "
-                               "comma; expected"));
+    CHECK(
+        verify_with(
+            {"-H", "webhook-id: m", "-H", "webhook-timestamp: 1", "-H", "webhook-signature: v1"})
+            .out.starts_with("invalid: malformed webhook-signature header: entry 'v1' has no ','; "
+                             "expected"));
     CHECK(verify_with(headers, {"--now", "1760869000"})
               .out.starts_with("invalid: timestamp too new: 800 seconds in the future"));
     const auto stripe = verify_with({"-H", "Stripe-Signature: t=1,v1=00"});

@@ -31,7 +31,7 @@ TEST_SUITE("signature_headers") {
     const std::pair<std::string, std::string_view> cases[] = {
         {"", "it is empty"},
         {"   ", "it is empty"},
-        {"v1", "entry 'v1' has no comma"},
+        {"v1", "entry 'v1' has no ','"},
         {"v1,", "v1 signature is 0 bytes long; expected 32"},
         {"v1,!!!!", "'!!!!' is not base64"},
         {"v1,Zm9v", "v1 signature is 3 bytes long; expected 32"},
@@ -63,7 +63,7 @@ TEST_SUITE("signature_headers") {
         {"t=-5,v1=" + k_hex_32, "is not Unix seconds"},
         {"t=1,v1=xyz", "'xyz' is not hex"},
         {"t=1,v1=abcd", "2 bytes long; expected 32"},
-        {"v1," + k_hex_32, "'v1' is not key=value"},
+        {"v1," + k_hex_32, "entry 'v1' has no '='"},
     };
     for (const auto& [value, expected] : cases) {
       const auto parsed = parse_stripe_signatures(value);
