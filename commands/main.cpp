@@ -11,8 +11,8 @@ using AddCommand = void (*)(CLI::App&, int&);
 
 // Every subcommand, in the order `linkhook --help` lists them.
 constexpr AddCommand k_commands[] = {
-    linkhook::cmd::add_events,
-    linkhook::cmd::add_generate,
+    linkhook::cmd::add_events, linkhook::cmd::add_generate, linkhook::cmd::add_sign,
+    linkhook::cmd::add_verify, linkhook::cmd::add_secret,   linkhook::cmd::add_listen,
     linkhook::cmd::add_store,
 };
 

@@ -45,7 +45,9 @@ std::string clock_time(std::int64_t ms) {
 
 } // namespace
 
-std::string_view outcome_name(Outcome outcome) { return style_of(outcome).name; }
+std::string_view outcome_name(Outcome outcome) {
+  return style_of(outcome).name;
+}
 
 std::string delivery_line(const DeliveryReport& report, bool json, bool color) {
   if (json) {
@@ -60,17 +62,17 @@ std::string delivery_line(const DeliveryReport& report, bool json, bool color) {
   }
   const auto style = style_of(report.outcome);
   const auto status = paint(std::to_string(report.status), style.color, color);
-  const auto verdict = color ? paint(fmt::format("{} {}", style.symbol, report.reason), style.color,
-                                     true)
-                             : report.reason;
+  const auto verdict =
+      color ? paint(fmt::format("{} {}", style.symbol, report.reason), style.color, true)
+            : report.reason;
   return fmt::format("{}  {}  {:<22} {:<30} {}\n", clock_time(report.received_at_ms), status,
-                     report.event.empty() ? "-" : report.event,
-                     report.id.empty() ? "-" : report.id, verdict);
+                     report.event.empty() ? "-" : report.event, report.id.empty() ? "-" : report.id,
+                     verdict);
 }
 
 std::string listen_summary(const ListenerStats& s, std::string_view why_stopped) {
-  std::string text = fmt::format("{} deliveries: {} verified, {} rejected", s.deliveries,
-                                 s.verified, s.rejected);
+  std::string text =
+      fmt::format("{} deliveries: {} verified, {} rejected", s.deliveries, s.verified, s.rejected);
   const std::pair<std::uint64_t, std::string_view> parts[] = {
       {s.stored, "stored"},
       {s.duplicates, "duplicate"},

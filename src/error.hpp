@@ -15,13 +15,13 @@ enum class ExitCode : int {
 
 // The one error type of the project: thrown by any layer, caught and printed once in main.
 class Error : public std::runtime_error {
- public:
+public:
   explicit Error(const std::string& message, ExitCode code = ExitCode::usage)
       : std::runtime_error(message), m_code(code) {}
 
   ExitCode code() const noexcept { return m_code; }
 
- private:
+private:
   ExitCode m_code;
 };
 

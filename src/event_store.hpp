@@ -41,7 +41,7 @@ std::string encode_frame(const StoreRecord& record);
 // A writer of the store in one directory; other writers (threads with their own EventStore,
 // other processes) may append to the same store at the same time.
 class EventStore {
- public:
+public:
   // Opens the store in `dir`, creating the directory (mode 0700) and the log (0600).
   explicit EventStore(std::filesystem::path dir);
 
@@ -57,7 +57,7 @@ class EventStore {
   // Bytes of torn tails this writer found and cut off before appending.
   std::uint64_t truncated_bytes() const { return m_truncated_bytes; }
 
- private:
+private:
   void open_log();
   void reopen_if_replaced();
   std::uint64_t writable_end();

@@ -15,7 +15,8 @@ FailurePlan::FailurePlan(const FailureOptions& options)
     throw Error(fmt::format("--status must be an HTTP status (100-599), got {}", *options.status));
   }
   if (options.retry_after && *options.retry_after < 0) {
-    throw Error(fmt::format("--retry-after must be 0 or more seconds, got {}", *options.retry_after));
+    throw Error(
+        fmt::format("--retry-after must be 0 or more seconds, got {}", *options.retry_after));
   }
 }
 

@@ -11,10 +11,10 @@ namespace linkhook {
 
 // How `listen` misbehaves on purpose, so a sender's retry logic can be exercised locally.
 struct FailureOptions {
-  std::uint64_t fail_first = 0;    // answer the first N deliveries with the failure status
-  double fail_rate = 0.0;          // then fail each with this probability (seeded)
-  std::optional<int> status;       // the failure status; alone, the answer to every delivery
-  std::optional<int> retry_after;  // seconds, sent with 429 and 503
+  std::uint64_t fail_first = 0;   // answer the first N deliveries with the failure status
+  double fail_rate = 0.0;         // then fail each with this probability (seeded)
+  std::optional<int> status;      // the failure status; alone, the answer to every delivery
+  std::optional<int> retry_after; // seconds, sent with 429 and 503
   std::uint64_t seed = 0;
 };
 

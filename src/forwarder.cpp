@@ -1,6 +1,6 @@
 #include "forwarder.hpp"
 
-#include "text.hpp"
+#include "headers.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -12,17 +12,25 @@ namespace {
 
 // Headers that describe one HTTP hop, not the delivery; the client sets its own.
 bool hop_by_hop(std::string_view name) {
-  static constexpr std::string_view k_names[] = {
-      "host", "content-length", "content-type", "connection", "keep-alive", "transfer-encoding",
-      "expect", "te", "upgrade", "proxy-connection", "proxy-authorization", "trailer"};
+  static constexpr std::string_view k_names[] = {"host",
+                                                 "content-length",
+                                                 "content-type",
+                                                 "connection",
+                                                 "keep-alive",
+                                                 "transfer-encoding",
+                                                 "expect",
+                                                 "te",
+                                                 "upgrade",
+                                                 "proxy-connection",
+                                                 "proxy-authorization",
+                                                 "trailer"};
   return std::any_of(std::begin(k_names), std::end(k_names),
-                     [&](std::string_view hop) { return iequals(hop, name); });
+                     [&](std::string_view hop) { return header_name_equal(hop, name); });
 }
 
 } // namespace
 
-ForwardResult forward(const Url& target, double timeout_s,
-                      const std::vector<std::pair<std::string, std::string>>& headers,
+ForwardResult forward(const Url& target, double timeout_s, const Headers& headers,
                       std::string_view body) {
   httplib::Client client(target.origin());
   const auto seconds = static_cast<time_t>(timeout_s);
@@ -36,7 +44,7 @@ ForwardResult forward(const Url& target, double timeout_s,
   httplib::Headers relayed;
   std::string content_type = "application/json";
   for (const auto& [name, value] : headers) {
-    if (iequals(name, "content-type")) {
+    if (header_name_equal(name, "content-type")) {
       content_type = value;
     } else if (!hop_by_hop(name)) {
       relayed.emplace(name, value);
@@ -44,8 +52,8 @@ ForwardResult forward(const Url& target, double timeout_s,
   }
   const auto result = client.Post(target.target, relayed, body.data(), body.size(), content_type);
   if (!result) {
-    return {std::nullopt, fmt::format("cannot reach {}: {}", target.str(),
-                                      httplib::to_string(result.error()))};
+    return {std::nullopt,
+            fmt::format("cannot reach {}: {}", target.str(), httplib::to_string(result.error()))};
   }
   return {result->status, {}};
 }

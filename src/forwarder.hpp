@@ -1,12 +1,11 @@
 #pragma once
 
+#include "headers.hpp"
 #include "url.hpp"
 
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
 
 namespace linkhook {
 
@@ -17,8 +16,7 @@ struct ForwardResult {
 
 // Relays a delivery (exact body, its original headers but the hop-by-hop ones) to the application
 // under test, as `listen --forward-to` does. Certificates are verified for https.
-ForwardResult forward(const Url& target, double timeout_s,
-                      const std::vector<std::pair<std::string, std::string>>& headers,
+ForwardResult forward(const Url& target, double timeout_s, const Headers& headers,
                       std::string_view body);
 
 } // namespace linkhook

@@ -20,7 +20,7 @@ struct GroupCommitStats {
 // flight writes the waiting batch with one write and one fdatasync for all of it (group
 // commit). A listener calls append from each request's thread, then acknowledges.
 class GroupCommitWriter {
- public:
+public:
   explicit GroupCommitWriter(EventStore& store) : m_store(store) {}
 
   // Returns once `record` is durable. Throws Error when its batch could not be written or
@@ -29,7 +29,7 @@ class GroupCommitWriter {
 
   GroupCommitStats stats() const;
 
- private:
+private:
   struct Batch;
 
   EventStore& m_store;

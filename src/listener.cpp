@@ -26,15 +26,17 @@ std::int64_t now_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-bool is_2xx(int status) { return status >= 200 && status < 300; }
+bool is_2xx(int status) {
+  return status >= 200 && status < 300;
+}
 
 // The request's headers without the pseudo-headers cpp-httplib adds (REMOTE_ADDR, ...).
-HeaderList received_headers(const httplib::Request& request) {
-  HeaderList headers;
+Headers received_headers(const httplib::Request& request) {
+  Headers headers;
   for (const auto& [name, value] : request.headers) {
     if (name != "REMOTE_ADDR" && name != "REMOTE_PORT" && name != "LOCAL_ADDR" &&
         name != "LOCAL_PORT") {
-      headers.emplace_back(name, value);
+      headers.add(name, value);
     }
   }
   return headers;
@@ -70,7 +72,7 @@ struct Listener::State {
       : config(std::move(c)), filter(std::move(f)), failures(o), hooks(std::move(h)) {}
 
   void handle(const httplib::Request& request, httplib::Response& response);
-  void handle_verified(const httplib::Request& request, const HeaderList& headers,
+  void handle_verified(const httplib::Request& request, const Headers& headers,
                        DeliveryReport& report, httplib::Response& response);
   httplib::Server::HandlerResponse handle_error(const httplib::Request& request,
                                                 httplib::Response& response);
@@ -123,7 +125,7 @@ void Listener::State::handle(const httplib::Request& request, httplib::Response&
   finish(report);
 }
 
-void Listener::State::handle_verified(const httplib::Request& request, const HeaderList& headers,
+void Listener::State::handle_verified(const httplib::Request& request, const Headers& headers,
                                       DeliveryReport& report, httplib::Response& response) {
   nlohmann::json document;
   if (filter.needs_document()) {
@@ -155,13 +157,14 @@ void Listener::State::handle_verified(const httplib::Request& request, const Hea
   report.status = answer.on_purpose ? answer.status : 200;
   report.reason = "verified";
   if (config.forward_to) {
-    const auto relayed = forward(*config.forward_to, config.forward_timeout_s, headers, request.body);
+    const auto relayed =
+        forward(*config.forward_to, config.forward_timeout_s, headers, request.body);
     if (!relayed.status || !is_2xx(*relayed.status)) {
       report.outcome = Outcome::forward_failed;
       report.status = relayed.status.value_or(502);
-      report.reason = relayed.status ? fmt::format("{} answered {}", config.forward_to->str(),
-                                                   *relayed.status)
-                                     : relayed.error;
+      report.reason = relayed.status
+                          ? fmt::format("{} answered {}", config.forward_to->str(), *relayed.status)
+                          : relayed.error;
       release_id(report.id);
       return;
     }
@@ -244,8 +247,8 @@ Listener::Listener(ListenerConfig config, PayloadFilter filter, FailureOptions f
     if (!s.config.tls_cert || !s.config.tls_key) {
       throw Error("--tls-cert and --tls-key go together");
     }
-    auto tls = std::make_unique<httplib::SSLServer>(s.config.tls_cert->c_str(),
-                                                    s.config.tls_key->c_str());
+    auto tls =
+        std::make_unique<httplib::SSLServer>(s.config.tls_cert->c_str(), s.config.tls_key->c_str());
     if (!tls->is_valid()) {
       throw Error(fmt::format("cannot load the TLS certificate {} or key {}", *s.config.tls_cert,
                               *s.config.tls_key));
@@ -263,6 +266,12 @@ Listener::Listener(ListenerConfig config, PayloadFilter filter, FailureOptions f
   server.set_write_timeout(s.config.io_timeout_s, 0);
   server.set_payload_max_length(s.config.max_body);
   server.set_tcp_nodelay(true);
+  // cpp-httplib also sets SO_REUSEPORT, which lets a second listener share a port in use and
+  // silently take half the deliveries. Reusing an address in TIME_WAIT is all a restart needs.
+  server.set_socket_options([](socket_t sock) {
+    const int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   const auto handler = [state = m_state.get()](const httplib::Request& request,
                                                httplib::Response& response) {
     state->handle(request, response);
@@ -276,9 +285,9 @@ Listener::Listener(ListenerConfig config, PayloadFilter filter, FailureOptions f
       [state = m_state.get()](const httplib::Request& request, httplib::Response& response) {
         return state->handle_error(request, response);
       }));
-  s.port = s.config.port == 0 ? server.bind_to_any_port(s.config.host)
-                              : (server.bind_to_port(s.config.host, s.config.port) ? s.config.port
-                                                                                   : -1);
+  s.port = s.config.port == 0
+               ? server.bind_to_any_port(s.config.host)
+               : (server.bind_to_port(s.config.host, s.config.port) ? s.config.port : -1);
   if (s.port <= 0) {
     throw Error(fmt::format("cannot listen on {}:{}: {}", s.config.host, s.config.port,
                             std::strerror(errno)));
@@ -301,10 +310,13 @@ std::string Listener::url() const {
 StopReason Listener::run(const RunLimits& limits, SignalWatch& signals) {
   auto& s = *m_state;
   s.max_events = limits.max_events.value_or(0);
-  std::thread serving([&s] { s.server->listen_after_bind(); });
-  const auto deadline =
-      limits.timeout ? std::chrono::steady_clock::now() + *limits.timeout
-                     : std::chrono::steady_clock::time_point::max();
+  std::atomic<bool> finished{false};
+  std::thread serving([&s, &finished] {
+    s.server->listen_after_bind();
+    finished = true;
+  });
+  const auto deadline = limits.timeout ? std::chrono::steady_clock::now() + *limits.timeout
+                                       : std::chrono::steady_clock::time_point::max();
   StopReason reason = StopReason::timeout;
   while (true) {
     pollfd fds[2] = {{signals.fd(), POLLIN, 0}, {s.event_fd, POLLIN, 0}};
@@ -330,6 +342,11 @@ StopReason Listener::run(const RunLimits& limits, SignalWatch& signals) {
     if (ready == 0) {
       break; // the timeout
     }
+  }
+  // stop() does nothing to a server that has not started its accept loop yet: a stop that came
+  // that early would leave the loop running forever. Wait (microseconds) until it runs.
+  while (!s.server->is_running() && !finished) {
+    std::this_thread::yield();
   }
   s.server->stop();
   serving.join();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "failure_plan.hpp"
+#include "headers.hpp"
 #include "payload_filter.hpp"
 #include "signals.hpp"
 #include "url.hpp"
@@ -16,16 +17,14 @@
 
 namespace linkhook {
 
-using HeaderList = std::vector<std::pair<std::string, std::string>>;
-
 struct ListenerConfig {
   std::string host = "127.0.0.1";
   int port = 4000; // 0: any free port
   std::string path = "/";
   std::size_t max_body = 1 << 20;
   int delay_ms = 0;
-  std::size_t threads = 32;         // workers; each serves one connection at a time
-  int io_timeout_s = 5;             // read/write/keep-alive idle timeout per connection
+  std::size_t threads = 32; // workers; each serves one connection at a time
+  int io_timeout_s = 5;     // read/write/keep-alive idle timeout per connection
   std::optional<std::string> tls_cert;
   std::optional<std::string> tls_key;
   std::optional<Url> forward_to;
@@ -59,9 +58,9 @@ struct DeliveryReport {
 };
 
 struct ListenerHooks {
-  std::function<SignatureCheck(const HeaderList&, std::string_view body)> verify;
+  std::function<SignatureCheck(const Headers&, std::string_view body)> verify;
   // Makes a delivery durable before it is acknowledged; throws on failure. Empty: no store.
-  std::function<void(const HeaderList&, std::string_view body, const DeliveryReport&)> persist;
+  std::function<void(const Headers&, std::string_view body, const DeliveryReport&)> persist;
   // Called once per delivery, in a lock: reports never interleave.
   std::function<void(const DeliveryReport&)> report;
 };

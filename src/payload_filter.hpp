@@ -1,6 +1,7 @@
 #pragma once
 
 #include "json_path.hpp"
+#include "payload_scan.hpp"
 
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -9,15 +10,6 @@
 #include <vector>
 
 namespace linkhook {
-
-// The top-level "event" of a JSON payload, found while checking that the body is JSON at all,
-// in one pass and without building a tree. `error` says why a body is not JSON.
-struct PayloadScan {
-  bool json = false;
-  std::string event; // empty when absent or not a string
-  std::string error;
-};
-PayloadScan scan_payload(std::string_view body);
 
 // `listen --events GLOB,... --filter PATH=VALUE...`: which deliveries a user cares about.
 class PayloadFilter {
@@ -30,8 +22,7 @@ public:
 
   // nullopt when the payload passes; otherwise why it does not, for the delivery line.
   // `document` is the parsed body, needed only when needs_document().
-  std::optional<std::string> rejects(std::string_view event,
-                                     const nlohmann::json* document) const;
+  std::optional<std::string> rejects(std::string_view event, const nlohmann::json* document) const;
 
 private:
   struct FieldFilter {

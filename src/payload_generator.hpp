@@ -17,7 +17,7 @@ namespace linkhook {
 // Turns one fixture into payloads. The fixture is compiled once into literal text and slots, so
 // each payload costs a few appends and random draws, not a JSON tree.
 class PayloadGenerator {
- public:
+public:
   // Throws Error for a fixture that is not JSON, an unknown placeholder, or a bad assignment.
   // Assigned values are taken literally: "{{...}}" in them is not a placeholder.
   PayloadGenerator(std::string_view fixture, std::span<const Assignment> assignments);
@@ -25,7 +25,7 @@ class PayloadGenerator {
   // Appends one compact JSON payload (no newline) for the given time.
   void append(std::string& out, Random& random, UnixSeconds timestamp);
 
- private:
+private:
   struct Segment {
     std::string literal; // written as is when slot is npos
     std::size_t slot;    // index into m_slots

@@ -60,7 +60,7 @@ Placeholder parse_placeholder(std::string_view text);
 // Writes placeholder values for one payload at a time. Group draws are indexed by the caller
 // (see PayloadGenerator), so writing a value costs no lookup.
 class Sampler {
- public:
+public:
   explicit Sampler(std::size_t group_count) : m_draws(group_count), m_drawn(group_count) {}
 
   // Starts a new payload: forgets every group draw.
@@ -68,7 +68,7 @@ class Sampler {
 
   void append(std::string& out, const Placeholder& slot, std::size_t group, Random& random);
 
- private:
+private:
   std::uint64_t draw(std::size_t group, Random& random);
 
   UnixSeconds m_timestamp = 0;

@@ -10,7 +10,7 @@ namespace linkhook {
 
 // Owns a file descriptor and closes it.
 class FileDescriptor {
- public:
+public:
   FileDescriptor() = default;
   explicit FileDescriptor(int fd) : m_fd(fd) {}
   FileDescriptor(FileDescriptor&& other) noexcept : m_fd(other.release()) {}
@@ -23,20 +23,20 @@ class FileDescriptor {
   explicit operator bool() const { return m_fd >= 0; }
   int release() noexcept;
 
- private:
+private:
   int m_fd = -1;
 };
 
 // Holds flock(2) on a descriptor: LOCK_EX for writers, LOCK_SH for readers. The lock belongs to
 // the open file description, so two opens of one file (in one process or two) exclude each other.
 class FileLock {
- public:
+public:
   FileLock(int fd, int operation, std::string_view what);
   FileLock(const FileLock&) = delete;
   FileLock& operator=(const FileLock&) = delete;
   ~FileLock();
 
- private:
+private:
   int m_fd;
 };
 

@@ -9,7 +9,7 @@ namespace linkhook {
 // seed is fixed by this code alone, not by the standard library, so the same seed gives the same
 // payloads on every platform and compiler.
 class Random {
- public:
+public:
   explicit Random(std::uint64_t seed);
 
   // A seed from the operating system's entropy source.
@@ -28,7 +28,7 @@ class Random {
     return items[below(items.size())];
   }
 
- private:
+private:
   std::uint64_t m_state[4];
 };
 

@@ -23,7 +23,9 @@ SignalWatch::SignalWatch() {
   }
 }
 
-SignalWatch::~SignalWatch() { ::close(m_fd); }
+SignalWatch::~SignalWatch() {
+  ::close(m_fd);
+}
 
 int SignalWatch::take() {
   signalfd_siginfo info{};

@@ -30,7 +30,7 @@ std::uint32_t get(std::string_view in, std::size_t at, int bytes) {
 // A read-ahead window over [0, end) of a file, so scanning costs one read per megabyte, not two
 // per record.
 class FileWindow {
- public:
+public:
   FileWindow(int fd, std::uint64_t end, std::string_view what)
       : m_fd(fd), m_end(end), m_what(what) {}
 
@@ -48,7 +48,7 @@ class FileWindow {
     return std::string_view(m_buffer).substr(static_cast<std::size_t>(offset - m_start), available);
   }
 
- private:
+private:
   int m_fd;
   std::uint64_t m_end;
   std::string_view m_what;

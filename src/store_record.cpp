@@ -14,7 +14,7 @@ constexpr std::size_t k_max_plain_id = 200;
 
 // Little-endian fixed-width integers and length-prefixed strings.
 class ByteWriter {
- public:
+public:
   explicit ByteWriter(std::string& out) : m_out(out) {}
 
   void integer(std::uint64_t value, int bytes) {
@@ -28,12 +28,12 @@ class ByteWriter {
     m_out.append(value);
   }
 
- private:
+private:
   std::string& m_out;
 };
 
 class ByteReader {
- public:
+public:
   explicit ByteReader(std::string_view in) : m_in(in) {}
 
   // False once any read ran past the end; every later read then yields zero or empty.
@@ -62,7 +62,7 @@ class ByteReader {
     return value;
   }
 
- private:
+private:
   bool take(std::size_t size) {
     m_ok = m_ok && m_in.size() >= size;
     return m_ok;
@@ -75,15 +75,6 @@ class ByteReader {
 bool is_plain_token(std::string_view text) {
   return !text.empty() && text.size() <= k_max_plain_id &&
          std::all_of(text.begin(), text.end(), [](char c) { return c > ' ' && c < 0x7f; });
-}
-
-char lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                    [](char x, char y) { return lower(x) == lower(y); });
 }
 
 } // namespace
@@ -119,22 +110,11 @@ std::string fresh_record_id(std::string_view prefix) {
 
 const std::string* find_header(const std::vector<Header>& headers, std::string_view name) {
   for (const auto& header : headers) {
-    if (equal_ignoring_case(header.name, name)) {
+    if (header_name_equal(header.name, name)) {
       return &header.value;
     }
   }
   return nullptr;
-}
-
-std::string event_of_body(std::string_view body) {
-  const auto json = nlohmann::json::parse(body, nullptr, false);
-  if (json.is_object()) {
-    const auto it = json.find("event");
-    if (it != json.end() && it->is_string()) {
-      return it->get<std::string>();
-    }
-  }
-  return {};
 }
 
 std::string_view verdict_name(const StoreRecord& record) {

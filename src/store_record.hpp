@@ -1,5 +1,7 @@
 #pragma once
 
+#include "headers.hpp"
+
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -16,12 +18,6 @@ enum class RecordKind : std::uint8_t { received = 0, sent = 1, attempts = 2 };
 
 std::string_view kind_name(RecordKind kind);
 std::optional<RecordKind> parse_kind(std::string_view name);
-
-struct Header {
-  std::string name;
-  std::string value;
-  bool operator==(const Header&) const = default;
-};
 
 // How a delivery went: for `received`, how the listener judged and answered it; for `sent` and
 // `attempts`, what the endpoint answered (the last attempt's status).
@@ -58,9 +54,6 @@ std::string fresh_record_id(std::string_view prefix);
 
 // The value of the first header named `name` (compared without case), if any.
 const std::string* find_header(const std::vector<Header>& headers, std::string_view name);
-
-// The payload's "event" when `body` is a JSON object with a string "event"; else empty.
-std::string event_of_body(std::string_view body);
 
 // One word for the verdict, as `store list` shows and filters it: "verified", "duplicate" or
 // "rejected" for a received delivery; "delivered" (2xx) or "failed" for the other kinds.

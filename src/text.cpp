@@ -51,12 +51,6 @@ std::optional<std::string_view> closest_match(std::string_view word,
   return best;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
-}
-
 bool glob_match(std::string_view pattern, std::string_view text) {
   // Iterative matcher with one backtrack point: linear for typical patterns, no recursion.
   std::size_t p = 0;

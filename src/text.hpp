@@ -15,9 +15,6 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 std::optional<std::string_view> closest_match(std::string_view word,
                                               std::span<const std::string_view> candidates);
 
-// ASCII case-insensitive equality, as HTTP header names compare.
-bool iequals(std::string_view a, std::string_view b);
-
 // Shell-style glob with '*' (any run, also empty) and '?' (one byte).
 bool glob_match(std::string_view pattern, std::string_view text);
 

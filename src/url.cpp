@@ -26,7 +26,8 @@ std::optional<Url> parse_url(std::string_view text) {
   auto rest = text.substr(scheme_end + 3);
   const auto authority_end = rest.find_first_of("/?#");
   auto authority = rest.substr(0, authority_end);
-  url.target = authority_end == std::string_view::npos ? "/" : std::string(rest.substr(authority_end));
+  url.target =
+      authority_end == std::string_view::npos ? "/" : std::string(rest.substr(authority_end));
   if (url.target.front() != '/') {
     url.target = "/" + url.target;
   }
@@ -62,7 +63,8 @@ std::optional<Url> parse_url(std::string_view text) {
   }
   url.port = url.tls() ? 443 : 80;
   if (!port_text.empty()) {
-    const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), url.port);
+    const auto [end, ec] =
+        std::from_chars(port_text.data(), port_text.data() + port_text.size(), url.port);
     if (ec != std::errc() || end != port_text.data() + port_text.size() || url.port < 1 ||
         url.port > 65535) {
       return std::nullopt;

@@ -35,7 +35,7 @@ Result run_linkhook(const std::vector<std::string>& args, std::string_view input
 
 // A program left running in the background (a listener, say), read line by line.
 class Process {
- public:
+public:
   explicit Process(const std::vector<std::string>& argv, const Env& env = {});
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
@@ -54,7 +54,7 @@ class Process {
   const std::string& rest_of_out() const { return m_out; }
   pid_t pid() const { return m_pid; }
 
- private:
+private:
   bool pump(std::chrono::milliseconds timeout); // reads what is ready; false on timeout
 
   pid_t m_pid = -1;

@@ -10,7 +10,7 @@ namespace linkhook::test {
 
 // A fresh directory under $TMPDIR (or /tmp), removed with everything in it at the end of scope.
 class TempDir {
- public:
+public:
   TempDir() {
     std::string pattern =
         (std::filesystem::temp_directory_path() / "linkhook-test-XXXXXX").string();
@@ -29,7 +29,7 @@ class TempDir {
   const std::filesystem::path& path() const { return m_path; }
   std::filesystem::path operator/(const std::string& name) const { return m_path / name; }
 
- private:
+private:
   std::filesystem::path m_path;
 };
 

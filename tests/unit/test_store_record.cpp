@@ -127,10 +127,7 @@ TEST_SUITE("store_record") {
     CHECK(fresh_record_id("att_").starts_with("att_"));
   }
 
-  TEST_CASE("event_of_body and verdict_name") {
-    CHECK(event_of_body(R"({"event":"link.created","data":{}})") == "link.created");
-    CHECK(event_of_body("not json").empty());
-    CHECK(event_of_body(R"({"event":7})").empty());
+  TEST_CASE("verdict_name") {
     StoreRecord record;
     CHECK(verdict_name(record) == "rejected");
     record.verdict.verified = true;

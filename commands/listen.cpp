@@ -1,0 +1,257 @@
+#include "commands.hpp"
+#include "delivery_log.hpp"
+#include "error.hpp"
+#include "event_store.hpp"
+#include "group_commit.hpp"
+#include "listener.hpp"
+#include "signature.hpp"
+#include "signature_options.hpp"
+#include "store_options.hpp"
+#include "terminal.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+namespace linkhook::cmd {
+
+namespace {
+
+struct ListenOptions {
+  std::string host = "127.0.0.1";
+  int port = 4000;
+  std::string path = "/";
+  SignatureOptions signature;
+  std::int64_t tolerance = k_default_tolerance_s;
+  std::vector<std::string> events;
+  std::vector<std::string> filters;
+  std::optional<std::string> forward_to;
+  double forward_timeout = 10;
+  std::optional<long long> max_events;
+  std::optional<double> timeout;
+  long long fail_first = 0;
+  double fail_rate = 0;
+  std::optional<std::uint64_t> seed;
+  std::optional<int> status;
+  int delay = 0;
+  std::optional<int> retry_after;
+  long long max_body = 1 << 20;
+  bool no_store = false;
+  std::optional<std::string> store;
+  bool json = false;
+  bool quiet = false;
+  std::optional<std::string> tls_cert;
+  std::optional<std::string> tls_key;
+  int threads = 32;
+  int io_timeout = 5;
+};
+
+void check_options(const ListenOptions& o) {
+  if (o.path.empty() || o.path.front() != '/') {
+    throw Error(fmt::format("--path must start with '/', got '{}'", o.path));
+  }
+  if (o.port < 0 || o.port > 65535) {
+    throw Error(fmt::format("--port must be 0 to 65535, got {}", o.port));
+  }
+  if (o.max_events && *o.max_events < 1) {
+    throw Error(fmt::format("--max-events must be at least 1, got {}", *o.max_events));
+  }
+  if (o.timeout && !(*o.timeout > 0 && std::isfinite(*o.timeout))) {
+    throw Error(fmt::format("--timeout must be a positive number of seconds, got {}", *o.timeout));
+  }
+  if (o.fail_first < 0 || o.delay < 0 || o.max_body < 1 || o.threads < 1 || o.io_timeout < 1 ||
+      o.tolerance < 0) {
+    throw Error("--fail-first, --delay and --tolerance must not be negative; --max-body, "
+                "--threads and --io-timeout must be at least 1");
+  }
+}
+
+ListenerConfig make_config(const ListenOptions& o) {
+  ListenerConfig config;
+  config.host = o.host;
+  config.port = o.port;
+  config.path = o.path;
+  config.max_body = static_cast<std::size_t>(o.max_body);
+  config.delay_ms = o.delay;
+  config.threads = static_cast<std::size_t>(o.threads);
+  config.io_timeout_s = o.io_timeout;
+  config.tls_cert = o.tls_cert;
+  config.tls_key = o.tls_key;
+  if (o.forward_to) {
+    config.forward_to = parse_url(*o.forward_to);
+    if (!config.forward_to) {
+      throw Error(
+          fmt::format("--forward-to '{}' is not an http:// or https:// URL", *o.forward_to));
+    }
+  }
+  config.forward_timeout_s = o.forward_timeout;
+  return config;
+}
+
+StoreRecord received_record(const Headers& headers, std::string_view body,
+                            const DeliveryReport& report) {
+  StoreRecord record;
+  record.headers.assign(headers.begin(), headers.end());
+  record.id = received_record_id(record.headers);
+  record.kind = RecordKind::received;
+  record.event = report.event;
+  record.time_ms = report.received_at_ms;
+  record.body = std::string(body);
+  record.verdict = {report.verified(), false, report.status, report.reason};
+  return record;
+}
+
+std::string_view why_stopped(StopReason reason) {
+  switch (reason) {
+  case StopReason::max_events:
+    return "--max-events reached";
+  case StopReason::timeout:
+    return "--timeout reached";
+  case StopReason::signal:
+    break;
+  }
+  return "interrupted";
+}
+
+int run_listen(const ListenOptions& o) {
+  SignalWatch signals; // first: every thread started from here on leaves the signals to it
+  check_options(o);
+  const auto scheme = resolve_scheme(o.signature);
+  const auto secret = resolve_secret(o.signature);
+  FailureOptions failures{static_cast<std::uint64_t>(o.fail_first), o.fail_rate, o.status,
+                          o.retry_after, o.seed.value_or(Random::fresh_seed())};
+  PayloadFilter filter(o.events, o.filters);
+
+  std::unique_ptr<EventStore> store;
+  std::unique_ptr<GroupCommitWriter> writer;
+  if (!o.no_store) {
+    store = std::make_unique<EventStore>(store_dir(o.store));
+    writer = std::make_unique<GroupCommitWriter>(*store);
+  }
+  const bool color = !o.json && color_enabled(stdout);
+  ListenerHooks hooks;
+  hooks.verify = [scheme, &secret, tolerance = o.tolerance](const Headers& headers,
+                                                            std::string_view body) {
+    const auto result = verify(scheme, secret, headers, body, unix_now(), tolerance);
+    return SignatureCheck{result.valid, result.reason};
+  };
+  if (writer) {
+    hooks.persist = [&writer](const Headers& headers, std::string_view body,
+                              const DeliveryReport& report) {
+      writer->append(received_record(headers, body, report));
+    };
+  }
+  if (!o.quiet) {
+    hooks.report = [json = o.json, color](const DeliveryReport& report) {
+      write_all(stdout, delivery_line(report, json, color));
+      std::fflush(stdout);
+    };
+  }
+  Listener listener(make_config(o), std::move(filter), failures, std::move(hooks));
+  write_all(stdout, o.json ? fmt::format("{{\"listening\":\"{}\"}}\n", listener.url())
+                           : listener.url() + "\n");
+  std::fflush(stdout);
+  if (!o.json) {
+    fmt::print(stderr, "Verifying {} signatures with {}; {}. Ctrl-C stops.\n", scheme_name(scheme),
+               secret.describe(),
+               store ? fmt::format("storing in {}", store->dir().string()) : "not storing");
+  }
+
+  RunLimits limits;
+  if (o.max_events) {
+    limits.max_events = static_cast<std::uint64_t>(*o.max_events);
+  }
+  if (o.timeout) {
+    limits.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(*o.timeout * 1000));
+  }
+  const auto reason = listener.run(limits, signals);
+  const auto stats = listener.stats();
+  std::string why(why_stopped(reason));
+  const bool short_of_events = reason == StopReason::timeout && o.max_events;
+  if (short_of_events) {
+    why =
+        fmt::format("--timeout reached with {} of {} deliveries", stats.deliveries, *o.max_events);
+  }
+  fmt::print(stderr, "{}", listen_summary(stats, why));
+  if (reason == StopReason::signal) {
+    return static_cast<int>(ExitCode::interrupted);
+  }
+  return (stats.rejected == 0 && !short_of_events) ? 0 : 1;
+}
+
+} // namespace
+
+void add_listen(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<ListenOptions>();
+  auto* sub = app.add_subcommand(
+      "listen", "Run a local webhook endpoint that verifies, stores, forwards and can fail");
+  const std::string where = "Where";
+  sub->add_option("--host", o->host, "Address to bind")->default_val("127.0.0.1")->group(where);
+  sub->add_option("--port", o->port, "Port; 0 takes a free one")->default_val(4000)->group(where);
+  sub->add_option("--path", o->path, "Path deliveries are POSTed to")
+      ->default_val("/")
+      ->group(where);
+  sub->add_option("--tls-cert", o->tls_cert, "Serve HTTPS with this PEM certificate")->group(where);
+  sub->add_option("--tls-key", o->tls_key, "The certificate's PEM private key")->group(where);
+
+  add_signature_options(*sub, o->signature);
+  sub->add_option("--tolerance", o->tolerance, "Seconds a timestamp may be off, either way")
+      ->default_val(k_default_tolerance_s);
+
+  const std::string which = "Which deliveries";
+  sub->add_option("--events", o->events, "Only these events (globs, comma-separated)")
+      ->delimiter(',')
+      ->group(which);
+  sub->add_option("--filter", o->filters, "Only payloads whose field matches: PATH=VALUE")
+      ->allow_extra_args(false)
+      ->group(which);
+  sub->add_option("--max-body", o->max_body, "Largest body accepted (bytes); larger: 413")
+      ->default_val(1 << 20)
+      ->group(which);
+
+  const std::string fail = "Failing on purpose";
+  sub->add_option("--fail-first", o->fail_first, "Fail the first N verified deliveries")
+      ->group(fail);
+  sub->add_option("--fail-rate", o->fail_rate, "Then fail each with probability P (0-1)")
+      ->group(fail);
+  sub->add_option("--seed", o->seed, "Seed for --fail-rate")->group(fail);
+  sub->add_option("--status", o->status,
+                  "Status of the failures (default 500); alone, the answer to every delivery")
+      ->group(fail);
+  sub->add_option("--retry-after", o->retry_after, "Retry-After seconds sent with 429 and 503")
+      ->group(fail);
+  sub->add_option("--delay", o->delay, "Wait this many milliseconds before answering")->group(fail);
+
+  const std::string then = "Stopping, storing, forwarding";
+  sub->add_option("--max-events", o->max_events, "Stop after N deliveries")->group(then);
+  sub->add_option("--timeout", o->timeout, "Stop after this many seconds")->group(then);
+  sub->add_option("--forward-to", o->forward_to, "Relay verified deliveries to this URL")
+      ->group(then);
+  sub->add_option("--forward-timeout", o->forward_timeout, "Seconds to wait for --forward-to")
+      ->default_val(10)
+      ->group(then);
+  sub->add_flag("--no-store", o->no_store, "Do not keep deliveries in the event store")
+      ->group(then);
+  add_store_option(*sub, o->store);
+  sub->add_option("--threads", o->threads, "Worker threads (connections served at once)")
+      ->default_val(32)
+      ->group(then);
+  sub->add_option("--io-timeout", o->io_timeout, "Seconds a connection may stall or idle")
+      ->default_val(5)
+      ->group(then);
+
+  sub->add_flag("--json", o->json, "JSON lines: {\"listening\"}, then one object per delivery");
+  sub->add_flag("-q,--quiet", o->quiet, "No line per delivery (the URL and summary remain)");
+  sub->footer(
+      "Exit status: 0 when every delivery verified, 1 otherwise (or --timeout came before\n"
+      "--max-events), 130 when interrupted.\n\n"
+      "Examples:\n"
+      "  linkhook listen --port 4000 --secret \"$LINKHOOK_SECRET\"\n"
+      "  linkhook listen --port 0 --max-events 13 --timeout 30 --json > deliveries.jsonl &\n"
+      "  linkhook listen --fail-first 2 --status 503 --retry-after 120 --events 'link.*'");
+  sub->callback([o, &exit_code] { exit_code = run_listen(*o); });
+}
+
+} // namespace linkhook::cmd

@@ -1,0 +1,58 @@
+#include "signature_options.hpp"
+
+#include "error.hpp"
+#include "file_io.hpp"
+
+#include <cstdlib>
+#include <fmt/format.h>
+
+namespace linkhook::cmd {
+
+namespace {
+
+constexpr const char* k_secret_env = "LINKHOOK_SECRET";
+
+// A secret file usually ends with a newline (echo, editors); it is not part of the secret.
+std::string_view trim_line_end(std::string_view text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+} // namespace
+
+void add_signature_options(CLI::App& sub, SignatureOptions& options) {
+  sub.add_option("--scheme", options.scheme, "Signature scheme: standard, stripe or github")
+      ->default_val("standard");
+  sub.add_option("--secret", options.secret,
+                 "Signing secret (whsec_... for standard; whsk_/whpk_ for Ed25519 v1a)");
+  sub.add_option("--secret-file", options.secret_file,
+                 "Read the secret from this file (else $LINKHOOK_SECRET)");
+}
+
+Scheme resolve_scheme(const SignatureOptions& options) {
+  return parse_scheme(options.scheme);
+}
+
+Secret resolve_secret(const SignatureOptions& options) {
+  if (options.secret) {
+    return Secret::parse(*options.secret);
+  }
+  if (options.secret_file) {
+    const auto text = read_input(*options.secret_file);
+    const auto secret = trim_line_end(text);
+    if (secret.empty()) {
+      throw Error(fmt::format("secret file '{}' is empty", *options.secret_file));
+    }
+    return Secret::parse(secret);
+  }
+  if (const char* env = std::getenv(k_secret_env); env != nullptr && *env != '\0') {
+    return Secret::parse(env);
+  }
+  throw Error(fmt::format("no secret: give --secret, --secret-file or set {}; 'linkhook secret' "
+                          "makes one",
+                          k_secret_env));
+}
+
+} // namespace linkhook::cmd

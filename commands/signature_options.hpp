@@ -1,0 +1,29 @@
+#pragma once
+
+#include "scheme.hpp"
+#include "secret.hpp"
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+// The flags every command that signs or verifies shares (sign, verify, send, listen, replay):
+// --scheme, and the secret from --secret, else --secret-file, else $LINKHOOK_SECRET (SPEC.md).
+namespace linkhook::cmd {
+
+struct SignatureOptions {
+  std::string scheme = "standard";
+  std::optional<std::string> secret;
+  std::optional<std::string> secret_file;
+};
+
+void add_signature_options(CLI::App& sub, SignatureOptions& options);
+
+// Throws Error (usage) for an unknown scheme, naming the closest.
+Scheme resolve_scheme(const SignatureOptions& options);
+
+// The secret, parsed once. Throws Error (usage), in one line that never shows the secret, when
+// there is none or it cannot be read or parsed.
+Secret resolve_secret(const SignatureOptions& options);
+
+} // namespace linkhook::cmd

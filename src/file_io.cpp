@@ -1,0 +1,45 @@
+#include "file_io.hpp"
+
+#include "error.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fmt/format.h>
+#include <memory>
+
+namespace linkhook {
+
+namespace {
+
+struct FileClose {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+
+std::string read_all(std::FILE* stream, std::string_view name) {
+  std::string out;
+  char buffer[65536];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, stream)) > 0) {
+    out.append(buffer, n);
+  }
+  if (std::ferror(stream) != 0) {
+    throw Error(fmt::format("cannot read {}: {}", name, std::strerror(errno)));
+  }
+  return out;
+}
+
+} // namespace
+
+std::string read_input(const std::string& path) {
+  if (path == "-") {
+    return read_all(stdin, "standard input");
+  }
+  const std::unique_ptr<std::FILE, FileClose> file(std::fopen(path.c_str(), "rb"));
+  if (!file) {
+    throw Error(fmt::format("cannot read '{}': {}", path, std::strerror(errno)));
+  }
+  return read_all(file.get(), fmt::format("'{}'", path));
+}
+
+} // namespace linkhook

@@ -1,0 +1,58 @@
+#include "scheme.hpp"
+
+#include "error.hpp"
+#include "text.hpp"
+
+#include <fmt/format.h>
+#include <vector>
+
+namespace linkhook {
+
+namespace {
+
+constexpr Scheme k_schemes[] = {Scheme::standard, Scheme::stripe, Scheme::github};
+
+} // namespace
+
+std::string_view scheme_name(Scheme scheme) {
+  switch (scheme) {
+  case Scheme::standard:
+    return "standard";
+  case Scheme::stripe:
+    return "stripe";
+  case Scheme::github:
+    return "github";
+  }
+  return "unknown";
+}
+
+std::span<const Scheme> all_schemes() {
+  return k_schemes;
+}
+
+Scheme parse_scheme(std::string_view name) {
+  std::vector<std::string_view> names;
+  for (const auto scheme : k_schemes) {
+    if (scheme_name(scheme) == name) {
+      return scheme;
+    }
+    names.push_back(scheme_name(scheme));
+  }
+  const auto hint = closest_match(name, names);
+  throw Error(fmt::format("unknown scheme '{}'{}; the schemes are standard, stripe and github",
+                          name, hint ? fmt::format(" (did you mean '{}'?)", *hint) : ""));
+}
+
+std::string_view signature_header_name(Scheme scheme) {
+  switch (scheme) {
+  case Scheme::standard:
+    return k_webhook_signature;
+  case Scheme::stripe:
+    return k_stripe_signature;
+  case Scheme::github:
+    return k_github_signature;
+  }
+  return k_webhook_signature;
+}
+
+} // namespace linkhook

@@ -1,0 +1,88 @@
+#include "raw_client.hpp"
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdexcept>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace linkhook::test {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int milliseconds_left(Clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  return static_cast<int>(std::max<long long>(0, left.count()));
+}
+
+} // namespace
+
+RawConnection::RawConnection(const std::string& host, int port) {
+  m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  ::inet_pton(AF_INET, host.c_str(), &address.sin_addr);
+  if (m_fd < 0 || ::connect(m_fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    throw std::runtime_error("cannot connect to " + host + ":" + std::to_string(port));
+  }
+}
+
+RawConnection::~RawConnection() {
+  ::close(m_fd);
+}
+
+bool RawConnection::send(std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::send(m_fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (n <= 0) {
+      return false;
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+std::string RawConnection::receive(std::chrono::milliseconds timeout, std::string_view until) {
+  const auto deadline = Clock::now() + timeout;
+  std::string received;
+  while (until.empty() || received.find(until) == std::string::npos) {
+    pollfd fd{m_fd, POLLIN, 0};
+    if (::poll(&fd, 1, milliseconds_left(deadline)) <= 0) {
+      break;
+    }
+    char buffer[4096];
+    const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, 0);
+    if (n <= 0) {
+      break;
+    }
+    received.append(buffer, static_cast<std::size_t>(n));
+  }
+  return received;
+}
+
+bool RawConnection::closed_within(std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  while (true) {
+    pollfd fd{m_fd, POLLIN, 0};
+    if (::poll(&fd, 1, milliseconds_left(deadline)) <= 0) {
+      return false;
+    }
+    char buffer[4096];
+    const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, 0);
+    if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+      return true;
+    }
+  }
+}
+
+int port_of(const std::string& url) {
+  const auto colon = url.rfind(':');
+  return std::stoi(url.substr(colon + 1));
+}
+
+} // namespace linkhook::test
