@@ -7,14 +7,28 @@
 
 namespace {
 
-using AddCommand = void (*)(CLI::App&, int&);
+struct Command {
+  std::string_view name;
+  void (*add)(CLI::App&, int&);
+};
 
 // Every subcommand, in the order `linkhook --help` lists them.
-constexpr AddCommand k_commands[] = {
-    linkhook::cmd::add_events, linkhook::cmd::add_generate, linkhook::cmd::add_sign,
-    linkhook::cmd::add_verify, linkhook::cmd::add_secret,   linkhook::cmd::add_listen,
-    linkhook::cmd::add_store,
+constexpr Command k_commands[] = {
+    {"events", linkhook::cmd::add_events}, {"generate", linkhook::cmd::add_generate},
+    {"sign", linkhook::cmd::add_sign},     {"verify", linkhook::cmd::add_verify},
+    {"secret", linkhook::cmd::add_secret}, {"listen", linkhook::cmd::add_listen},
+    {"store", linkhook::cmd::add_store},
 };
+
+// The command named by the first argument, if it names one.
+const Command* chosen_command(int argc, char** argv) {
+  for (const auto& command : k_commands) {
+    if (argc > 1 && command.name == argv[1]) {
+      return &command;
+    }
+  }
+  return nullptr;
+}
 
 int report(std::string_view message, int code) {
   fmt::print(stderr, "linkhook: error: {}\n", message);
@@ -22,16 +36,12 @@ int report(std::string_view message, int code) {
 }
 
 // "unknown command 'gen' (did you mean 'generate'?)" for a first word that names no subcommand.
-std::string unknown_command(const CLI::App& app, std::string_view word) {
-  std::vector<std::string> names;
-  for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
-    names.push_back(sub->get_name());
+std::string unknown_command(std::string_view word) {
+  std::vector<std::string_view> names;
+  for (const auto& command : k_commands) {
+    names.push_back(command.name);
   }
-  if (std::find(names.begin(), names.end(), word) != names.end()) {
-    return {};
-  }
-  const std::vector<std::string_view> candidates(names.begin(), names.end());
-  const auto hint = linkhook::closest_match(word, candidates);
+  const auto hint = linkhook::closest_match(word, names);
   return fmt::format("unknown command '{}'{}; 'linkhook --help' lists them", word,
                      hint ? fmt::format(" (did you mean '{}'?)", *hint) : "");
 }
@@ -47,8 +57,14 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer("Run 'linkhook COMMAND --help' for a command's flags and examples.");
   int exit_code = 0;
-  for (const auto add : k_commands) {
-    add(app, exit_code);
+  // Start-up is part of the product (`linkhook sign` is held to `openssl dgst`): when the first
+  // word names a command, only that command's options are built.
+  if (const auto* chosen = chosen_command(argc, argv)) {
+    chosen->add(app, exit_code);
+  } else {
+    for (const auto& command : k_commands) {
+      command.add(app, exit_code);
+    }
   }
   try {
     app.parse(argc, argv);
@@ -58,10 +74,8 @@ int main(int argc, char** argv) {
     }
     if (argc == 1) {
       fmt::print(stderr, "{}", app.help());
-    } else if (argv[1][0] != '-') {
-      if (const auto message = unknown_command(app, argv[1]); !message.empty()) {
-        return report(message, static_cast<int>(linkhook::ExitCode::usage));
-      }
+    } else if (argv[1][0] != '-' && chosen_command(argc, argv) == nullptr) {
+      return report(unknown_command(argv[1]), static_cast<int>(linkhook::ExitCode::usage));
     }
     return report(e.what(), static_cast<int>(linkhook::ExitCode::usage));
   } catch (const linkhook::Error& e) {
