@@ -2,6 +2,7 @@
 
 #include "error.hpp"
 #include "forwarder.hpp"
+#include "recent_ids.hpp"
 
 #include <atomic>
 #include <cerrno>
@@ -13,7 +14,6 @@
 #include <sys/eventfd.h>
 #include <thread>
 #include <unistd.h>
-#include <unordered_set>
 
 namespace linkhook {
 
@@ -66,7 +66,9 @@ struct Listener::State {
 
   std::mutex mutex; // guards what follows
   ListenerStats stats;
-  std::unordered_set<std::string> acknowledged; // ids answered 2xx (or being answered)
+  // Ids answered 2xx (or being answered). A sender's retries come within hours; 100,000 ids
+  // (about 10 MB) cover that at any realistic rate while memory stays flat.
+  RecentIds acknowledged{100000};
 
   State(ListenerConfig c, PayloadFilter f, const FailureOptions& o, ListenerHooks h)
       : config(std::move(c)), filter(std::move(f)), failures(o), hooks(std::move(h)) {}
@@ -207,7 +209,7 @@ httplib::Server::HandlerResponse Listener::State::handle_error(const httplib::Re
 
 bool Listener::State::reserve_id(const std::string& id) {
   const std::lock_guard lock(mutex);
-  return acknowledged.insert(id).second;
+  return acknowledged.insert(id);
 }
 
 void Listener::State::release_id(const std::string& id) {

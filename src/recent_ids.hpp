@@ -1,0 +1,33 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+namespace linkhook {
+
+// The delivery ids a listener acknowledged most recently, for duplicate detection with memory
+// that stays flat however long it runs: past `capacity` ids, the oldest is forgotten.
+class RecentIds {
+public:
+  explicit RecentIds(std::size_t capacity) : m_capacity(capacity) {}
+
+  // Records `id`; false when it is already recorded (a duplicate).
+  bool insert(const std::string& id);
+
+  // Forgets `id` (its delivery was not acknowledged after all).
+  void erase(const std::string& id) { m_ids.erase(id); }
+
+  std::size_t size() const { return m_ids.size(); }
+
+private:
+  std::size_t m_capacity;
+  std::uint64_t m_next = 0;
+  std::unordered_map<std::string, std::uint64_t> m_ids; // id → when it was recorded
+  std::deque<std::pair<std::string, std::uint64_t>> m_order;
+};
+
+} // namespace linkhook

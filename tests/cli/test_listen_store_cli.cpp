@@ -1,0 +1,124 @@
+// listen with the event store on: what is acknowledged is stored, byte for byte, and stays so
+// when the listener is killed under load.
+#include "cli_helpers.hpp"
+#include "listener_fixture.hpp"
+#include "temp_dir.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <map>
+#include <mutex>
+#include <thread>
+
+using namespace linkhook::test;
+using Json = nlohmann::json;
+
+namespace {
+
+std::vector<Json> store_records(const TempDir& store) {
+  const auto listed = run_linkhook({"store", "list", "--json", "--store", store.path().string()});
+  REQUIRE(listed.exit_code == 0);
+  std::vector<Json> records;
+  for (const auto& line : lines_of(listed.out)) {
+    records.push_back(Json::parse(line));
+  }
+  return records;
+}
+
+} // namespace
+
+TEST_SUITE("cli.listen.store") {
+  TEST_CASE("verified deliveries are stored with their exact bytes, rejected ones marked") {
+    TempDir store;
+    RunningListener listener({"--secret", k_test_secret, "--store", store.path().string(),
+                              "--max-events", "3", "--timeout", "20"});
+    const std::string body = "{ \"event\": \"qr.scanned\",\n  \"data\": {} }"; // odd spacing kept
+    CHECK(post(listener.url(), signed_headers(body, {"--id", "msg_kept"}), body)->status == 200);
+    CHECK(post(listener.url(), signed_headers(body, {"--id", "msg_kept"}), body)->status == 200);
+    CHECK(post(listener.url(), signed_headers(body, {"--id", "msg_bad"}), body + "x")->status ==
+          401);
+    CHECK(listener.process().wait() == 1);
+    CHECK(listener.process().err().find("1 stored") != std::string::npos);
+
+    const auto records = store_records(store);
+    REQUIRE(records.size() == 2); // the duplicate is acknowledged, not stored twice
+    CHECK(records[0]["id"] == "msg_kept");
+    CHECK(records[0]["event"] == "qr.scanned");
+    CHECK(records[1]["id"] == "msg_bad");
+    const auto shown =
+        run_linkhook({"store", "show", "msg_kept", "--json", "--store", store.path().string()});
+    REQUIRE(shown.exit_code == 0);
+    const auto record = Json::parse(shown.out);
+    CHECK(record["body"] == body);
+    CHECK(record.dump().find("webhook-signature") != std::string::npos);
+    const auto rejected = run_linkhook(
+        {"store", "list", "--verdict", "rejected", "--json", "--store", store.path().string()});
+    CHECK(lines_of(rejected.out).size() == 1);
+  }
+
+  TEST_CASE("killed with SIGKILL under load, every acknowledged delivery is stored exactly once") {
+    TempDir store;
+    constexpr int k_deliveries = 160;
+    constexpr int k_kill_after = 60;
+    constexpr int k_senders = 4;
+    std::vector<std::pair<std::string, httplib::Headers>> signed_requests;
+    const std::string body = R"({"event":"link.clicked","data":{"n":1}})";
+    for (int i = 0; i < k_deliveries; ++i) {
+      const auto id = "msg_load_" + std::to_string(i);
+      signed_requests.emplace_back(id, signed_headers(body, {"--id", id}));
+    }
+    RunningListener listener(
+        {"--secret", k_test_secret, "--store", store.path().string(), "--quiet"});
+    std::mutex mutex;
+    std::vector<std::string> acknowledged;
+    std::atomic<bool> killed{false};
+    std::vector<std::thread> senders;
+    for (int s = 0; s < k_senders; ++s) {
+      senders.emplace_back([&, s] {
+        for (int i = s; i < k_deliveries && !killed; i += k_senders) {
+          const auto response =
+              post(listener.url(), signed_requests[static_cast<std::size_t>(i)].second, body);
+          if (!response || response->status != 200) {
+            continue;
+          }
+          const std::lock_guard lock(mutex);
+          acknowledged.push_back(signed_requests[static_cast<std::size_t>(i)].first);
+          if (acknowledged.size() == k_kill_after) {
+            listener.process().send_signal(SIGKILL);
+            killed = true;
+          }
+        }
+      });
+    }
+    for (auto& sender : senders) {
+      sender.join();
+    }
+    CHECK(listener.process().wait() == 128 + SIGKILL);
+    REQUIRE(acknowledged.size() >= k_kill_after);
+
+    std::map<std::string, int> stored;
+    for (const auto& record : store_records(store)) {
+      ++stored[record["id"].get<std::string>()];
+    }
+    for (const auto& id : acknowledged) {
+      CHECK_MESSAGE(stored[id] == 1, id);
+    }
+
+    // A new listener appends to the same store after the crash.
+    RunningListener restarted({"--secret", k_test_secret, "--store", store.path().string(),
+                               "--max-events", "1", "--timeout", "20"});
+    CHECK(post(restarted.url(), signed_headers(body, {"--id", "msg_after"}), body)->status == 200);
+    CHECK(restarted.process().wait() == 0);
+    const auto after = store_records(store);
+    CHECK(after.back()["id"] == "msg_after");
+  }
+
+  TEST_CASE("a store that cannot be opened is a usage error before listening") {
+    TempDir dir;
+    const auto file = dir / "not-a-directory";
+    run({"sh", "-c", "echo x > \"$0\"", file.string()});
+    check_usage_error(run_linkhook({"listen", "--secret", k_test_secret, "--port", "0", "--store",
+                                    file.string()}),
+                      "not-a-directory");
+  }
+}
