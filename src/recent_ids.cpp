@@ -3,10 +3,11 @@
 namespace linkhook {
 
 bool RecentIds::insert(const std::string& id) {
-  if (!m_ids.try_emplace(id, m_next).second) {
+  if (m_ids.contains(id)) {
     return false;
   }
-  m_order.emplace_back(id, m_next++);
+  const auto& entry = m_order.emplace_back(id, m_next++);
+  m_ids.emplace(entry.first, entry.second);
   while (m_order.size() > m_capacity) {
     // An id erased and inserted again has a newer entry; only its own entry may forget it.
     const auto& [oldest, when] = m_order.front();

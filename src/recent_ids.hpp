@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 
@@ -26,8 +27,9 @@ public:
 private:
   std::size_t m_capacity;
   std::uint64_t m_next = 0;
-  std::unordered_map<std::string, std::uint64_t> m_ids; // id → when it was recorded
+  // The ids are kept once, in m_order (a deque never moves its elements); m_ids views them.
   std::deque<std::pair<std::string, std::uint64_t>> m_order;
+  std::unordered_map<std::string_view, std::uint64_t> m_ids; // id → when it was recorded
 };
 
 } // namespace linkhook
