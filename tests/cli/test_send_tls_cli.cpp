@@ -27,12 +27,12 @@ TEST_SUITE("cli.send.tls") {
     CHECK(lines[1]["summary"]["errors"]["tls"] == 1);
 
     r = send_to(listener.url(), {"link.clicked", "--no-store", "--json", "--ca-file", cert});
-    CHECK_MESSAGE(r.exit_code == 0, r.out + r.err);
+    CHECK_MESSAGE(r.exit_code == 0, (r.out + r.err));
     CHECK(json_lines(r.out)[0]["status"] == 200);
     CHECK(r.err.empty());
 
     r = send_to(listener.url(), {"link.clicked", "--no-store", "--insecure"});
-    CHECK_MESSAGE(r.exit_code == 0, r.out + r.err);
+    CHECK_MESSAGE(r.exit_code == 0, (r.out + r.err));
     CHECK(r.err.find("warning: --insecure") != std::string::npos);
   }
 
