@@ -1,6 +1,7 @@
 #include "delivery_client.hpp"
 
 #include "error.hpp"
+#include "http_connection.hpp"
 
 #include <chrono>
 #include <fmt/format.h>
@@ -10,8 +11,6 @@
 namespace linkhook {
 
 namespace {
-
-constexpr std::size_t k_body_prefix_bytes = 200;
 
 DeliveryError classify(httplib::Error error) {
   switch (error) {
@@ -65,8 +64,12 @@ std::string_view delivery_error_name(DeliveryError error) {
   return "other";
 }
 
-DeliveryClient::DeliveryClient(const ClientConfig& config)
-    : m_config(config), m_client(std::make_unique<httplib::Client>(config.url.origin())) {
+DeliveryClient::DeliveryClient(const ClientConfig& config) : m_config(config) {
+  if (!config.url.tls()) {
+    m_plain = std::make_unique<PlainHttpConnection>(config.url, config.timeout_s);
+    return;
+  }
+  m_client = std::make_unique<httplib::Client>(config.url.origin());
   const auto seconds = static_cast<time_t>(config.timeout_s);
   const auto micros = static_cast<time_t>((config.timeout_s - static_cast<double>(seconds)) * 1e6);
   m_client->set_connection_timeout(seconds, micros);
@@ -75,21 +78,41 @@ DeliveryClient::DeliveryClient(const ClientConfig& config)
   m_client->set_keep_alive(true);
   m_client->set_tcp_nodelay(true);      // a small POST waits for nothing (Nagle would hold it)
   m_client->set_follow_location(false); // a 3xx is the endpoint's answer, reported as a failure
-  if (config.url.tls()) {
-    if (config.ca_file) {
-      if (::access(config.ca_file->c_str(), R_OK) != 0) {
-        throw Error(fmt::format("--ca-file '{}' cannot be read", *config.ca_file));
-      }
-      m_client->set_ca_cert_path(*config.ca_file);
+  if (config.ca_file) {
+    if (::access(config.ca_file->c_str(), R_OK) != 0) {
+      throw Error(fmt::format("--ca-file '{}' cannot be read", *config.ca_file));
     }
-    // Without --ca-file, httplib trusts the system's store (SSL_CTX_set_default_verify_paths).
-    m_client->enable_server_certificate_verification(!config.insecure);
+    m_client->set_ca_cert_path(*config.ca_file);
   }
+  // Without --ca-file, httplib trusts the system's store (SSL_CTX_set_default_verify_paths).
+  m_client->enable_server_certificate_verification(!config.insecure);
 }
 
 DeliveryClient::~DeliveryClient() = default;
 
 DeliveryOutcome DeliveryClient::post(const Headers& headers, std::string_view body) {
+  const auto start = std::chrono::steady_clock::now();
+  DeliveryOutcome outcome;
+  if (m_plain && headers.contains("content-type") && headers.contains("user-agent")) {
+    outcome = m_plain->post(headers, body);
+  } else if (m_plain) {
+    auto completed = headers;
+    if (!headers.contains("content-type")) {
+      completed.add("Content-Type", "application/json");
+    }
+    if (!headers.contains("user-agent")) {
+      completed.add("User-Agent", m_config.user_agent);
+    }
+    outcome = m_plain->post(completed, body);
+  } else {
+    outcome = post_tls(headers, body);
+  }
+  outcome.ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return outcome;
+}
+
+DeliveryOutcome DeliveryClient::post_tls(const Headers& headers, std::string_view body) {
   httplib::Headers request_headers{{"User-Agent", m_config.user_agent}};
   std::string content_type = "application/json";
   for (const auto& [name, value] : headers) {
@@ -105,12 +128,12 @@ DeliveryOutcome DeliveryClient::post(const Headers& headers, std::string_view bo
   auto result =
       m_client->Post(m_config.url.target, request_headers, body.data(), body.size(), content_type);
   DeliveryOutcome outcome;
-  outcome.ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   if (!result) {
     outcome.error = classify(result.error());
     // httplib reports a read that ran into the timeout as a plain read error.
-    if (result.error() == httplib::Error::Read && outcome.ms >= m_config.timeout_s * 1000 * 0.95) {
+    const auto ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (result.error() == httplib::Error::Read && ms >= m_config.timeout_s * 1000 * 0.95) {
       outcome.error = DeliveryError::timeout;
     }
     outcome.error_text = describe(outcome.error, result.error(), m_config);
@@ -118,7 +141,7 @@ DeliveryOutcome DeliveryClient::post(const Headers& headers, std::string_view bo
   }
   outcome.status = result->status;
   outcome.location = result->get_header_value("Location");
-  outcome.body_prefix = result->body.substr(0, k_body_prefix_bytes);
+  outcome.body_prefix = result->body.substr(0, k_response_prefix_bytes);
   return outcome;
 }
 

@@ -12,6 +12,10 @@ namespace httplib {
 class Client;
 }
 
+namespace linkhook {
+class PlainHttpConnection;
+}
+
 // One HTTP client that POSTs deliveries to one endpoint over a kept-alive connection, and tells
 // how each one ended. `send` runs one per worker thread; `replay` will reuse it.
 namespace linkhook {
@@ -36,6 +40,9 @@ struct ClientConfig {
   std::string user_agent;
 };
 
+// How much of a response body an outcome keeps: enough to show why an endpoint refused.
+inline constexpr std::size_t k_response_prefix_bytes = 200;
+
 struct DeliveryOutcome {
   int status = 0; // the HTTP status; 0 when there was no answer
   DeliveryError error = DeliveryError::none;
@@ -59,8 +66,11 @@ public:
   DeliveryOutcome post(const Headers& headers, std::string_view body);
 
 private:
+  DeliveryOutcome post_tls(const Headers& headers, std::string_view body);
+
   ClientConfig m_config;
-  std::unique_ptr<httplib::Client> m_client;
+  std::unique_ptr<PlainHttpConnection> m_plain; // http://
+  std::unique_ptr<httplib::Client> m_client;    // https://
 };
 
 } // namespace linkhook
