@@ -1,5 +1,6 @@
 #include "send_helpers.hpp"
 #include "temp_dir.hpp"
+#include "tls_helpers.hpp"
 
 using namespace linkhook::test;
 using Json = nlohmann::json;
@@ -8,13 +9,7 @@ TEST_SUITE("cli.send.tls") {
   TEST_CASE("a self-signed certificate is rejected, trusted with --ca-file, ignored with "
             "--insecure") {
     TempDir dir;
-    const auto cert = (dir / "cert.pem").string();
-    const auto key = (dir / "key.pem").string();
-    const auto made =
-        run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-             "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
-             "-addext", "subjectAltName=IP:127.0.0.1"});
-    REQUIRE_MESSAGE(made.exit_code == 0, made.err);
+    const auto [cert, key] = make_self_signed_certificate(dir);
     RunningListener listener({"--secret", k_test_secret, "--no-store", "--tls-cert", cert,
                               "--tls-key", key, "--timeout", "20"});
     REQUIRE(listener.url().starts_with("https://127.0.0.1:"));
