@@ -6,18 +6,22 @@
 #include "payload_scan.hpp"
 #include "random.hpp"
 #include "sender.hpp"
+#include "signals.hpp"
 #include "signature_options.hpp"
 #include "store_options.hpp"
 #include "terminal.hpp"
 #include "timestamp.hpp"
 #include "version.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <fmt/format.h>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <poll.h>
+#include <thread>
 #include <unistd.h>
 
 namespace linkhook::cmd {
@@ -274,9 +278,24 @@ private:
   std::chrono::steady_clock::time_point m_last{};
 };
 
+// Sets `stop` when SIGINT or SIGTERM arrives, until `finished` is set.
+void watch_signals(SignalWatch& signals, std::atomic<bool>& stop,
+                   const std::atomic<bool>& finished) {
+  pollfd ready{signals.fd(), POLLIN, 0};
+  while (!finished) {
+    if (::poll(&ready, 1, 100) > 0 && signals.take() != 0) {
+      stop = true;
+      return;
+    }
+  }
+}
+
 int run_send(const SendOptions& o) {
+  SignalWatch signals; // first: every thread started from here on leaves the signals to it
   const auto secret = resolve_secret(o.signature);
-  const auto config = make_config(o, secret);
+  auto config = make_config(o, secret);
+  std::atomic<bool> stop{false};
+  config.stop = &stop;
   if (config.client.url.tls() && o.insecure) {
     fmt::print(stderr, "linkhook: warning: --insecure: the certificate of {} is not checked\n",
                config.client.url.origin());
@@ -313,12 +332,19 @@ int run_send(const SendOptions& o) {
                  outcome_reason(d.outcome), format_duration(wait));
     };
   }
+  std::atomic<bool> finished{false};
+  std::jthread watcher([&] { watch_signals(signals, stop, finished); });
   const auto summary = send_deliveries(config, hooks);
+  finished = true;
+  watcher.join();
   progress.clear();
   if (o.json) {
     write_all(stdout, summary_json(summary));
   } else if (summary.sent > 1 || o.quiet) {
     write_all(stdout, summary_text(summary));
+  }
+  if (stop) {
+    return static_cast<int>(ExitCode::interrupted);
   }
   return summary.failed() == 0 ? 0 : 1;
 }
@@ -375,7 +401,8 @@ void add_send(CLI::App& app, int& exit_code) {
   sub->add_flag("--json", o->json, "JSON lines: one object per delivery, then {\"summary\"}");
   sub->add_flag("-q,--quiet", o->quiet, "No line per delivery, only the summary");
   sub->footer(
-      "Exit status: 0 when every delivery ended 2xx, 1 otherwise, 2 for a usage error.\n\n"
+      "Exit status: 0 when every delivery ended 2xx, 1 otherwise, 2 for a usage error, 130 when\n"
+      "interrupted (after the summary of what was sent).\n\n"
       "Examples:\n"
       "  linkhook send link.clicked --url http://localhost:3000/webhooks\n"
       "  linkhook send --file event.json --url https://staging.example.com/hooks --json\n"

@@ -19,6 +19,23 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Sleeps until `deadline`, or until `stop` is set: checked every 50 ms, so a Ctrl-C during a long
+// retry wait ends the run promptly without a busy loop.
+void wait_until(Clock::time_point deadline, const std::atomic<bool>* stop) {
+  while (!(stop && *stop)) {
+    const auto now = Clock::now();
+    if (now >= deadline) {
+      return;
+    }
+    std::this_thread::sleep_for(
+        std::min<Clock::duration>(deadline - now, std::chrono::milliseconds(50)));
+  }
+}
+
+bool stopped(const SendConfig& config) {
+  return config.stop && *config.stop;
+}
+
 // What all workers share: the next delivery to start, the summary, the hooks' lock.
 struct SharedState {
   std::atomic<std::uint64_t> next{0};
@@ -40,9 +57,13 @@ public:
   void run(Clock::time_point start) {
     for (auto index = m_shared.next++; index < m_config.count; index = m_shared.next++) {
       if (m_config.rate) {
-        std::this_thread::sleep_until(
-            start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
-                        static_cast<double>(index) / *m_config.rate)));
+        wait_until(
+            start + std::chrono::duration_cast<Clock::duration>(
+                        std::chrono::duration<double>(static_cast<double>(index) / *m_config.rate)),
+            m_config.stop);
+      }
+      if (stopped(m_config)) {
+        return;
       }
       deliver(index);
     }
@@ -69,7 +90,10 @@ private:
           std::lock_guard lock(m_shared.mutex);
           m_hooks.retrying(delivery, wait);
         }
-        std::this_thread::sleep_for(wait);
+        wait_until(Clock::now() + wait, m_config.stop);
+        if (stopped(m_config)) {
+          break; // ends with the last attempt's outcome
+        }
       }
       delivery.attempts = attempt + 1;
       delivery.headers = headers_for(delivery);

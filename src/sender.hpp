@@ -9,6 +9,7 @@
 #include "scheme.hpp"
 #include "secret.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -40,6 +41,8 @@ struct SendConfig {
   std::size_t retries = 0;
   RetrySchedule schedule = RetrySchedule::standard();
   Milliseconds max_wait{60'000}; // the longest single wait before a retry
+  // Once set (by a signal, say), no new delivery or retry starts; those in flight end.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // One delivery, once it ended (2xx, or out of retries).
@@ -75,8 +78,9 @@ struct SendSummary {
   double per_second() const { return seconds > 0 ? static_cast<double>(sent) / seconds : 0; }
 };
 
-// Sends config.count deliveries with config.concurrency workers and returns the summary.
-// Throws Error for a configuration it cannot use (a payload template, a --ca-file).
+// Sends config.count deliveries (fewer when config.stop is set) with config.concurrency workers and
+// returns the summary. Throws Error for a configuration it cannot use (a payload template, a
+// --ca-file).
 SendSummary send_deliveries(const SendConfig& config, const SendHooks& hooks);
 
 } // namespace linkhook

@@ -1,6 +1,7 @@
 #include "send_helpers.hpp"
 
 #include <chrono>
+#include <csignal>
 #include <map>
 
 using namespace linkhook::test;
@@ -58,5 +59,23 @@ TEST_SUITE("cli.send.many") {
     CHECK_MESSAGE(r.exit_code == 0, r.err);
     CHECK(json_lines(r.out).back()["summary"]["2xx"] == 6);
     CHECK(elapsed >= std::chrono::milliseconds(250)); // the sixth starts 5/20 s after the first
+  }
+}
+
+TEST_SUITE("cli.send.interrupt") {
+  TEST_CASE("SIGINT stops a long run: the summary of what was sent, exit 130") {
+    RunningListener listener({"--secret", k_test_secret, "--no-store", "--timeout", "20"});
+    Process send({linkhook_binary(), "send", "link.clicked", "--url", listener.url(), "--secret",
+                  k_test_secret, "--count", "100000", "--rate", "20", "--no-store", "--json"});
+    const auto first = send.read_line();
+    REQUIRE(first);
+    CHECK(Json::parse(*first)["ok"] == true);
+    send.send_signal(SIGINT);
+    CHECK(send.wait() == 130);
+    const auto rest = json_lines(send.rest_of_out());
+    REQUIRE(!rest.empty());
+    const auto& summary = rest.back()["summary"];
+    CHECK(summary["sent"] == rest.size()); // the first line and the rest but the summary
+    CHECK(summary["sent"] < 100000);
   }
 }
