@@ -334,7 +334,13 @@ int run_send(const SendOptions& o) {
   }
   std::atomic<bool> finished{false};
   std::jthread watcher([&] { watch_signals(signals, stop, finished); });
-  const auto summary = send_deliveries(config, hooks);
+  SendSummary summary;
+  try {
+    summary = send_deliveries(config, hooks);
+  } catch (...) {
+    finished = true; // lets the watcher end, so that the error can leave
+    throw;
+  }
   finished = true;
   watcher.join();
   progress.clear();
