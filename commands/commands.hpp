@@ -11,6 +11,7 @@ void add_events(CLI::App& app, int& exit_code);
 void add_generate(CLI::App& app, int& exit_code);
 void add_listen(CLI::App& app, int& exit_code);
 void add_secret(CLI::App& app, int& exit_code);
+void add_send(CLI::App& app, int& exit_code);
 void add_sign(CLI::App& app, int& exit_code);
 void add_store(CLI::App& app, int& exit_code);
 void add_verify(CLI::App& app, int& exit_code);

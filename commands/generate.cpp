@@ -11,10 +11,6 @@ namespace linkhook::cmd {
 
 namespace {
 
-// The instant of the example on the Linkzly webhooks page: the time of every seeded payload that
-// has no --timestamp, so that a seed alone reproduces the same bytes on any day.
-constexpr UnixSeconds k_seeded_timestamp = 1760869800; // 2025-10-19T10:30:00Z
-
 struct GenerateOptions {
   std::vector<std::string> events;
   bool all = false;

@@ -57,6 +57,10 @@ private:
 
 namespace linkhook {
 
+// The instant of the example on the Linkzly webhooks page: the time of every seeded payload that
+// has no --timestamp, so that a seed alone reproduces the same bytes on any day.
+inline constexpr UnixSeconds k_seeded_timestamp = 1760869800; // 2025-10-19T10:30:00Z
+
 struct GenerateRequest {
   std::vector<const EventInfo*> events;
   std::uint64_t count = 1; // payloads of each event

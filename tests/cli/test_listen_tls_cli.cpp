@@ -1,19 +1,14 @@
 #include "cli_helpers.hpp"
 #include "listener_fixture.hpp"
 #include "temp_dir.hpp"
+#include "tls_helpers.hpp"
 
 using namespace linkhook::test;
 
 TEST_SUITE("cli.listen.tls") {
   TEST_CASE("--tls-cert and --tls-key serve HTTPS that a verifying client accepts") {
     TempDir dir;
-    const auto cert = (dir / "cert.pem").string();
-    const auto key = (dir / "key.pem").string();
-    const auto made =
-        run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-             "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
-             "-addext", "subjectAltName=IP:127.0.0.1"});
-    REQUIRE_MESSAGE(made.exit_code == 0, made.err);
+    const auto [cert, key] = make_self_signed_certificate(dir);
     RunningListener listener({"--secret", k_test_secret, "--no-store", "--tls-cert", cert,
                               "--tls-key", key, "--max-events", "1", "--timeout", "20"});
     REQUIRE(listener.url().starts_with("https://127.0.0.1:"));

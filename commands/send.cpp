@@ -1,0 +1,420 @@
+#include "commands.hpp"
+#include "error.hpp"
+#include "event_store.hpp"
+#include "file_io.hpp"
+#include "group_commit.hpp"
+#include "payload_scan.hpp"
+#include "random.hpp"
+#include "sender.hpp"
+#include "signals.hpp"
+#include "signature_options.hpp"
+#include "store_options.hpp"
+#include "terminal.hpp"
+#include "timestamp.hpp"
+#include "version.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <fmt/format.h>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <poll.h>
+#include <thread>
+#include <unistd.h>
+
+namespace linkhook::cmd {
+
+namespace {
+
+struct SendOptions {
+  std::vector<std::string> events;
+  std::optional<std::string> file;
+  std::string url;
+  SignatureOptions signature;
+  std::vector<std::string> sets;
+  std::optional<std::uint64_t> seed;
+  std::vector<std::string> headers;
+  std::optional<std::string> id;
+  double timeout = 10;
+  long long count = 1;
+  int concurrency = 1;
+  std::optional<double> rate;
+  int retries = 0;
+  std::string schedule = "standard";
+  std::string max_wait = "60s";
+  bool insecure = false;
+  std::optional<std::string> ca_file;
+  bool show_response = false;
+  bool no_store = false;
+  std::optional<std::string> store;
+  bool json = false;
+  bool quiet = false;
+};
+
+// Rounded to 0.1 ms: enough for loopback, and short in a line.
+double round_ms(double ms) {
+  return std::round(ms * 10) / 10;
+}
+
+void check_counts(const SendOptions& o) {
+  if (o.count < 1 || o.concurrency < 1) {
+    throw Error(fmt::format("--count and --concurrency must be at least 1, got {} and {}", o.count,
+                            o.concurrency));
+  }
+  if (!(o.timeout > 0 && std::isfinite(o.timeout))) {
+    throw Error(fmt::format("--timeout must be a positive number of seconds, got {}", o.timeout));
+  }
+  if (o.rate && !(*o.rate > 0 && std::isfinite(*o.rate))) {
+    throw Error(fmt::format("--rate must be a positive number per second, got {}", *o.rate));
+  }
+  if (o.retries < 0) {
+    throw Error(fmt::format("--retries must not be negative, got {}", o.retries));
+  }
+}
+
+// The payloads: generated events, or the exact bytes of --file.
+void choose_payloads(const SendOptions& o, SendConfig& config) {
+  if (o.file.has_value() == !o.events.empty()) {
+    throw Error(o.file ? "give an event name or --file, not both"
+                       : "name an event, or --file F; 'linkhook events' lists them");
+  }
+  if (o.file) {
+    if (!o.sets.empty() || o.seed) {
+      throw Error("--set and --seed shape generated payloads; --file is sent as it is");
+    }
+    config.body = read_input(*o.file);
+    const auto scan = scan_payload(*config.body);
+    if (!scan.json) {
+      throw Error(fmt::format("--file {} is not JSON: {}", *o.file, scan.error));
+    }
+    config.body_event = scan.event;
+    return;
+  }
+  config.events = select_events(o.events);
+  for (const auto& text : o.sets) {
+    config.assignments.push_back(parse_assignment(text));
+  }
+  config.seed = o.seed;
+}
+
+SendConfig make_config(const SendOptions& o, const Secret& secret) {
+  check_counts(o);
+  SendConfig config;
+  const auto url = parse_url(o.url);
+  if (!url) {
+    throw Error(fmt::format("--url '{}' is not an http:// or https:// URL", o.url));
+  }
+  config.client.url = *url;
+  config.client.timeout_s = o.timeout;
+  config.client.insecure = o.insecure;
+  config.client.ca_file = o.ca_file;
+  config.client.user_agent = fmt::format("linkhook/{}", k_version);
+  config.scheme = resolve_scheme(o.signature);
+  config.secret = &secret;
+  choose_payloads(o, config);
+  for (const auto& line : o.headers) {
+    auto header = parse_header_line(line);
+    config.extra_headers.add(std::move(header.name), std::move(header.value));
+  }
+  config.id = o.id;
+  config.count = static_cast<std::uint64_t>(o.count);
+  config.concurrency = static_cast<std::size_t>(o.concurrency);
+  config.rate = o.rate;
+  config.retries = static_cast<std::size_t>(o.retries);
+  config.schedule = RetrySchedule::parse(o.schedule, o.seed.value_or(Random::fresh_seed()));
+  const auto max_wait = parse_duration(o.max_wait);
+  if (!max_wait) {
+    throw Error(fmt::format("--max-wait '{}' is not a duration like 30s or 2m", o.max_wait));
+  }
+  config.max_wait = *max_wait;
+  return config;
+}
+
+std::string outcome_reason(const DeliveryOutcome& outcome) {
+  if (outcome.error != DeliveryError::none) {
+    return outcome.error_text;
+  }
+  if (outcome.ok()) {
+    return "delivered";
+  }
+  if (!outcome.location.empty()) {
+    return fmt::format("redirected to {} (not followed)", outcome.location);
+  }
+  return fmt::format("HTTP {}", outcome.status);
+}
+
+StoreRecord sent_record(const SentDelivery& d, const Url& url) {
+  StoreRecord record;
+  record.id = d.id;
+  record.kind = RecordKind::sent;
+  record.event = d.event;
+  record.time_ms = d.sent_at_ms;
+  record.headers.assign(d.headers.begin(), d.headers.end());
+  record.body = d.body;
+  record.verdict = {false, false, d.outcome.status, outcome_reason(d.outcome)};
+  record.extra = {{"url", url.str()},
+                  {"ms", round_ms(d.outcome.ms)},
+                  {"attempts", d.attempts},
+                  {"error", delivery_error_name(d.outcome.error)}};
+  if (!d.outcome.location.empty()) {
+    record.extra["location"] = d.outcome.location;
+  }
+  return record;
+}
+
+std::string json_line(const SentDelivery& d, bool show_response) {
+  const auto& outcome = d.outcome;
+  nlohmann::ordered_json line = {{"id", d.id},
+                                 {"event", d.event},
+                                 {"status", outcome.status},
+                                 {"ms", round_ms(outcome.ms)},
+                                 {"ok", outcome.ok()}};
+  if (outcome.error != DeliveryError::none) {
+    line["error"] = delivery_error_name(outcome.error);
+    line["reason"] = outcome.error_text;
+  }
+  if (!outcome.location.empty()) {
+    line["location"] = outcome.location;
+  }
+  if (d.attempts > 1) {
+    line["attempts"] = d.attempts;
+  }
+  if ((show_response || !outcome.ok()) && outcome.error == DeliveryError::none) {
+    line["response"] = outcome.body_prefix;
+  }
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+std::string human_line(const SentDelivery& d, bool show_response, bool color) {
+  const auto& outcome = d.outcome;
+  const auto status = outcome.error != DeliveryError::none
+                          ? std::string(delivery_error_name(outcome.error))
+                          : std::to_string(outcome.status);
+  auto line = fmt::format("{} {} {} {}ms", d.event.empty() ? "-" : d.event, d.id,
+                          paint(status, outcome.ok() ? Color::green : Color::red, color),
+                          round_ms(outcome.ms));
+  if (d.attempts > 1) {
+    line += fmt::format(" after {} attempts", d.attempts);
+  }
+  if (outcome.error != DeliveryError::none) {
+    line += "  " + outcome.error_text;
+  } else if (!outcome.location.empty()) {
+    line += fmt::format("  -> {} (redirects are not followed)", outcome.location);
+  }
+  if (outcome.error == DeliveryError::none && (show_response || !outcome.ok()) &&
+      !outcome.body_prefix.empty()) {
+    line += "  " + paint(nlohmann::json(outcome.body_prefix)
+                             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                         Color::dim, color);
+  }
+  return line + "\n";
+}
+
+std::string summary_json(const SendSummary& s) {
+  nlohmann::ordered_json statuses = nlohmann::ordered_json::object();
+  for (const auto& [status, n] : s.statuses) {
+    statuses[std::to_string(status)] = n;
+  }
+  nlohmann::ordered_json summary = {{"sent", s.sent},
+                                    {"2xx", s.succeeded},
+                                    {"failed", s.failed()},
+                                    {"statuses", statuses},
+                                    {"errors", s.errors},
+                                    {"seconds", std::round(s.seconds * 1000) / 1000},
+                                    {"per_second", std::round(s.per_second() * 10) / 10},
+                                    {"p50_ms", round_ms(s.latency.percentile(50))},
+                                    {"p90_ms", round_ms(s.latency.percentile(90))},
+                                    {"p99_ms", round_ms(s.latency.percentile(99))},
+                                    {"max_ms", round_ms(s.latency.max())}};
+  return nlohmann::ordered_json{{"summary", summary}}.dump() + "\n";
+}
+
+std::string summary_text(const SendSummary& s) {
+  std::string failures;
+  for (const auto& [status, n] : s.statuses) {
+    failures += fmt::format("{}{}: {}", failures.empty() ? "" : ", ", status, n);
+  }
+  for (const auto& [kind, n] : s.errors) {
+    failures += fmt::format("{}{}: {}", failures.empty() ? "" : ", ", kind, n);
+  }
+  return fmt::format("{} sent: {} 2xx, {} failed{}\n"
+                     "{:.1f} deliveries/s over {:.2f}s; latency p50 {}ms, p90 {}ms, p99 {}ms, "
+                     "max {}ms\n",
+                     s.sent, s.succeeded, s.failed(),
+                     failures.empty() ? "" : fmt::format(" ({})", failures), s.per_second(),
+                     s.seconds, round_ms(s.latency.percentile(50)),
+                     round_ms(s.latency.percentile(90)), round_ms(s.latency.percentile(99)),
+                     round_ms(s.latency.max()));
+}
+
+// "120/1000 sent, 3 failed" on one line of stderr, redrawn at most ten times a second.
+class Progress {
+public:
+  Progress(bool enabled, std::uint64_t total) : m_enabled(enabled), m_total(total) {}
+
+  void update(const SendSummary& running) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!m_enabled || now - m_last < std::chrono::milliseconds(100)) {
+      return;
+    }
+    m_last = now;
+    m_drawn = true;
+    fmt::print(stderr, "\r{}/{} sent, {} failed\033[K", running.sent, m_total, running.failed());
+    std::fflush(stderr);
+  }
+
+  void clear() {
+    if (m_drawn) {
+      fmt::print(stderr, "\r\033[K");
+    }
+  }
+
+private:
+  bool m_enabled;
+  std::uint64_t m_total;
+  bool m_drawn = false;
+  std::chrono::steady_clock::time_point m_last{};
+};
+
+// Sets `stop` when SIGINT or SIGTERM arrives, until `finished` is set.
+void watch_signals(SignalWatch& signals, std::atomic<bool>& stop,
+                   const std::atomic<bool>& finished) {
+  pollfd ready{signals.fd(), POLLIN, 0};
+  while (!finished) {
+    if (::poll(&ready, 1, 100) > 0 && signals.take() != 0) {
+      stop = true;
+      return;
+    }
+  }
+}
+
+int run_send(const SendOptions& o) {
+  SignalWatch signals; // first: every thread started from here on leaves the signals to it
+  const auto secret = resolve_secret(o.signature);
+  auto config = make_config(o, secret);
+  std::atomic<bool> stop{false};
+  config.stop = &stop;
+  if (config.client.url.tls() && o.insecure) {
+    fmt::print(stderr, "linkhook: warning: --insecure: the certificate of {} is not checked\n",
+               config.client.url.origin());
+  }
+  std::unique_ptr<EventStore> store;
+  std::unique_ptr<GroupCommitWriter> writer;
+  if (!o.no_store) {
+    store = std::make_unique<EventStore>(store_dir(o.store));
+    writer = std::make_unique<GroupCommitWriter>(*store);
+  }
+  const bool color = !o.json && color_enabled(stdout);
+  Progress progress(!o.json && config.count > 1 && ::isatty(STDERR_FILENO) == 1, config.count);
+  SendSummary running;
+  SendHooks hooks;
+  if (writer) {
+    hooks.persist = [&writer, &config](const SentDelivery& d) {
+      writer->append(sent_record(d, config.client.url));
+    };
+  }
+  hooks.report = [&](const SentDelivery& d) {
+    if (!o.quiet) {
+      write_all(stdout,
+                o.json ? json_line(d, o.show_response) : human_line(d, o.show_response, color));
+    }
+    ++running.sent;
+    if (d.outcome.ok()) {
+      ++running.succeeded;
+    }
+    progress.update(running);
+  };
+  if (!o.json && !o.quiet) {
+    hooks.retrying = [](const SentDelivery& d, Milliseconds wait) {
+      fmt::print(stderr, "{} attempt {}: {}; retrying in {}\n", d.id, d.attempts,
+                 outcome_reason(d.outcome), format_duration(wait));
+    };
+  }
+  std::atomic<bool> finished{false};
+  std::jthread watcher([&] { watch_signals(signals, stop, finished); });
+  SendSummary summary;
+  try {
+    summary = send_deliveries(config, hooks);
+  } catch (...) {
+    finished = true; // lets the watcher end, so that the error can leave
+    throw;
+  }
+  finished = true;
+  watcher.join();
+  progress.clear();
+  if (o.json) {
+    write_all(stdout, summary_json(summary));
+  } else if (summary.sent > 1 || o.quiet) {
+    write_all(stdout, summary_text(summary));
+  }
+  if (stop) {
+    return static_cast<int>(ExitCode::interrupted);
+  }
+  return summary.failed() == 0 ? 0 : 1;
+}
+
+} // namespace
+
+void add_send(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<SendOptions>();
+  auto* sub = app.add_subcommand("send", "Sign and POST deliveries to an endpoint");
+  sub->add_option("event", o->events, "Events to generate and send (cycled with --count)");
+  sub->add_option("--file", o->file, "Send this body instead, byte for byte ('-': stdin)");
+  sub->add_option("--url", o->url, "The endpoint to POST to")->required();
+  add_signature_options(*sub, o->signature);
+
+  const std::string payload = "Payload and request";
+  sub->add_option("--set", o->sets, "Override a generated field: PATH=VALUE (as in generate)")
+      ->allow_extra_args(false)
+      ->group(payload);
+  sub->add_option("--seed", o->seed, "Seed for generated values (and exponential jitter)")
+      ->group(payload);
+  sub->add_option("-H,--header", o->headers, "Extra header 'Name: value'; repeatable")
+      ->allow_extra_args(false)
+      ->group(payload);
+  sub->add_option("--id", o->id, "The webhook-id (default: a fresh one per delivery)")
+      ->group(payload);
+  sub->add_option("--timeout", o->timeout, "Seconds to connect, and to get an answer")
+      ->default_val(10)
+      ->group(payload);
+
+  const std::string many = "Many deliveries";
+  sub->add_option("-n,--count", o->count, "Deliveries to send")->default_val(1)->group(many);
+  sub->add_option("-c,--concurrency", o->concurrency, "Deliveries in flight at once")
+      ->default_val(1)
+      ->group(many);
+  sub->add_option("--rate", o->rate, "At most this many deliveries per second")->group(many);
+
+  const std::string retry = "Retries";
+  sub->add_option("--retries", o->retries, "Retry a failed delivery up to N times")->group(retry);
+  sub->add_option("--schedule", o->schedule, "Waits: standard, exponential or a LIST like 0,5s,1m")
+      ->default_val("standard")
+      ->group(retry);
+  sub->add_option("--max-wait", o->max_wait, "Longest wait before a retry")
+      ->default_val("60s")
+      ->group(retry);
+
+  const std::string tls = "TLS";
+  sub->add_option("--ca-file", o->ca_file, "Trust this PEM bundle instead of the system store")
+      ->group(tls);
+  sub->add_flag("-k,--insecure", o->insecure, "Do not check the server's certificate")->group(tls);
+
+  sub->add_flag("--show-response", o->show_response, "Show the response body of every delivery");
+  sub->add_flag("--no-store", o->no_store, "Do not keep sent deliveries in the event store");
+  add_store_option(*sub, o->store);
+  sub->add_flag("--json", o->json, "JSON lines: one object per delivery, then {\"summary\"}");
+  sub->add_flag("-q,--quiet", o->quiet, "No line per delivery, only the summary");
+  sub->footer(
+      "Exit status: 0 when every delivery ended 2xx, 1 otherwise, 2 for a usage error, 130 when\n"
+      "interrupted (after the summary of what was sent).\n\n"
+      "Examples:\n"
+      "  linkhook send link.clicked --url http://localhost:3000/webhooks\n"
+      "  linkhook send --file event.json --url https://staging.example.com/hooks --json\n"
+      "  linkhook send 'link.*' --count 1000 --concurrency 16 --url http://127.0.0.1:4000/\n"
+      "  linkhook send qr.scanned --retries 3 --schedule 0,5s,30s --url \"$URL\"");
+  sub->callback([o, &exit_code] { exit_code = run_send(*o); });
+}
+
+} // namespace linkhook::cmd

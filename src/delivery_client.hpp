@@ -1,0 +1,76 @@
+#pragma once
+
+#include "headers.hpp"
+#include "url.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace httplib {
+class Client;
+}
+
+namespace linkhook {
+class PlainHttpConnection;
+}
+
+// One HTTP client that POSTs deliveries to one endpoint over a kept-alive connection, and tells
+// how each one ended. `send` runs one per worker thread; `replay` will reuse it.
+namespace linkhook {
+
+// Why a delivery got no HTTP answer.
+enum class DeliveryError {
+  none,    // an answer came (any status)
+  refused, // the connection could not be made (refused, unreachable, no such host)
+  timeout, // no connection or no answer within the timeout
+  tls,     // the TLS handshake or the certificate check failed
+  other,   // the connection broke while writing or reading
+};
+
+// "refused", "timeout", "tls", "other" ("" for none): names for lines, JSON and summaries.
+std::string_view delivery_error_name(DeliveryError error);
+
+struct ClientConfig {
+  Url url;
+  double timeout_s = 10;              // to connect, and to send and answer once connected
+  bool insecure = false;              // https: accept any certificate
+  std::optional<std::string> ca_file; // https: trust this PEM bundle instead of the system store
+  std::string user_agent;
+};
+
+// How much of a response body an outcome keeps: enough to show why an endpoint refused.
+inline constexpr std::size_t k_response_prefix_bytes = 200;
+
+struct DeliveryOutcome {
+  int status = 0; // the HTTP status; 0 when there was no answer
+  DeliveryError error = DeliveryError::none;
+  std::string error_text;  // why there was no answer, in one line
+  std::string location;    // a redirect's Location (redirects are not followed)
+  std::string body_prefix; // the first bytes of the response body
+  double ms = 0;           // from sending to the answer (or the failure)
+
+  bool ok() const { return status >= 200 && status < 300; }
+};
+
+class DeliveryClient {
+public:
+  // Throws Error (usage) for a --ca-file that cannot be read.
+  explicit DeliveryClient(const ClientConfig& config);
+  ~DeliveryClient();
+  DeliveryClient(const DeliveryClient&) = delete;
+  DeliveryClient& operator=(const DeliveryClient&) = delete;
+
+  // POSTs `body` with `headers` (a Content-Type among them replaces application/json).
+  DeliveryOutcome post(const Headers& headers, std::string_view body);
+
+private:
+  DeliveryOutcome post_tls(const Headers& headers, std::string_view body);
+
+  ClientConfig m_config;
+  std::unique_ptr<PlainHttpConnection> m_plain; // http://
+  std::unique_ptr<httplib::Client> m_client;    // https://
+};
+
+} // namespace linkhook

@@ -1,0 +1,182 @@
+#include "sender.hpp"
+
+#include "payload_generator.hpp"
+#include "random.hpp"
+#include "signature.hpp"
+#include "timestamp.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace linkhook {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Sleeps until `deadline`, or until `stop` is set: checked every 50 ms, so a Ctrl-C during a long
+// retry wait ends the run promptly without a busy loop.
+void wait_until(Clock::time_point deadline, const std::atomic<bool>* stop) {
+  while (!(stop && *stop)) {
+    const auto now = Clock::now();
+    if (now >= deadline) {
+      return;
+    }
+    std::this_thread::sleep_for(
+        std::min<Clock::duration>(deadline - now, std::chrono::milliseconds(50)));
+  }
+}
+
+bool stopped(const SendConfig& config) {
+  return config.stop && *config.stop;
+}
+
+// What all workers share: the next delivery to start, the summary, the hooks' lock.
+struct SharedState {
+  std::atomic<std::uint64_t> next{0};
+  std::mutex mutex;
+  SendSummary summary;
+  std::exception_ptr failure;
+};
+
+class Worker {
+public:
+  Worker(const SendConfig& config, const SendHooks& hooks, SharedState& shared, std::uint64_t seed)
+      : m_config(config), m_hooks(hooks), m_shared(shared), m_client(config.client),
+        m_random(seed) {
+    for (const auto* event : config.events) {
+      m_generators.emplace_back(event->fixture, config.assignments);
+    }
+  }
+
+  void run(Clock::time_point start) {
+    for (auto index = m_shared.next++; index < m_config.count; index = m_shared.next++) {
+      if (m_config.rate) {
+        wait_until(
+            start + std::chrono::duration_cast<Clock::duration>(
+                        std::chrono::duration<double>(static_cast<double>(index) / *m_config.rate)),
+            m_config.stop);
+      }
+      if (stopped(m_config)) {
+        return;
+      }
+      deliver(index);
+    }
+  }
+
+private:
+  void deliver(std::uint64_t index) {
+    SentDelivery delivery;
+    delivery.index = index;
+    delivery.id = m_config.id.value_or(generate_message_id());
+    if (m_config.body) {
+      delivery.body = *m_config.body;
+      delivery.event = m_config.body_event;
+    } else {
+      const auto which = index % m_config.events.size();
+      delivery.event = m_config.events[which]->name;
+      m_generators[which].append(delivery.body, m_random,
+                                 m_config.seed ? k_seeded_timestamp : unix_now());
+    }
+    for (std::size_t attempt = 0;; ++attempt) {
+      if (attempt > 0) {
+        const auto wait = std::min(m_config.schedule.wait_before(attempt), m_config.max_wait);
+        if (m_hooks.retrying) {
+          std::lock_guard lock(m_shared.mutex);
+          m_hooks.retrying(delivery, wait);
+        }
+        wait_until(Clock::now() + wait, m_config.stop);
+        if (stopped(m_config)) {
+          break; // ends with the last attempt's outcome
+        }
+      }
+      delivery.attempts = attempt + 1;
+      delivery.headers = headers_for(delivery);
+      delivery.sent_at_ms = unix_now_ms();
+      delivery.outcome = m_client.post(delivery.headers, delivery.body);
+      if (delivery.outcome.ok() || attempt >= m_config.retries) {
+        break;
+      }
+    }
+    if (m_hooks.persist) {
+      m_hooks.persist(delivery);
+    }
+    std::lock_guard lock(m_shared.mutex);
+    auto& summary = m_shared.summary;
+    ++summary.sent;
+    if (delivery.outcome.ok()) {
+      ++summary.succeeded;
+    } else if (delivery.outcome.error == DeliveryError::none) {
+      ++summary.statuses[delivery.outcome.status];
+    } else {
+      ++summary.errors[std::string(delivery_error_name(delivery.outcome.error))];
+    }
+    summary.latency.add(delivery.outcome.ms);
+    if (m_hooks.report) {
+      m_hooks.report(delivery);
+    }
+  }
+
+  // Signed afresh per attempt (a fresh timestamp, the same id), then -H, then the defaults.
+  Headers headers_for(const SentDelivery& delivery) const {
+    auto headers =
+        sign(m_config.scheme, *m_config.secret, Message{delivery.id, unix_now(), delivery.body});
+    for (const auto& header : m_config.extra_headers) {
+      headers.add(header.name, header.value);
+    }
+    if (!headers.contains("content-type")) {
+      headers.add("Content-Type", "application/json");
+    }
+    if (!headers.contains("user-agent")) {
+      headers.add("User-Agent", m_config.client.user_agent);
+    }
+    return headers;
+  }
+
+  const SendConfig& m_config;
+  const SendHooks& m_hooks;
+  SharedState& m_shared;
+  DeliveryClient m_client;
+  Random m_random;
+  std::vector<PayloadGenerator> m_generators;
+};
+
+} // namespace
+
+SendSummary send_deliveries(const SendConfig& config, const SendHooks& hooks) {
+  SharedState shared;
+  const auto workers_wanted =
+      static_cast<std::size_t>(std::min<std::uint64_t>(config.concurrency, config.count));
+  const auto seed = config.seed.value_or(Random::fresh_seed());
+  // Built up front, so a bad template or --ca-file is an error before anything is sent.
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (std::size_t i = 0; i < std::max<std::size_t>(workers_wanted, 1); ++i) {
+    workers.push_back(std::make_unique<Worker>(config, hooks, shared, seed + i));
+  }
+  const auto start = Clock::now();
+  std::vector<std::jthread> threads;
+  for (auto& worker : workers) {
+    threads.emplace_back([&shared, &worker, start] {
+      try {
+        worker->run(start);
+      } catch (...) {
+        std::lock_guard lock(shared.mutex);
+        shared.failure = std::current_exception();
+        shared.next = std::numeric_limits<std::uint64_t>::max() / 2; // the others stop too
+      }
+    });
+  }
+  threads.clear(); // joins
+  if (shared.failure) {
+    std::rethrow_exception(shared.failure);
+  }
+  shared.summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return std::move(shared.summary);
+}
+
+} // namespace linkhook

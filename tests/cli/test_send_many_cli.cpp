@@ -1,0 +1,81 @@
+#include "send_helpers.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <map>
+
+using namespace linkhook::test;
+using Json = nlohmann::json;
+
+TEST_SUITE("cli.send.many") {
+  TEST_CASE("--count and --concurrency: every delivery has a line and the summary adds up") {
+    RunningListener listener({"--secret", k_test_secret, "--no-store", "--fail-rate", "0.3",
+                              "--seed", "5", "--status", "503", "--timeout", "30"});
+    const auto r = send_to(listener.url(), {"link.clicked", "qr.scanned", "--count", "60",
+                                            "--concurrency", "4", "--no-store", "--json"});
+    const auto lines = json_lines(r.out);
+    REQUIRE(lines.size() == 61);
+    std::map<int, int> statuses;
+    std::map<std::string, int> events;
+    for (std::size_t i = 0; i < 60; ++i) {
+      ++statuses[lines[i]["status"].get<int>()];
+      ++events[lines[i]["event"].get<std::string>()];
+    }
+    CHECK(events["link.clicked"] == 30);
+    CHECK(events["qr.scanned"] == 30);
+    const auto& summary = lines[60]["summary"];
+    CHECK(summary["sent"] == 60);
+    CHECK(summary["2xx"] == statuses[200]);
+    CHECK(summary["failed"] == statuses[503]);
+    CHECK(statuses[200] + statuses[503] == 60);
+    CHECK(statuses[503] > 0); // the seed makes some fail
+    if (statuses[503] > 0) {
+      CHECK(summary["statuses"]["503"] == statuses[503]);
+    }
+    CHECK(r.exit_code == 1);
+    CHECK(summary["p50_ms"] <= summary["p90_ms"]);
+    CHECK(summary["p90_ms"] <= summary["p99_ms"]);
+    CHECK(summary["p99_ms"] <= summary["max_ms"]);
+    CHECK(summary["per_second"] > 0);
+  }
+
+  TEST_CASE("errors are counted by kind, and --quiet prints the summary alone") {
+    const auto r = send_to("http://127.0.0.1:1/", {"link.clicked", "--count", "5", "--concurrency",
+                                                   "2", "--no-store", "--quiet"});
+    CHECK(r.exit_code == 1);
+    const auto lines = lines_of(r.out);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0] == "5 sent: 0 2xx, 5 failed (refused: 5)");
+    CHECK(lines[1].find("deliveries/s") != std::string::npos);
+    CHECK(r.err.empty()); // no progress line: stderr is not a terminal
+  }
+
+  TEST_CASE("--rate paces the deliveries") {
+    RunningListener listener({"--secret", k_test_secret, "--no-store", "--timeout", "20"});
+    const auto start = std::chrono::steady_clock::now();
+    const auto r = send_to(listener.url(), {"link.clicked", "--count", "6", "--concurrency", "3",
+                                            "--rate", "20", "--no-store", "--json"});
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(json_lines(r.out).back()["summary"]["2xx"] == 6);
+    CHECK(elapsed >= std::chrono::milliseconds(250)); // the sixth starts 5/20 s after the first
+  }
+}
+
+TEST_SUITE("cli.send.interrupt") {
+  TEST_CASE("SIGINT stops a long run: the summary of what was sent, exit 130") {
+    RunningListener listener({"--secret", k_test_secret, "--no-store", "--timeout", "20"});
+    Process send({linkhook_binary(), "send", "link.clicked", "--url", listener.url(), "--secret",
+                  k_test_secret, "--count", "100000", "--rate", "20", "--no-store", "--json"});
+    const auto first = send.read_line();
+    REQUIRE(first);
+    CHECK(Json::parse(*first)["ok"] == true);
+    send.send_signal(SIGINT);
+    CHECK(send.wait() == 130);
+    const auto rest = json_lines(send.rest_of_out());
+    REQUIRE(!rest.empty());
+    const auto& summary = rest.back()["summary"];
+    CHECK(summary["sent"] == rest.size()); // the first line and the rest but the summary
+    CHECK(summary["sent"] < 100000);
+  }
+}

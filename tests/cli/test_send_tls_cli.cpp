@@ -1,0 +1,40 @@
+#include "send_helpers.hpp"
+#include "temp_dir.hpp"
+#include "tls_helpers.hpp"
+
+using namespace linkhook::test;
+using Json = nlohmann::json;
+
+TEST_SUITE("cli.send.tls") {
+  TEST_CASE("a self-signed certificate is rejected, trusted with --ca-file, ignored with "
+            "--insecure") {
+    TempDir dir;
+    const auto [cert, key] = make_self_signed_certificate(dir);
+    RunningListener listener({"--secret", k_test_secret, "--no-store", "--tls-cert", cert,
+                              "--tls-key", key, "--timeout", "20"});
+    REQUIRE(listener.url().starts_with("https://127.0.0.1:"));
+
+    auto r = send_to(listener.url(), {"link.clicked", "--no-store", "--json"});
+    CHECK(r.exit_code == 1);
+    auto lines = json_lines(r.out);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0]["error"] == "tls");
+    CHECK(lines[1]["summary"]["errors"]["tls"] == 1);
+
+    r = send_to(listener.url(), {"link.clicked", "--no-store", "--json", "--ca-file", cert});
+    CHECK_MESSAGE(r.exit_code == 0, (r.out + r.err));
+    CHECK(json_lines(r.out)[0]["status"] == 200);
+    CHECK(r.err.empty());
+
+    r = send_to(listener.url(), {"link.clicked", "--no-store", "--insecure"});
+    CHECK_MESSAGE(r.exit_code == 0, (r.out + r.err));
+    CHECK(r.err.find("warning: --insecure") != std::string::npos);
+  }
+
+  TEST_CASE("a --ca-file that cannot be read is a usage error") {
+    TempDir dir;
+    check_usage_error(send_to("https://127.0.0.1:1/", {"link.clicked", "--no-store", "--ca-file",
+                                                       (dir / "missing.pem").string()}),
+                      "--ca-file");
+  }
+}
