@@ -5,6 +5,7 @@
 #include "group_commit.hpp"
 #include "payload_scan.hpp"
 #include "random.hpp"
+#include "send_report.hpp"
 #include "sender.hpp"
 #include "signals.hpp"
 #include "signature_options.hpp"
@@ -18,7 +19,6 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <poll.h>
 #include <thread>
@@ -52,11 +52,6 @@ struct SendOptions {
   bool json = false;
   bool quiet = false;
 };
-
-// Rounded to 0.1 ms: enough for loopback, and short in a line.
-double round_ms(double ms) {
-  return std::round(ms * 10) / 10;
-}
 
 void check_counts(const SendOptions& o) {
   if (o.count < 1 || o.concurrency < 1) {
@@ -132,123 +127,6 @@ SendConfig make_config(const SendOptions& o, const Secret& secret) {
   return config;
 }
 
-std::string outcome_reason(const DeliveryOutcome& outcome) {
-  if (outcome.error != DeliveryError::none) {
-    return outcome.error_text;
-  }
-  if (outcome.ok()) {
-    return "delivered";
-  }
-  if (!outcome.location.empty()) {
-    return fmt::format("redirected to {} (not followed)", outcome.location);
-  }
-  return fmt::format("HTTP {}", outcome.status);
-}
-
-StoreRecord sent_record(const SentDelivery& d, const Url& url) {
-  StoreRecord record;
-  record.id = d.id;
-  record.kind = RecordKind::sent;
-  record.event = d.event;
-  record.time_ms = d.sent_at_ms;
-  record.headers.assign(d.headers.begin(), d.headers.end());
-  record.body = d.body;
-  record.verdict = {false, false, d.outcome.status, outcome_reason(d.outcome)};
-  record.extra = {{"url", url.str()},
-                  {"ms", round_ms(d.outcome.ms)},
-                  {"attempts", d.attempts},
-                  {"error", delivery_error_name(d.outcome.error)}};
-  if (!d.outcome.location.empty()) {
-    record.extra["location"] = d.outcome.location;
-  }
-  return record;
-}
-
-std::string json_line(const SentDelivery& d, bool show_response) {
-  const auto& outcome = d.outcome;
-  nlohmann::ordered_json line = {{"id", d.id},
-                                 {"event", d.event},
-                                 {"status", outcome.status},
-                                 {"ms", round_ms(outcome.ms)},
-                                 {"ok", outcome.ok()}};
-  if (outcome.error != DeliveryError::none) {
-    line["error"] = delivery_error_name(outcome.error);
-    line["reason"] = outcome.error_text;
-  }
-  if (!outcome.location.empty()) {
-    line["location"] = outcome.location;
-  }
-  if (d.attempts > 1) {
-    line["attempts"] = d.attempts;
-  }
-  if ((show_response || !outcome.ok()) && outcome.error == DeliveryError::none) {
-    line["response"] = outcome.body_prefix;
-  }
-  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-}
-
-std::string human_line(const SentDelivery& d, bool show_response, bool color) {
-  const auto& outcome = d.outcome;
-  const auto status = outcome.error != DeliveryError::none
-                          ? std::string(delivery_error_name(outcome.error))
-                          : std::to_string(outcome.status);
-  auto line = fmt::format("{} {} {} {}ms", d.event.empty() ? "-" : d.event, d.id,
-                          paint(status, outcome.ok() ? Color::green : Color::red, color),
-                          round_ms(outcome.ms));
-  if (d.attempts > 1) {
-    line += fmt::format(" after {} attempts", d.attempts);
-  }
-  if (outcome.error != DeliveryError::none) {
-    line += "  " + outcome.error_text;
-  } else if (!outcome.location.empty()) {
-    line += fmt::format("  -> {} (redirects are not followed)", outcome.location);
-  }
-  if (outcome.error == DeliveryError::none && (show_response || !outcome.ok()) &&
-      !outcome.body_prefix.empty()) {
-    line += "  " + paint(nlohmann::json(outcome.body_prefix)
-                             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                         Color::dim, color);
-  }
-  return line + "\n";
-}
-
-std::string summary_json(const SendSummary& s) {
-  nlohmann::ordered_json statuses = nlohmann::ordered_json::object();
-  for (const auto& [status, n] : s.statuses) {
-    statuses[std::to_string(status)] = n;
-  }
-  nlohmann::ordered_json summary = {{"sent", s.sent},
-                                    {"2xx", s.succeeded},
-                                    {"failed", s.failed()},
-                                    {"statuses", statuses},
-                                    {"errors", s.errors},
-                                    {"seconds", std::round(s.seconds * 1000) / 1000},
-                                    {"per_second", std::round(s.per_second() * 10) / 10},
-                                    {"p50_ms", round_ms(s.latency.percentile(50))},
-                                    {"p90_ms", round_ms(s.latency.percentile(90))},
-                                    {"p99_ms", round_ms(s.latency.percentile(99))},
-                                    {"max_ms", round_ms(s.latency.max())}};
-  return nlohmann::ordered_json{{"summary", summary}}.dump() + "\n";
-}
-
-std::string summary_text(const SendSummary& s) {
-  std::string failures;
-  for (const auto& [status, n] : s.statuses) {
-    failures += fmt::format("{}{}: {}", failures.empty() ? "" : ", ", status, n);
-  }
-  for (const auto& [kind, n] : s.errors) {
-    failures += fmt::format("{}{}: {}", failures.empty() ? "" : ", ", kind, n);
-  }
-  return fmt::format("{} sent: {} 2xx, {} failed{}\n"
-                     "{:.1f} deliveries/s over {:.2f}s; latency p50 {}ms, p90 {}ms, p99 {}ms, "
-                     "max {}ms\n",
-                     s.sent, s.succeeded, s.failed(),
-                     failures.empty() ? "" : fmt::format(" ({})", failures), s.per_second(),
-                     s.seconds, round_ms(s.latency.percentile(50)),
-                     round_ms(s.latency.percentile(90)), round_ms(s.latency.percentile(99)),
-                     round_ms(s.latency.max()));
-}
-
 // "120/1000 sent, 3 failed" on one line of stderr, redrawn at most ten times a second.
 class Progress {
 public:
@@ -317,8 +195,8 @@ int run_send(const SendOptions& o) {
   }
   hooks.report = [&](const SentDelivery& d) {
     if (!o.quiet) {
-      write_all(stdout,
-                o.json ? json_line(d, o.show_response) : human_line(d, o.show_response, color));
+      write_all(stdout, o.json ? send_json_line(d, o.show_response)
+                               : send_human_line(d, o.show_response, color));
     }
     ++running.sent;
     if (d.outcome.ok()) {
@@ -345,9 +223,9 @@ int run_send(const SendOptions& o) {
   watcher.join();
   progress.clear();
   if (o.json) {
-    write_all(stdout, summary_json(summary));
+    write_all(stdout, send_summary_json(summary));
   } else if (summary.sent > 1 || o.quiet) {
-    write_all(stdout, summary_text(summary));
+    write_all(stdout, send_summary_text(summary));
   }
   if (stop) {
     return static_cast<int>(ExitCode::interrupted);

@@ -152,6 +152,7 @@ bool PlainHttpConnection::open(DeliveryOutcome& outcome) {
     ::setsockopt(fd.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     m_fd = std::move(fd);
     m_in.clear();
+    m_timeout_cut = false;
     return true;
   }
   fail(outcome, DeliveryError::refused,
@@ -161,6 +162,12 @@ bool PlainHttpConnection::open(DeliveryOutcome& outcome) {
 
 DeliveryOutcome PlainHttpConnection::post(const Headers& headers, std::string_view body) {
   build_request(headers, body);
+  if (m_timeout_cut && m_fd) {
+    const auto tv = to_timeval(m_timeout_s);
+    ::setsockopt(m_fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  }
+  m_timeout_cut = false;
+  m_first_read = true;
   m_deadline = std::chrono::steady_clock::now() +
                std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                    std::chrono::duration<double>(m_timeout_s));
@@ -238,6 +245,19 @@ PlainHttpConnection::Step PlainHttpConnection::exchange(DeliveryOutcome& outcome
 
 bool PlainHttpConnection::read_more(DeliveryOutcome& outcome, bool may_be_stale, bool& stale) {
   char buffer[16 * 1024];
+  // The socket's receive timeout is the whole --timeout, right for the first read of an answer;
+  // a later read may only wait for what is left, so that a trickling answer cannot stretch it.
+  if (!m_first_read) {
+    const auto left = std::chrono::duration<double>(m_deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      fail(outcome, DeliveryError::timeout, fmt::format("no answer within {}s", m_timeout_s));
+      return false;
+    }
+    const auto tv = to_timeval(left.count());
+    ::setsockopt(m_fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    m_timeout_cut = true;
+  }
+  m_first_read = false;
   for (;;) {
     const auto n = ::recv(m_fd.get(), buffer, sizeof buffer, 0);
     if (n > 0) {

@@ -42,6 +42,8 @@ private:
   std::string m_request;
   std::string m_in;
   std::chrono::steady_clock::time_point m_deadline;
+  bool m_first_read = true;   // of this post: the socket's timeout is still the whole one
+  bool m_timeout_cut = false; // a later read shortened the socket's timeout
 };
 
 } // namespace linkhook

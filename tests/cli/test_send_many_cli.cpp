@@ -79,3 +79,18 @@ TEST_SUITE("cli.send.interrupt") {
     CHECK(summary["sent"] < 100000);
   }
 }
+
+TEST_SUITE("cli.send.progress") {
+  TEST_CASE("a progress line goes to stderr on a terminal, and never with --json") {
+    // script(1) runs the command on a pseudo-terminal, as a person at a shell would.
+    const std::string command = linkhook_binary() + " send link.clicked --count 3 --no-store " +
+                                "--url http://127.0.0.1:1/ --secret " + k_test_secret;
+    auto r = run({"script", "-qec", command + " --quiet", "/dev/null"}, {}, {{"NO_COLOR", "1"}});
+    CHECK(r.exit_code == 1);
+    CHECK_MESSAGE(r.out.find("\r1/3 sent, 1 failed") != std::string::npos, r.out);
+    CHECK(r.out.find("3 sent: 0 2xx, 3 failed (refused: 3)") != std::string::npos);
+    r = run({"script", "-qec", command + " --json", "/dev/null"}, {}, {{"NO_COLOR", "1"}});
+    CHECK(r.out.find(" sent, ") == std::string::npos);
+    CHECK(r.out.find("{\"summary\":") != std::string::npos);
+  }
+}

@@ -2,6 +2,7 @@
 #include "posix_file.hpp"
 
 #include <arpa/inet.h>
+#include <chrono>
 #include <doctest/doctest.h>
 #include <netinet/in.h>
 #include <string>
@@ -18,8 +19,9 @@ namespace {
 // reads (head and Content-Length body), then it closes that connection and accepts the next.
 class CannedServer {
 public:
-  explicit CannedServer(std::vector<std::vector<std::string>> connections)
-      : m_socket(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+  // `hold`: after the last answer, keep the connection open until the client closes it.
+  explicit CannedServer(std::vector<std::vector<std::string>> connections, bool hold = false)
+      : m_hold(hold), m_socket(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -62,6 +64,9 @@ private:
         in.erase(0, end);
         ::send(client.get(), answer.data(), answer.size(), MSG_NOSIGNAL);
       }
+      char rest[4096];
+      while (m_hold && ::recv(client.get(), rest, sizeof rest, 0) > 0) {
+      }
     }
   }
 
@@ -73,6 +78,7 @@ private:
     return in.size() >= head_end + 4 + body_length(in.substr(0, head_end));
   }
 
+  bool m_hold;
   FileDescriptor m_socket;
   int m_port = 0;
   std::thread m_thread;
@@ -157,4 +163,14 @@ TEST_SUITE("http_connection") {
     CHECK(refused.error == DeliveryError::refused);
     CHECK(refused.status == 0);
   }
+
+  TEST_CASE("an answer that stops halfway is a timeout within the timeout, not per read") {
+    CannedServer server({{"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"}}, true);
+    PlainHttpConnection connection(server.url(), 0.3);
+    const auto start = std::chrono::steady_clock::now();
+    const auto outcome = connection.post(k_headers, "{}");
+    CHECK(outcome.error == DeliveryError::timeout);
+    CHECK(outcome.error_text == "no answer within 0.3s");
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(1500));
+  } // the connection closes first, then the server ends
 }
