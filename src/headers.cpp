@@ -58,7 +58,12 @@ Header parse_header_line(std::string_view line) {
                             "'Name: value'",
                             line));
   }
-  return {std::string(name), std::string(trim(line.substr(colon + 1)))};
+  const auto value = trim(line.substr(colon + 1));
+  if (value.find_first_of("\r\n") != std::string_view::npos) {
+    // A line break would end the header early and smuggle whatever follows into the request.
+    throw Error(fmt::format("header '{}' has a line break in its value", name));
+  }
+  return {std::string(name), std::string(value)};
 }
 
 } // namespace linkhook

@@ -32,5 +32,8 @@ TEST_SUITE("headers") {
                          "header 'webhook-id msg_1' has no colon; expected 'Name: value'", Error);
     CHECK_THROWS_AS(parse_header_line(": value"), Error);
     CHECK_THROWS_AS(parse_header_line("bad name: value"), Error);
+    CHECK_THROWS_WITH_AS(parse_header_line("X-A: 1\r\nX-Injected: 2"),
+                         "header 'X-A' has a line break in its value", Error);
+    CHECK_THROWS_AS(parse_header_line("X-A: 1\nX-B: 2"), Error);
   }
 }
