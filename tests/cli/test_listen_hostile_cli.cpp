@@ -106,6 +106,19 @@ TEST_SUITE("cli.listen.hostile") {
     CHECK_MESSAGE(answer.starts_with("HTTP/1.1 200"), answer);
   }
 
+  TEST_CASE("one kept-alive connection carries many deliveries (more than httplib's default 5)") {
+    auto listener = start();
+    RawConnection connection("127.0.0.1", port_of(listener.url()));
+    for (int i = 0; i < 12; ++i) {
+      const auto request = request_head(signed_headers(k_body)) +
+                           "Content-Length: " + std::to_string(k_body.size()) + "\r\n\r\n" + k_body;
+      REQUIRE(connection.send(request));
+      const auto answer = connection.receive(5s, "verified\n");
+      CHECK_MESSAGE(answer.starts_with("HTTP/1.1 200"), "delivery ", i, ": ", answer);
+      CHECK(answer.find("Connection: close") == std::string::npos);
+    }
+  }
+
   TEST_CASE("pipelined requests: the first is answered and the listener stays healthy") {
     // cpp-httplib 0.11 reads each request through a fresh buffer, so the bytes of a pipelined
     // second request are dropped and the connection idles out. Webhook senders do not pipeline;
