@@ -1,9 +1,9 @@
 #include "store_json.hpp"
 
+#include "encoding.hpp"
 #include "error.hpp"
 #include "text.hpp"
 
-#include <array>
 #include <fmt/format.h>
 #include <type_traits>
 
@@ -13,57 +13,8 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr std::string_view k_base64 =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string base64_encode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    std::uint32_t group = 0;
-    const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
-    for (std::size_t k = 0; k < 3; ++k) {
-      group = (group << 8) | (k < n ? static_cast<unsigned char>(bytes[i + k]) : 0U);
-    }
-    for (std::size_t k = 0; k < 4; ++k) {
-      out.push_back(k <= n ? k_base64[(group >> (18 - 6 * k)) & 0x3fU] : '=');
-    }
-  }
-  return out;
-}
-
-std::optional<std::string> base64_decode(std::string_view text) {
-  static const auto k_values = [] {
-    std::array<int, 256> values{};
-    values.fill(-1);
-    for (std::size_t i = 0; i < k_base64.size(); ++i) {
-      values[static_cast<unsigned char>(k_base64[i])] = static_cast<int>(i);
-    }
-    return values;
-  }();
-  while (!text.empty() && text.back() == '=') {
-    text.remove_suffix(1);
-  }
-  std::string out;
-  std::uint32_t group = 0;
-  int bits = 0;
-  for (const char c : text) {
-    const int value = k_values[static_cast<unsigned char>(c)];
-    if (value < 0) {
-      return std::nullopt;
-    }
-    group = (group << 6) | static_cast<std::uint32_t>(value);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((group >> bits) & 0xffU));
-    }
-  }
-  return out;
-}
-
 Json bytes_json(const std::string& bytes) {
-  return is_valid_utf8(bytes) ? Json(bytes) : Json{{"base64", base64_encode(bytes)}};
+  return is_valid_utf8(bytes) ? Json(bytes) : Json{{"base64", base64_encode(as_bytes(bytes))}};
 }
 
 [[noreturn]] void bad_field(std::string_view field, std::string_view expected) {
@@ -75,8 +26,8 @@ std::string bytes_from_json(const Json& json, std::string_view field) {
     return json.get<std::string>();
   }
   if (json.is_object() && json.contains("base64") && json["base64"].is_string()) {
-    if (auto bytes = base64_decode(json["base64"].get<std::string>())) {
-      return *bytes;
+    if (const auto bytes = base64_decode(json["base64"].get<std::string>())) {
+      return {bytes->begin(), bytes->end()};
     }
   }
   bad_field(field, "a string or {\"base64\": \"...\"}");
@@ -142,7 +93,7 @@ Json record_to_json(const StoreRecord& record) {
   if (is_valid_utf8(record.body)) {
     json["body"] = record.body;
   } else {
-    json["body_base64"] = base64_encode(record.body);
+    json["body_base64"] = base64_encode(as_bytes(record.body));
   }
   if (!record.extra.is_null()) {
     json["extra"] = record.extra;
@@ -184,11 +135,11 @@ StoreRecord record_from_json(const Json& json) {
     }
   }
   if (json.contains("body_base64")) {
-    auto body = base64_decode(string_field(json, "body_base64", true));
+    const auto body = base64_decode(string_field(json, "body_base64", true));
     if (!body) {
       bad_field("body_base64", "base64");
     }
-    record.body = std::move(*body);
+    record.body.assign(body->begin(), body->end());
   } else {
     record.body = string_field(json, "body", false);
   }
