@@ -1,10 +1,10 @@
 #include "forwarder.hpp"
 
-#include "headers.hpp"
+#include "delivery_client.hpp"
+#include "version.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
-#include <httplib.h>
 
 namespace linkhook {
 
@@ -14,7 +14,6 @@ namespace {
 bool hop_by_hop(std::string_view name) {
   static constexpr std::string_view k_names[] = {"host",
                                                  "content-length",
-                                                 "content-type",
                                                  "connection",
                                                  "keep-alive",
                                                  "transfer-encoding",
@@ -32,30 +31,20 @@ bool hop_by_hop(std::string_view name) {
 
 ForwardResult forward(const Url& target, double timeout_s, const Headers& headers,
                       std::string_view body) {
-  httplib::Client client(target.origin());
-  const auto seconds = static_cast<time_t>(timeout_s);
-  const auto micros = static_cast<time_t>((timeout_s - static_cast<double>(seconds)) * 1e6);
-  client.set_connection_timeout(seconds, micros);
-  client.set_read_timeout(seconds, micros);
-  client.set_write_timeout(seconds, micros);
-  if (target.tls()) {
-    client.enable_server_certificate_verification(true);
-  }
-  httplib::Headers relayed;
-  std::string content_type = "application/json";
+  Headers relayed;
   for (const auto& [name, value] : headers) {
-    if (header_name_equal(name, "content-type")) {
-      content_type = value;
-    } else if (!hop_by_hop(name)) {
-      relayed.emplace(name, value);
+    if (!hop_by_hop(name)) {
+      relayed.add(name, value);
     }
   }
-  const auto result = client.Post(target.target, relayed, body.data(), body.size(), content_type);
-  if (!result) {
-    return {std::nullopt,
-            fmt::format("cannot reach {}: {}", target.str(), httplib::to_string(result.error()))};
+  // The same client as `send`: certificates verified for https, redirects not followed.
+  DeliveryClient client(
+      ClientConfig{target, timeout_s, false, std::nullopt, fmt::format("linkhook/{}", k_version)});
+  const auto outcome = client.post(relayed, body);
+  if (outcome.error != DeliveryError::none) {
+    return {std::nullopt, fmt::format("cannot reach {}: {}", target.str(), outcome.error_text)};
   }
-  return {result->status, {}};
+  return {outcome.status, {}};
 }
 
 } // namespace linkhook
