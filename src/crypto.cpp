@@ -1,21 +1,25 @@
+// SHA256_Init/Update/Final are deprecated in OpenSSL 3 in favour of EVP, whose start-up cost is
+// what hmac_sha256 avoids; they remain part of OpenSSL 3's API. Defined before any OpenSSL header.
+#define OPENSSL_SUPPRESS_DEPRECATED
+
 #include "crypto.hpp"
 
 #include "error.hpp"
 
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
 #include <memory>
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
+#include <openssl/sha.h>
+#include <sys/random.h>
 
 namespace linkhook {
 
 namespace {
 
-struct MacFree {
-  void operator()(EVP_MAC* mac) const { EVP_MAC_free(mac); }
-  void operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
-};
 struct PkeyFree {
   void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
   void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
@@ -24,15 +28,6 @@ struct PkeyFree {
 // A failure here is OpenSSL itself failing (out of memory, a broken installation), not bad input.
 [[noreturn]] void crypto_failure(std::string_view what) {
   throw Error("OpenSSL failed to " + std::string(what), ExitCode::failed);
-}
-
-// Fetched once: fetching walks the provider tables, which costs more than a short HMAC.
-EVP_MAC* hmac_algorithm() {
-  static const std::unique_ptr<EVP_MAC, MacFree> mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
-  if (!mac) {
-    crypto_failure("load HMAC");
-  }
-  return mac.get();
 }
 
 using KeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
@@ -49,37 +44,50 @@ KeyPtr ed25519_public(std::span<const unsigned char> raw) {
 
 Bytes hmac_sha256(std::span<const unsigned char> key,
                   std::initializer_list<std::string_view> parts) {
-  const std::unique_ptr<EVP_MAC_CTX, MacFree> ctx(EVP_MAC_CTX_new(hmac_algorithm()));
-  char digest[] = "SHA256";
-  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-                               OSSL_PARAM_construct_end()};
-  // An empty key is legal HMAC; OpenSSL wants a non-null pointer for it all the same.
-  static const unsigned char k_empty = 0;
-  const unsigned char* key_data = key.empty() ? &k_empty : key.data();
-  if (!ctx || EVP_MAC_init(ctx.get(), key_data, key.size(), params) != 1) {
-    crypto_failure("start an HMAC");
+  // RFC 2104 over OpenSSL's SHA-256 block functions. EVP_MAC would first initialise OpenSSL's
+  // provider machinery and read its configuration: about a millisecond of a short-lived
+  // `linkhook sign`, most of its run time.
+  std::array<unsigned char, k_sha256_block_size> block{};
+  if (key.size() > block.size()) {
+    const auto digest = sha256(key);
+    std::copy(digest.begin(), digest.end(), block.begin());
+  } else {
+    std::copy(key.begin(), key.end(), block.begin());
   }
-  for (const auto part : parts) {
-    const auto bytes = as_bytes(part);
-    if (EVP_MAC_update(ctx.get(), bytes.data(), bytes.size()) != 1) {
-      crypto_failure("compute an HMAC");
+  auto pad = [&block](unsigned char with) {
+    auto padded = block;
+    for (auto& byte : padded) {
+      byte ^= with;
     }
+    return padded;
+  };
+  const auto inner_pad = pad(0x36);
+  const auto outer_pad = pad(0x5c);
+  OPENSSL_cleanse(block.data(), block.size());
+
+  SHA256_CTX ctx;
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, inner_pad.data(), inner_pad.size());
+  for (const auto part : parts) {
+    SHA256_Update(&ctx, part.data(), part.size());
   }
+  std::array<unsigned char, k_sha256_size> inner{};
+  SHA256_Final(inner.data(), &ctx);
+
   Bytes out(k_sha256_size);
-  std::size_t size = 0;
-  if (EVP_MAC_final(ctx.get(), out.data(), &size, out.size()) != 1) {
-    crypto_failure("finish an HMAC");
-  }
-  out.resize(size);
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, outer_pad.data(), outer_pad.size());
+  SHA256_Update(&ctx, inner.data(), inner.size());
+  SHA256_Final(out.data(), &ctx);
   return out;
 }
 
 Bytes sha256(std::span<const unsigned char> data) {
   Bytes out(k_sha256_size);
-  unsigned size = 0;
-  if (EVP_Digest(data.data(), data.size(), out.data(), &size, EVP_sha256(), nullptr) != 1) {
-    crypto_failure("compute SHA-256");
-  }
+  SHA256_CTX ctx;
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, data.data(), data.size());
+  SHA256_Final(out.data(), &ctx);
   return out;
 }
 
@@ -89,9 +97,17 @@ bool constant_time_equal(std::span<const unsigned char> a, std::span<const unsig
 }
 
 Bytes random_bytes(std::size_t count) {
+  // The kernel's generator, which OpenSSL's RAND_bytes seeds itself from, read directly: RAND_bytes
+  // would first initialise OpenSSL's providers, a millisecond of every command that draws an id.
   Bytes out(count);
-  if (RAND_bytes(out.data(), static_cast<int>(count)) != 1) {
-    crypto_failure("draw random bytes");
+  std::size_t filled = 0;
+  while (filled < count) {
+    const auto got = getrandom(out.data() + filled, count - filled, 0);
+    if (got < 0 && errno != EINTR) {
+      throw Error("the system's random generator failed: " + std::string(std::strerror(errno)),
+                  ExitCode::failed);
+    }
+    filled += got > 0 ? static_cast<std::size_t>(got) : 0;
   }
   return out;
 }

@@ -11,6 +11,7 @@
 namespace linkhook {
 
 inline constexpr std::size_t k_sha256_size = 32;
+inline constexpr std::size_t k_sha256_block_size = 64;
 inline constexpr std::size_t k_ed25519_key_size = 32;
 inline constexpr std::size_t k_ed25519_signature_size = 64;
 
