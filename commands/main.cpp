@@ -1,5 +1,6 @@
 #include "commands.hpp"
 #include "error.hpp"
+#include "network_module.hpp"
 #include "text.hpp"
 #include "version.hpp"
 
@@ -14,12 +15,24 @@ struct Command {
   void (*add)(CLI::App&, int&);
 };
 
+void add_listen(CLI::App& app, int& exit_code) {
+  linkhook::cmd::network_commands().add_listen(app, exit_code);
+}
+
+void add_send(CLI::App& app, int& exit_code) {
+  linkhook::cmd::network_commands().add_send(app, exit_code);
+}
+
 // Every subcommand, in the order `linkhook --help` lists them.
 constexpr Command k_commands[] = {
-    {"events", linkhook::cmd::add_events}, {"generate", linkhook::cmd::add_generate},
-    {"sign", linkhook::cmd::add_sign},     {"verify", linkhook::cmd::add_verify},
-    {"secret", linkhook::cmd::add_secret}, {"listen", linkhook::cmd::add_listen},
-    {"send", linkhook::cmd::add_send},     {"store", linkhook::cmd::add_store},
+    {"events", linkhook::cmd::add_events},
+    {"generate", linkhook::cmd::add_generate},
+    {"sign", linkhook::cmd::add_sign},
+    {"verify", linkhook::cmd::add_verify},
+    {"secret", linkhook::cmd::add_secret},
+    {"listen", add_listen},
+    {"send", add_send},
+    {"store", linkhook::cmd::add_store},
 };
 
 // The command named by the first argument, if it names one.
@@ -59,16 +72,16 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer("Run 'linkhook COMMAND --help' for a command's flags and examples.");
   int exit_code = 0;
-  // Start-up is part of the product (`linkhook sign` is held to `openssl dgst`): when the first
-  // word names a command, only that command's options are built.
-  if (const auto* chosen = chosen_command(argc, argv)) {
-    chosen->add(app, exit_code);
-  } else {
-    for (const auto& command : k_commands) {
-      command.add(app, exit_code);
-    }
-  }
   try {
+    // Start-up is part of the product (`linkhook sign` is held to `openssl dgst`): when the first
+    // word names a command, only that command's options are built.
+    if (const auto* chosen = chosen_command(argc, argv)) {
+      chosen->add(app, exit_code);
+    } else {
+      for (const auto& command : k_commands) {
+        command.add(app, exit_code);
+      }
+    }
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) {

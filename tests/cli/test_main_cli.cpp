@@ -1,4 +1,7 @@
 #include "cli_helpers.hpp"
+#include "temp_dir.hpp"
+
+#include <filesystem>
 
 using namespace linkhook::test;
 
@@ -33,5 +36,25 @@ TEST_SUITE("cli.main") {
                       "unknown command 'generat' (did you mean 'generate'?)");
     check_usage_error(run_linkhook({"frobnicate"}), "unknown command 'frobnicate'");
     check_usage_error(run_linkhook({"events", "--bogus"}), "--bogus");
+  }
+
+  TEST_CASE("only the network commands need the network module") {
+    // A copy of the binary without linkhook-net.so beside it (nor installed under it).
+    const TempDir dir;
+    const auto lonely = dir / "linkhook";
+    std::filesystem::copy_file(linkhook_binary(), lonely);
+    const auto sign =
+        run({lonely.string(), "sign", "--secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "--id",
+             "msg_1", "--timestamp", "1760869800"},
+            "{}");
+    CHECK(sign.exit_code == 0);
+    CHECK(sign.out.find("webhook-signature: v1,") != std::string::npos);
+    for (const char* command : {"listen", "send"}) {
+      const auto r = run({lonely.string(), command, "--help"});
+      CHECK(r.exit_code == 1);
+      CHECK(r.out.empty());
+      CHECK(lines_of(r.err).size() == 1);
+      CHECK(r.err.find("network module is missing") != std::string::npos);
+    }
   }
 }
