@@ -61,6 +61,7 @@ struct Listener::State {
   ListenerHooks hooks;
   std::unique_ptr<httplib::Server> server;
   int port = 0;
+  int listening_socket = -1; // cpp-httplib's, for the backlog
   int event_fd = -1;
   std::atomic<std::uint64_t> max_events{0}; // 0: no limit
 
@@ -270,9 +271,11 @@ Listener::Listener(ListenerConfig config, PayloadFilter filter, FailureOptions f
   server.set_tcp_nodelay(true);
   // cpp-httplib also sets SO_REUSEPORT, which lets a second listener share a port in use and
   // silently take half the deliveries. Reusing an address in TIME_WAIT is all a restart needs.
-  server.set_socket_options([](socket_t sock) {
+  // The socket is kept to raise its backlog once bound (below).
+  server.set_socket_options([state = m_state.get()](socket_t sock) {
     const int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    state->listening_socket = sock;
   });
   const auto handler = [state = m_state.get()](const httplib::Request& request,
                                                httplib::Response& response) {
@@ -294,6 +297,10 @@ Listener::Listener(ListenerConfig config, PayloadFilter filter, FailureOptions f
     throw Error(fmt::format("cannot listen on {}:{}: {}", s.config.host, s.config.port,
                             std::strerror(errno)));
   }
+  // cpp-httplib 0.11 listens with a backlog of 5: a sender opening a few dozen connections at
+  // once overflows it, and the connections beyond wait a second for the handshake to be retried.
+  // listen() on a listening socket only changes its backlog.
+  ::listen(s.listening_socket, SOMAXCONN);
   s.event_fd = eventfd(0, EFD_CLOEXEC);
 }
 
