@@ -117,13 +117,13 @@ SendConfig make_config(const SendOptions& o, const Secret& secret) {
   config.count = static_cast<std::uint64_t>(o.count);
   config.concurrency = static_cast<std::size_t>(o.concurrency);
   config.rate = o.rate;
-  config.retries = static_cast<std::size_t>(o.retries);
-  config.schedule = RetrySchedule::parse(o.schedule, o.seed.value_or(Random::fresh_seed()));
+  config.retry.max_attempts = static_cast<std::size_t>(o.retries) + 1;
+  config.retry.schedule = RetrySchedule::parse(o.schedule, o.seed.value_or(Random::fresh_seed()));
   const auto max_wait = parse_duration(o.max_wait);
   if (!max_wait) {
     throw Error(fmt::format("--max-wait '{}' is not a duration like 30s or 2m", o.max_wait));
   }
-  config.max_wait = *max_wait;
+  config.retry.max_wait = *max_wait;
   return config;
 }
 

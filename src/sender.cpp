@@ -17,20 +17,7 @@ namespace linkhook {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-// Sleeps until `deadline`, or until `stop` is set: checked every 50 ms, so a Ctrl-C during a long
-// retry wait ends the run promptly without a busy loop.
-void wait_until(Clock::time_point deadline, const std::atomic<bool>* stop) {
-  while (!(stop && *stop)) {
-    const auto now = Clock::now();
-    if (now >= deadline) {
-      return;
-    }
-    std::this_thread::sleep_for(
-        std::min<Clock::duration>(deadline - now, std::chrono::milliseconds(50)));
-  }
-}
+using Steady = std::chrono::steady_clock;
 
 bool stopped(const SendConfig& config) {
   return config.stop && *config.stop;
@@ -54,13 +41,12 @@ public:
     }
   }
 
-  void run(Clock::time_point start) {
+  void run() {
+    RealClock pacing(1, m_config.stop); // --rate: delivery `index` starts index / rate s in
     for (auto index = m_shared.next++; index < m_config.count; index = m_shared.next++) {
       if (m_config.rate) {
-        wait_until(
-            start + std::chrono::duration_cast<Clock::duration>(
-                        std::chrono::duration<double>(static_cast<double>(index) / *m_config.rate)),
-            m_config.stop);
+        pacing.sleep_until(Milliseconds(
+            static_cast<std::int64_t>(static_cast<double>(index) * 1000 / *m_config.rate)));
       }
       if (stopped(m_config)) {
         return;
@@ -83,25 +69,25 @@ private:
       m_generators[which].append(delivery.body, m_random,
                                  m_config.seed ? k_seeded_timestamp : unix_now());
     }
-    for (std::size_t attempt = 0;; ++attempt) {
-      if (attempt > 0) {
-        const auto wait = std::min(m_config.schedule.wait_before(attempt), m_config.max_wait);
-        if (m_hooks.retrying) {
-          std::lock_guard lock(m_shared.mutex);
-          m_hooks.retrying(delivery, wait);
-        }
-        wait_until(Clock::now() + wait, m_config.stop);
-        if (stopped(m_config)) {
-          break; // ends with the last attempt's outcome
-        }
-      }
-      delivery.attempts = attempt + 1;
-      delivery.headers = headers_for(delivery);
-      delivery.sent_at_ms = unix_now_ms();
-      delivery.outcome = m_client.post(delivery.headers, delivery.body);
-      if (delivery.outcome.ok() || attempt >= m_config.retries) {
-        break;
-      }
+    std::size_t attempts = 0;
+    RealClock clock(1, m_config.stop);
+    run_timeline(
+        m_config.retry, clock, m_config.stop,
+        [&] {
+          delivery.attempts = ++attempts;
+          delivery.headers = headers_for(delivery);
+          delivery.sent_at_ms = unix_now_ms();
+          delivery.outcome = m_client.post(delivery.headers, delivery.body);
+          return delivery.outcome;
+        },
+        [&](const Attempt& attempt) {
+          if (attempt.decision == Decision::retry && m_hooks.retrying) {
+            std::lock_guard lock(m_shared.mutex);
+            m_hooks.retrying(delivery, attempt.wait);
+          }
+        });
+    if (attempts == 0) {
+      return; // stopped during the first wait: nothing was sent
     }
     if (m_hooks.persist) {
       m_hooks.persist(delivery);
@@ -158,12 +144,12 @@ SendSummary send_deliveries(const SendConfig& config, const SendHooks& hooks) {
   for (std::size_t i = 0; i < std::max<std::size_t>(workers_wanted, 1); ++i) {
     workers.push_back(std::make_unique<Worker>(config, hooks, shared, seed + i));
   }
-  const auto start = Clock::now();
+  const auto start = Steady::now();
   std::vector<std::jthread> threads;
   for (auto& worker : workers) {
-    threads.emplace_back([&shared, &worker, start] {
+    threads.emplace_back([&shared, &worker] {
       try {
-        worker->run(start);
+        worker->run();
       } catch (...) {
         std::lock_guard lock(shared.mutex);
         shared.failure = std::current_exception();
@@ -175,7 +161,7 @@ SendSummary send_deliveries(const SendConfig& config, const SendHooks& hooks) {
   if (shared.failure) {
     std::rethrow_exception(shared.failure);
   }
-  shared.summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  shared.summary.seconds = std::chrono::duration<double>(Steady::now() - start).count();
   return std::move(shared.summary);
 }
 
