@@ -19,7 +19,8 @@ constexpr Command k_commands[] = {
     {"events", linkhook::cmd::add_events}, {"generate", linkhook::cmd::add_generate},
     {"sign", linkhook::cmd::add_sign},     {"verify", linkhook::cmd::add_verify},
     {"secret", linkhook::cmd::add_secret}, {"listen", linkhook::cmd::add_listen},
-    {"send", linkhook::cmd::add_send},     {"store", linkhook::cmd::add_store},
+    {"send", linkhook::cmd::add_send},     {"replay", linkhook::cmd::add_replay},
+    {"store", linkhook::cmd::add_store},
 };
 
 // The command named by the first argument, if it names one.

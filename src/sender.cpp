@@ -4,14 +4,13 @@
 #include "random.hpp"
 #include "signature.hpp"
 #include "timestamp.hpp"
+#include "worker_threads.hpp"
 
 #include <atomic>
 #include <chrono>
-#include <exception>
 #include <limits>
 #include <memory>
 #include <mutex>
-#include <thread>
 
 namespace linkhook {
 
@@ -28,7 +27,6 @@ struct SharedState {
   std::atomic<std::uint64_t> next{0};
   std::mutex mutex;
   SendSummary summary;
-  std::exception_ptr failure;
 };
 
 class Worker {
@@ -75,7 +73,9 @@ private:
         m_config.retry, clock, m_config.stop,
         [&] {
           delivery.attempts = ++attempts;
-          delivery.headers = headers_for(delivery);
+          delivery.headers =
+              delivery_headers(m_config.scheme, *m_config.secret, delivery.id, delivery.body,
+                               m_config.extra_headers, m_config.client.user_agent);
           delivery.sent_at_ms = unix_now_ms();
           delivery.outcome = m_client.post(delivery.headers, delivery.body);
           return delivery.outcome;
@@ -108,22 +108,6 @@ private:
     }
   }
 
-  // Signed afresh per attempt (a fresh timestamp, the same id), then -H, then the defaults.
-  Headers headers_for(const SentDelivery& delivery) const {
-    auto headers =
-        sign(m_config.scheme, *m_config.secret, Message{delivery.id, unix_now(), delivery.body});
-    for (const auto& header : m_config.extra_headers) {
-      headers.add(header.name, header.value);
-    }
-    if (!headers.contains("content-type")) {
-      headers.add("Content-Type", "application/json");
-    }
-    if (!headers.contains("user-agent")) {
-      headers.add("User-Agent", m_config.client.user_agent);
-    }
-    return headers;
-  }
-
   const SendConfig& m_config;
   const SendHooks& m_hooks;
   SharedState& m_shared;
@@ -133,6 +117,22 @@ private:
 };
 
 } // namespace
+
+Headers delivery_headers(Scheme scheme, const Secret& secret, const std::string& id,
+                         std::string_view body, const Headers& extra,
+                         const std::string& user_agent) {
+  auto headers = sign(scheme, secret, Message{id, unix_now(), body});
+  for (const auto& header : extra) {
+    headers.add(header.name, header.value);
+  }
+  if (!headers.contains("content-type")) {
+    headers.add("Content-Type", "application/json");
+  }
+  if (!headers.contains("user-agent")) {
+    headers.add("User-Agent", user_agent);
+  }
+  return headers;
+}
 
 SendSummary send_deliveries(const SendConfig& config, const SendHooks& hooks) {
   SharedState shared;
@@ -145,22 +145,9 @@ SendSummary send_deliveries(const SendConfig& config, const SendHooks& hooks) {
     workers.push_back(std::make_unique<Worker>(config, hooks, shared, seed + i));
   }
   const auto start = Steady::now();
-  std::vector<std::jthread> threads;
-  for (auto& worker : workers) {
-    threads.emplace_back([&shared, &worker] {
-      try {
-        worker->run();
-      } catch (...) {
-        std::lock_guard lock(shared.mutex);
-        shared.failure = std::current_exception();
-        shared.next = std::numeric_limits<std::uint64_t>::max() / 2; // the others stop too
-      }
-    });
-  }
-  threads.clear(); // joins
-  if (shared.failure) {
-    std::rethrow_exception(shared.failure);
-  }
+  run_on_threads(
+      workers.size(), [&workers](std::size_t i) { workers[i]->run(); },
+      [&shared] { shared.next = std::numeric_limits<std::uint64_t>::max() / 2; });
   shared.summary.seconds = std::chrono::duration<double>(Steady::now() - start).count();
   return std::move(shared.summary);
 }

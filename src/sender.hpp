@@ -77,6 +77,12 @@ struct SendSummary {
   double per_second() const { return seconds > 0 ? static_cast<double>(sent) / seconds : 0; }
 };
 
+// The headers of one attempt: signed afresh (`id`, the current time, `body`), then `extra` (-H),
+// then Content-Type and User-Agent unless `extra` set them. Shared by send and replay.
+Headers delivery_headers(Scheme scheme, const Secret& secret, const std::string& id,
+                         std::string_view body, const Headers& extra,
+                         const std::string& user_agent);
+
 // Sends config.count deliveries (fewer when config.stop is set) with config.concurrency workers and
 // returns the summary. Throws Error for a configuration it cannot use (a payload template, a
 // --ca-file).
