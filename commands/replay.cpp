@@ -154,8 +154,12 @@ int run_replay(const ReplayOptions& o) {
   const bool color = !o.json && color_enabled(stdout);
   ReplayHooks hooks;
   if (o.json) {
-    hooks.attempted = [](const ReplayEvent& event, const Attempt& attempt) {
+    hooks.attempted = [real_time = o.time_scale > 0](const ReplayEvent& event,
+                                                     const Attempt& attempt) {
       write_all(stdout, replay_attempt_json(event, attempt));
+      if (real_time) {
+        std::fflush(stdout); // a reader follows the attempts as they happen
+      }
     };
   } else {
     if (o.time_scale > 0) { // waits take time: show each attempt as it happens
