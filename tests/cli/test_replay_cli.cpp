@@ -18,6 +18,15 @@ void store_event(const std::string& store, const std::string& id,
   REQUIRE_MESSAGE(r.exit_code == 1, r.err);
 }
 
+// A fresh store holding one sent event.
+struct StoredEvent {
+  explicit StoredEvent(const std::string& id, const std::string& event = "link.clicked") {
+    store_event(store, id, event);
+  }
+  TempDir dir;
+  std::string store = (dir / "store").string();
+};
+
 Result replay(const std::string& store, const std::string& url, std::vector<std::string> args) {
   args.insert(args.begin(), {"replay", "--url", url, "--secret", k_test_secret, "--store", store});
   return run_linkhook(args, {}, {{"NO_COLOR", "1"}});
@@ -47,9 +56,8 @@ std::vector<Json> deliveries(RunningListener& listener, std::size_t count) {
 TEST_SUITE("cli.replay") {
   TEST_CASE(
       "--fail-first 2: attempts at +0s, +5s, +5m5s, delivered, the same webhook-id each time") {
-    TempDir dir;
-    const auto store = (dir / "store").string();
-    store_event(store, "msg_replay_ff");
+    const StoredEvent stored("msg_replay_ff");
+    const auto& store = stored.store;
     RunningListener listener(
         {"--secret", k_test_secret, "--no-store", "--fail-first", "2", "--timeout", "20"});
     const auto r = replay(store, listener.url(), {"msg_replay_ff", "--json"});
@@ -77,9 +85,8 @@ TEST_SUITE("cli.replay") {
   }
 
   TEST_CASE("the human timeline: attempt, offset, status, decision, then the summary") {
-    TempDir dir;
-    const auto store = (dir / "store").string();
-    store_event(store, "msg_replay_text", "qr.scanned");
+    const StoredEvent stored("msg_replay_text", "qr.scanned");
+    const auto& store = stored.store;
     RunningListener listener(
         {"--secret", k_test_secret, "--no-store", "--fail-first", "2", "--timeout", "20"});
     const auto r = replay(store, listener.url(), {"msg_replay_text"});
@@ -97,9 +104,8 @@ TEST_SUITE("cli.replay") {
   }
 
   TEST_CASE("--status 410: gone after one attempt, exit 1") {
-    TempDir dir;
-    const auto store = (dir / "store").string();
-    store_event(store, "msg_replay_gone");
+    const StoredEvent stored("msg_replay_gone");
+    const auto& store = stored.store;
     RunningListener listener(
         {"--secret", k_test_secret, "--no-store", "--status", "410", "--timeout", "20"});
     const auto r = replay(store, listener.url(), {"msg_replay_gone", "--json"});
@@ -112,9 +118,8 @@ TEST_SUITE("cli.replay") {
   }
 
   TEST_CASE("--status 503 --retry-after 120: the next attempt waits 120 s, not 5 s") {
-    TempDir dir;
-    const auto store = (dir / "store").string();
-    store_event(store, "msg_replay_503");
+    const StoredEvent stored("msg_replay_503");
+    const auto& store = stored.store;
     RunningListener listener({"--secret", k_test_secret, "--no-store", "--status", "503",
                               "--retry-after", "120", "--timeout", "20"});
     const auto r =
@@ -129,9 +134,8 @@ TEST_SUITE("cli.replay") {
   }
 
   TEST_CASE("a listener that always fails: the whole standard schedule, gave up, exit 1") {
-    TempDir dir;
-    const auto store = (dir / "store").string();
-    store_event(store, "msg_replay_500");
+    const StoredEvent stored("msg_replay_500");
+    const auto& store = stored.store;
     RunningListener listener(
         {"--secret", k_test_secret, "--no-store", "--status", "500", "--timeout", "20"});
     const auto r = replay(store, listener.url(), {"msg_replay_500", "--json"});
@@ -146,9 +150,8 @@ TEST_SUITE("cli.replay") {
   }
 
   TEST_CASE("a closed port: connection errors are retried, then gave up") {
-    TempDir dir;
-    const auto store = (dir / "store").string();
-    store_event(store, "msg_replay_closed");
+    const StoredEvent stored("msg_replay_closed");
+    const auto& store = stored.store;
     const auto r = replay(store, k_closed, {"msg_replay_closed", "--json"});
     CHECK(r.exit_code == 1);
     const auto lines = json_lines(r.out);
@@ -160,9 +163,8 @@ TEST_SUITE("cli.replay") {
   }
 
   TEST_CASE("--dry-run prints the planned attempts and sends nothing") {
-    TempDir dir;
-    const auto store = (dir / "store").string();
-    store_event(store, "msg_replay_plan");
+    const StoredEvent stored("msg_replay_plan");
+    const auto& store = stored.store;
     RunningListener listener({"--secret", k_test_secret, "--no-store", "--timeout", "20"});
     const auto r =
         run_linkhook({"replay", "msg_replay_plan", "--url", listener.url(), "--store", store,
@@ -182,9 +184,8 @@ TEST_SUITE("cli.replay") {
   }
 
   TEST_CASE("store list --failed lists what gave up; replayed by id it is delivered and leaves") {
-    TempDir dir;
-    const auto store = (dir / "store").string();
-    store_event(store, "msg_replay_again");
+    const StoredEvent stored("msg_replay_again");
+    const auto& store = stored.store;
     store_event(store, "msg_replay_other", "team.member_added");
     CHECK(replay(store, k_closed, {"msg_replay_again", "--max-attempts", "2"}).exit_code == 1);
     auto listed = run_linkhook({"store", "list", "--failed", "--store", store, "--json"});
@@ -213,9 +214,8 @@ TEST_SUITE("cli.replay") {
   }
 
   TEST_CASE("--all and --event select stored events, --concurrency replays them side by side") {
-    TempDir dir;
-    const auto store = (dir / "store").string();
-    store_event(store, "msg_replay_a", "link.created");
+    const StoredEvent stored("msg_replay_a", "link.created");
+    const auto& store = stored.store;
     store_event(store, "msg_replay_b", "link.expired");
     store_event(store, "msg_replay_c", "qr.scanned");
     RunningListener listener({"--secret", k_test_secret, "--no-store", "--fail-first", "1",
@@ -238,9 +238,8 @@ TEST_SUITE("cli.replay") {
   }
 
   TEST_CASE("SIGINT during a real-time wait: the summary, exit 130") {
-    TempDir dir;
-    const auto store = (dir / "store").string();
-    store_event(store, "msg_replay_int");
+    const StoredEvent stored("msg_replay_int");
+    const auto& store = stored.store;
     RunningListener listener(
         {"--secret", k_test_secret, "--no-store", "--status", "500", "--timeout", "20"});
     Process replaying({linkhook_binary(), "replay", "msg_replay_int", "--url", listener.url(),
@@ -256,9 +255,8 @@ TEST_SUITE("cli.replay") {
   }
 
   TEST_CASE("usage errors name the problem and exit 2") {
-    TempDir dir;
-    const auto store = (dir / "store").string();
-    store_event(store, "msg_replay_usage");
+    const StoredEvent stored("msg_replay_usage");
+    const auto& store = stored.store;
     check_usage_error(replay(store, k_closed, {}), "name the events to replay");
     check_usage_error(replay(store, k_closed, {"msg_replay_usage", "--all"}), "not both");
     check_usage_error(replay(store, k_closed, {"msg_replay_usag"}),
