@@ -1,8 +1,8 @@
+#include "background_writer.hpp"
 #include "commands.hpp"
 #include "delivery_options.hpp"
 #include "error.hpp"
 #include "event_store.hpp"
-#include "group_commit.hpp"
 #include "random.hpp"
 #include "replay_report.hpp"
 #include "replayer.hpp"
@@ -141,10 +141,10 @@ int run_replay(const ReplayOptions& o) {
   std::atomic<bool> stop{false};
   config.stop = &stop;
   std::unique_ptr<EventStore> store;
-  std::unique_ptr<GroupCommitWriter> writer;
+  std::unique_ptr<BackgroundWriter> writer; // the histories, durable before the summary
   if (!o.no_store) {
     store = std::make_unique<EventStore>(dir);
-    writer = std::make_unique<GroupCommitWriter>(*store);
+    writer = std::make_unique<BackgroundWriter>(*store);
   }
   if (!o.json) {
     fmt::print(stderr, "Replaying {} {} to {} {}, {} signatures with {}\n", events.size(),
@@ -180,6 +180,9 @@ int run_replay(const ReplayOptions& o) {
     StopOnSignal watch(signals, stop);
     return replay_events(events, config, hooks);
   }();
+  if (writer) {
+    writer->finish();
+  }
   write_all(stdout, o.json ? replay_summary_json(summary) : replay_summary_text(summary));
   if (stop) {
     return static_cast<int>(ExitCode::interrupted);
