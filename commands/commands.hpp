@@ -10,6 +10,7 @@ namespace linkhook::cmd {
 void add_events(CLI::App& app, int& exit_code);
 void add_generate(CLI::App& app, int& exit_code);
 void add_listen(CLI::App& app, int& exit_code);
+void add_replay(CLI::App& app, int& exit_code);
 void add_secret(CLI::App& app, int& exit_code);
 void add_send(CLI::App& app, int& exit_code);
 void add_sign(CLI::App& app, int& exit_code);

@@ -32,6 +32,7 @@ struct ListenOptions {
   std::optional<long long> max_events;
   std::optional<double> timeout;
   long long fail_first = 0;
+  bool per_id = false;
   double fail_rate = 0;
   std::optional<std::uint64_t> seed;
   std::optional<int> status;
@@ -120,8 +121,9 @@ int run_listen(const ListenOptions& o) {
   check_options(o);
   const auto scheme = resolve_scheme(o.signature);
   const auto secret = resolve_secret(o.signature);
-  FailureOptions failures{static_cast<std::uint64_t>(o.fail_first), o.fail_rate, o.status,
-                          o.retry_after, o.seed.value_or(Random::fresh_seed())};
+  FailureOptions failures{
+      static_cast<std::uint64_t>(o.fail_first), o.fail_rate, o.status, o.retry_after,
+      o.seed.value_or(Random::fresh_seed()),    o.per_id};
   PayloadFilter filter(o.events, o.filters);
 
   std::unique_ptr<EventStore> store;
@@ -213,6 +215,8 @@ void add_listen(CLI::App& app, int& exit_code) {
 
   const std::string fail = "Failing on purpose";
   sub->add_option("--fail-first", o->fail_first, "Fail the first N verified deliveries")
+      ->group(fail);
+  sub->add_flag("--per-id", o->per_id, "--fail-first counts per webhook-id: each id's first N fail")
       ->group(fail);
   sub->add_option("--fail-rate", o->fail_rate, "Then fail each with probability P (0-1)")
       ->group(fail);

@@ -23,6 +23,10 @@ void add_send(CLI::App& app, int& exit_code) {
   linkhook::cmd::network_commands().add_send(app, exit_code);
 }
 
+void add_replay(CLI::App& app, int& exit_code) {
+  linkhook::cmd::network_commands().add_replay(app, exit_code);
+}
+
 // Every subcommand, in the order `linkhook --help` lists them.
 constexpr Command k_commands[] = {
     {"events", linkhook::cmd::add_events},
@@ -32,6 +36,7 @@ constexpr Command k_commands[] = {
     {"secret", linkhook::cmd::add_secret},
     {"listen", add_listen},
     {"send", add_send},
+    {"replay", add_replay},
     {"store", linkhook::cmd::add_store},
 };
 

@@ -6,6 +6,7 @@
 extern "C" __attribute__((visibility("default"))) const linkhook::cmd::NetworkCommands*
 linkhook_network_commands() {
   static constexpr linkhook::cmd::NetworkCommands k_commands{
-      linkhook::k_version, linkhook::cmd::add_listen, linkhook::cmd::add_send};
+      linkhook::k_version, linkhook::cmd::add_listen, linkhook::cmd::add_send,
+      linkhook::cmd::add_replay};
   return &k_commands;
 }

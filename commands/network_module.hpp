@@ -11,6 +11,7 @@ struct NetworkCommands {
   std::string_view version; // the module's linkhook version: it must be the binary's own
   void (*add_listen)(CLI::App& app, int& exit_code);
   void (*add_send)(CLI::App& app, int& exit_code);
+  void (*add_replay)(CLI::App& app, int& exit_code);
 };
 
 // The name of the module's one exported function, which returns its NetworkCommands.

@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "delivery_options.hpp"
 #include "error.hpp"
 #include "event_store.hpp"
 #include "file_io.hpp"
@@ -12,7 +13,6 @@
 #include "store_options.hpp"
 #include "terminal.hpp"
 #include "timestamp.hpp"
-#include "version.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -20,8 +20,6 @@
 #include <fmt/format.h>
 #include <memory>
 #include <optional>
-#include <poll.h>
-#include <thread>
 #include <unistd.h>
 
 namespace linkhook::cmd {
@@ -31,21 +29,18 @@ namespace {
 struct SendOptions {
   std::vector<std::string> events;
   std::optional<std::string> file;
-  std::string url;
+  DeliveryOptions delivery;
   SignatureOptions signature;
   std::vector<std::string> sets;
   std::optional<std::uint64_t> seed;
   std::vector<std::string> headers;
   std::optional<std::string> id;
-  double timeout = 10;
   long long count = 1;
   int concurrency = 1;
   std::optional<double> rate;
   int retries = 0;
   std::string schedule = "standard";
   std::string max_wait = "60s";
-  bool insecure = false;
-  std::optional<std::string> ca_file;
   bool show_response = false;
   bool no_store = false;
   std::optional<std::string> store;
@@ -57,9 +52,6 @@ void check_counts(const SendOptions& o) {
   if (o.count < 1 || o.concurrency < 1) {
     throw Error(fmt::format("--count and --concurrency must be at least 1, got {} and {}", o.count,
                             o.concurrency));
-  }
-  if (!(o.timeout > 0 && std::isfinite(o.timeout))) {
-    throw Error(fmt::format("--timeout must be a positive number of seconds, got {}", o.timeout));
   }
   if (o.rate && !(*o.rate > 0 && std::isfinite(*o.rate))) {
     throw Error(fmt::format("--rate must be a positive number per second, got {}", *o.rate));
@@ -97,15 +89,7 @@ void choose_payloads(const SendOptions& o, SendConfig& config) {
 SendConfig make_config(const SendOptions& o, const Secret& secret) {
   check_counts(o);
   SendConfig config;
-  const auto url = parse_url(o.url);
-  if (!url) {
-    throw Error(fmt::format("--url '{}' is not an http:// or https:// URL", o.url));
-  }
-  config.client.url = *url;
-  config.client.timeout_s = o.timeout;
-  config.client.insecure = o.insecure;
-  config.client.ca_file = o.ca_file;
-  config.client.user_agent = fmt::format("linkhook/{}", k_version);
+  config.client = client_config(o.delivery);
   config.scheme = resolve_scheme(o.signature);
   config.secret = &secret;
   choose_payloads(o, config);
@@ -117,13 +101,13 @@ SendConfig make_config(const SendOptions& o, const Secret& secret) {
   config.count = static_cast<std::uint64_t>(o.count);
   config.concurrency = static_cast<std::size_t>(o.concurrency);
   config.rate = o.rate;
-  config.retries = static_cast<std::size_t>(o.retries);
-  config.schedule = RetrySchedule::parse(o.schedule, o.seed.value_or(Random::fresh_seed()));
+  config.retry.max_attempts = static_cast<std::size_t>(o.retries) + 1;
+  config.retry.schedule = RetrySchedule::parse(o.schedule, o.seed.value_or(Random::fresh_seed()));
   const auto max_wait = parse_duration(o.max_wait);
   if (!max_wait) {
     throw Error(fmt::format("--max-wait '{}' is not a duration like 30s or 2m", o.max_wait));
   }
-  config.max_wait = *max_wait;
+  config.retry.max_wait = *max_wait;
   return config;
 }
 
@@ -156,28 +140,12 @@ private:
   std::chrono::steady_clock::time_point m_last{};
 };
 
-// Sets `stop` when SIGINT or SIGTERM arrives, until `finished` is set.
-void watch_signals(SignalWatch& signals, std::atomic<bool>& stop,
-                   const std::atomic<bool>& finished) {
-  pollfd ready{signals.fd(), POLLIN, 0};
-  while (!finished) {
-    if (::poll(&ready, 1, 100) > 0 && signals.take() != 0) {
-      stop = true;
-      return;
-    }
-  }
-}
-
 int run_send(const SendOptions& o) {
   SignalWatch signals; // first: every thread started from here on leaves the signals to it
   const auto secret = resolve_secret(o.signature);
   auto config = make_config(o, secret);
   std::atomic<bool> stop{false};
   config.stop = &stop;
-  if (config.client.url.tls() && o.insecure) {
-    fmt::print(stderr, "linkhook: warning: --insecure: the certificate of {} is not checked\n",
-               config.client.url.origin());
-  }
   std::unique_ptr<EventStore> store;
   std::unique_ptr<GroupCommitWriter> writer;
   if (!o.no_store) {
@@ -210,17 +178,10 @@ int run_send(const SendOptions& o) {
                  outcome_reason(d.outcome), format_duration(wait));
     };
   }
-  std::atomic<bool> finished{false};
-  std::jthread watcher([&] { watch_signals(signals, stop, finished); });
-  SendSummary summary;
-  try {
-    summary = send_deliveries(config, hooks);
-  } catch (...) {
-    finished = true; // lets the watcher end, so that the error can leave
-    throw;
-  }
-  finished = true;
-  watcher.join();
+  const auto summary = [&] {
+    StopOnSignal watch(signals, stop);
+    return send_deliveries(config, hooks);
+  }();
   progress.clear();
   if (o.json) {
     write_all(stdout, send_summary_json(summary));
@@ -240,10 +201,11 @@ void add_send(CLI::App& app, int& exit_code) {
   auto* sub = app.add_subcommand("send", "Sign and POST deliveries to an endpoint");
   sub->add_option("event", o->events, "Events to generate and send (cycled with --count)");
   sub->add_option("--file", o->file, "Send this body instead, byte for byte ('-': stdin)");
-  sub->add_option("--url", o->url, "The endpoint to POST to")->required();
+  const std::string payload = "Payload and request";
+  add_delivery_options(*sub, o->delivery, "The endpoint to POST to",
+                       "Seconds to connect, and to get an answer", payload);
   add_signature_options(*sub, o->signature);
 
-  const std::string payload = "Payload and request";
   sub->add_option("--set", o->sets, "Override a generated field: PATH=VALUE (as in generate)")
       ->allow_extra_args(false)
       ->group(payload);
@@ -253,9 +215,6 @@ void add_send(CLI::App& app, int& exit_code) {
       ->allow_extra_args(false)
       ->group(payload);
   sub->add_option("--id", o->id, "The webhook-id (default: a fresh one per delivery)")
-      ->group(payload);
-  sub->add_option("--timeout", o->timeout, "Seconds to connect, and to get an answer")
-      ->default_val(10)
       ->group(payload);
 
   const std::string many = "Many deliveries";
@@ -273,11 +232,6 @@ void add_send(CLI::App& app, int& exit_code) {
   sub->add_option("--max-wait", o->max_wait, "Longest wait before a retry")
       ->default_val("60s")
       ->group(retry);
-
-  const std::string tls = "TLS";
-  sub->add_option("--ca-file", o->ca_file, "Trust this PEM bundle instead of the system store")
-      ->group(tls);
-  sub->add_flag("-k,--insecure", o->insecure, "Do not check the server's certificate")->group(tls);
 
   sub->add_flag("--show-response", o->show_response, "Show the response body of every delivery");
   sub->add_flag("--no-store", o->no_store, "Do not keep sent deliveries in the event store");

@@ -2,6 +2,7 @@
 #include "error.hpp"
 #include "event_store.hpp"
 #include "record_filter.hpp"
+#include "replay_selection.hpp"
 #include "store_json.hpp"
 #include "store_options.hpp"
 #include "terminal.hpp"
@@ -25,6 +26,7 @@ struct StoreOptions {
   RecordFilter filter;
   std::optional<std::string> kind;
   std::optional<std::size_t> limit;
+  bool failed = false;
   std::string id;
   std::string file;
 };
@@ -36,27 +38,6 @@ std::string format_time_ms(std::int64_t ms, bool with_millis) {
     text.insert(text.size() - 1, fmt::format(".{:03}", ms % 1000));
   }
   return text;
-}
-
-// Says on stderr what a scan skipped; a torn tail is normal after a crash and never an error.
-void report_damage(const StoreScan& scan, const std::filesystem::path& dir) {
-  const auto log = store_log_path(dir).string();
-  if (scan.torn_tail_bytes > 0) {
-    fmt::print(stderr,
-               "linkhook: note: skipped {} bytes of an incomplete last record in {} (a write cut "
-               "short; never acknowledged, and the next write removes it)\n",
-               scan.torn_tail_bytes, log);
-  }
-  if (scan.corrupt_bytes > 0) {
-    fmt::print(stderr, "linkhook: warning: skipped {} damaged bytes in {}\n", scan.corrupt_bytes,
-               log);
-  }
-  if (scan.skipped_records > 0) {
-    fmt::print(stderr,
-               "linkhook: warning: skipped {} records of a newer format in {}; upgrade linkhook "
-               "to read them\n",
-               scan.skipped_records, log);
-  }
 }
 
 // Visits the records the filter selects, oldest first, and reports what the scan skipped.
@@ -110,21 +91,55 @@ std::string table(const std::deque<std::vector<std::string>>& rows, bool color) 
   return out;
 }
 
+// A row of `store list`: the table's cells, or one JSON line.
+std::vector<std::string> record_row(const StoreOptions& options, const StoreRecord& record) {
+  if (options.json) {
+    return {json_line(record_summary_json(record))};
+  }
+  return {format_time_ms(record.time_ms, false), record.id,
+          record.event.empty() ? "-" : record.event, std::string(verdict_name(record)),
+          record.verdict.status == 0 ? "-" : std::to_string(record.verdict.status)};
+}
+
+// --failed: an event whose latest replay did not deliver it, under the event's id (what
+// `replay` takes), from that replay's attempts record.
+std::vector<std::string> failed_row(const StoreOptions& options, const StoreRecord& attempts) {
+  const std::string ending(replay_ending(attempts));
+  if (options.json) {
+    return {
+        json_line({{"id", attempts.ref},
+                   {"event", attempts.event},
+                   {"replayed_at", format_time_ms(attempts.time_ms, true)},
+                   {"ending", ending},
+                   {"status", attempts.verdict.status},
+                   {"attempts", attempts.extra.value("attempts", nlohmann::json::array()).size()},
+                   {"url", attempts.extra.value("url", "")},
+                   {"record", attempts.id}})};
+  }
+  return {format_time_ms(attempts.time_ms, false), attempts.ref,
+          attempts.event.empty() ? "-" : attempts.event, ending,
+          attempts.verdict.status == 0 ? "-" : std::to_string(attempts.verdict.status)};
+}
+
 int run_list(const StoreOptions& options) {
   const auto dir = store_dir(options.store);
   std::deque<std::vector<std::string>> rows; // the newest --limit rows, oldest first
-  for_each_record(options, dir, [&](const StoreRecord& record) {
-    rows.push_back(
-        options.json
-            ? std::vector{json_line(record_summary_json(record))}
-            : std::vector<std::string>{
-                  format_time_ms(record.time_ms, false), record.id,
-                  record.event.empty() ? "-" : record.event, std::string(verdict_name(record)),
-                  record.verdict.status == 0 ? "-" : std::to_string(record.verdict.status)});
+  const auto add = [&](std::vector<std::string> row) {
+    rows.push_back(std::move(row));
     if (options.limit && rows.size() > *options.limit) {
       rows.pop_front();
     }
-  });
+  };
+  if (options.failed) {
+    ReplayHistory history;
+    for_each_record(options, dir, [&](const StoreRecord& record) { history.add(record); });
+    for (const auto& attempts : history.failed()) {
+      add(failed_row(options, attempts));
+    }
+  } else {
+    for_each_record(options, dir,
+                    [&](const StoreRecord& record) { add(record_row(options, record)); });
+  }
   std::string out;
   if (options.json) {
     for (const auto& row : rows) {
@@ -316,11 +331,14 @@ void add_store(CLI::App& app, int& exit_code) {
                           {"list", "One line per stored record, oldest first",
                            "One JSON object per record and line",
                            "  linkhook store list --limit 20\n"
+                           "  linkhook store list --failed\n"
                            "  linkhook store list --event 'link.*' --verdict rejected\n"
                            "  linkhook store list --json | jq -r 'select(.status >= 500) | .id'",
                            run_list},
                           options, exit_code);
   add_filter_options(*list, *options);
+  list->add_flag("--failed", options->failed,
+                 "Events whose latest replay gave up or was gone (replay them by id)");
   list->add_option("-n,--limit", options->limit, "Only the newest N records")
       ->check(CLI::PositiveNumber);
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "event_store.hpp"
+
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <optional>
@@ -15,5 +17,9 @@ CLI::Option* add_store_option(CLI::App& app, std::optional<std::string>& dir);
 // The store directory: --store as bound by add_store_option, else LINKHOOK_STORE, else
 // ${XDG_STATE_HOME:-$HOME/.local/state}/linkhook.
 std::filesystem::path store_dir(const std::optional<std::string>& dir);
+
+// Says on stderr what a scan of the store in `dir` skipped; a torn tail is normal after a crash
+// and never an error.
+void report_damage(const StoreScan& scan, const std::filesystem::path& dir);
 
 } // namespace linkhook::cmd

@@ -17,7 +17,7 @@ class PlainHttpConnection;
 }
 
 // One HTTP client that POSTs deliveries to one endpoint over a kept-alive connection, and tells
-// how each one ended. `send` runs one per worker thread; `replay` will reuse it.
+// how each one ended. `send` and `replay` run one per worker thread.
 namespace linkhook {
 
 // Why a delivery got no HTTP answer.
@@ -48,6 +48,7 @@ struct DeliveryOutcome {
   DeliveryError error = DeliveryError::none;
   std::string error_text;  // why there was no answer, in one line
   std::string location;    // a redirect's Location (redirects are not followed)
+  std::string retry_after; // the Retry-After header, as answered (see parse_retry_after)
   std::string body_prefix; // the first bytes of the response body
   double ms = 0;           // from sending to the answer (or the failure)
 

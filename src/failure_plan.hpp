@@ -1,11 +1,14 @@
 #pragma once
 
 #include "random.hpp"
+#include "recent_ids.hpp"
 
 #include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 namespace linkhook {
 
@@ -16,6 +19,9 @@ struct FailureOptions {
   std::optional<int> status;      // the failure status; alone, the answer to every delivery
   std::optional<int> retry_after; // seconds, sent with 429 and 503
   std::uint64_t seed = 0;
+  // fail_first counts the deliveries of each id apart: each id's first N fail (a sender's
+  // retries of every event meet the same failures, as replay's benchmark needs).
+  bool per_id = false;
 };
 
 // What to answer one verified delivery with.
@@ -31,14 +37,22 @@ public:
   // Throws Error for a rate outside [0, 1] or a status outside 100..599.
   explicit FailurePlan(const FailureOptions& options);
 
-  // The answer to the next verified delivery, in arrival order. Thread-safe.
-  PlannedAnswer next();
+  // The answer to the next verified delivery, in arrival order; `id` is its delivery id.
+  // Thread-safe.
+  PlannedAnswer next(std::string_view id);
 
 private:
+  // The delivery's number among those fail_first counts (all, or those of its id).
+  std::uint64_t count(std::string_view id);
+
   FailureOptions m_options;
   std::mutex m_mutex;
   std::uint64_t m_seen = 0;
   Random m_random;
+  // per_id: how often each id failed so far; an id that got past fail_first moves to m_passed,
+  // which forgets the oldest past 100,000 ids, so memory stays flat.
+  std::unordered_map<std::string, std::uint64_t> m_failing;
+  RecentIds m_passed{100000};
 };
 
 } // namespace linkhook

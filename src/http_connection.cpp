@@ -230,6 +230,7 @@ PlainHttpConnection::Step PlainHttpConnection::exchange(DeliveryOutcome& outcome
     }
     outcome.status = status;
     outcome.location = std::string(head_value(head, "location"));
+    outcome.retry_after = std::string(head_value(head, "retry-after"));
     bool keep =
         !contains_token(head_value(head, "connection"), "close") && !head.starts_with("HTTP/1.0");
     if (!read_body(outcome, head_end, keep)) {

@@ -140,7 +140,7 @@ void Listener::State::handle_verified(const httplib::Request& request, const Hea
     report.reason = "filtered out: " + *why;
     return;
   }
-  const auto answer = failures.next();
+  const auto answer = failures.next(report.id);
   if (answer.on_purpose && !is_2xx(answer.status)) {
     report.outcome = Outcome::failed_on_purpose;
     report.status = answer.status;

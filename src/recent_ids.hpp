@@ -22,6 +22,8 @@ public:
   // Forgets `id` (its delivery was not acknowledged after all).
   void erase(const std::string& id) { m_ids.erase(id); }
 
+  bool contains(std::string_view id) const { return m_ids.contains(id); }
+
   std::size_t size() const { return m_ids.size(); }
 
 private:

@@ -122,6 +122,14 @@ RetrySchedule RetrySchedule::parse(std::string_view text, std::uint64_t seed) {
   return list(std::move(waits));
 }
 
+RetrySchedule RetrySchedule::with_seed(std::uint64_t seed) const {
+  auto copy = *this;
+  if (copy.m_jitter_seed) {
+    copy.m_jitter_seed = seed;
+  }
+  return copy;
+}
+
 Milliseconds RetrySchedule::wait_before(std::size_t attempt) const {
   if (!m_jitter_seed) {
     return m_waits[std::min(attempt, m_waits.size() - 1)];

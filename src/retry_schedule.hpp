@@ -32,6 +32,10 @@ public:
   // naming the problem. `seed` is the exponential schedule's jitter seed.
   static RetrySchedule parse(std::string_view text, std::uint64_t seed);
 
+  // The same schedule with its jitter drawn from `seed` instead (a list has no jitter): each
+  // replayed event gets a timeline of its own.
+  RetrySchedule with_seed(std::uint64_t seed) const;
+
   // The wait before attempt `attempt` (0 is the first attempt), counted from the end of the
   // previous attempt. The first entry of a list is the wait before the first attempt (0 for
   // standard); past the end of a list, its last wait repeats.

@@ -4,33 +4,19 @@
 #include "random.hpp"
 #include "signature.hpp"
 #include "timestamp.hpp"
+#include "worker_threads.hpp"
 
 #include <atomic>
 #include <chrono>
-#include <exception>
 #include <limits>
 #include <memory>
 #include <mutex>
-#include <thread>
 
 namespace linkhook {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-// Sleeps until `deadline`, or until `stop` is set: checked every 50 ms, so a Ctrl-C during a long
-// retry wait ends the run promptly without a busy loop.
-void wait_until(Clock::time_point deadline, const std::atomic<bool>* stop) {
-  while (!(stop && *stop)) {
-    const auto now = Clock::now();
-    if (now >= deadline) {
-      return;
-    }
-    std::this_thread::sleep_for(
-        std::min<Clock::duration>(deadline - now, std::chrono::milliseconds(50)));
-  }
-}
+using Steady = std::chrono::steady_clock;
 
 bool stopped(const SendConfig& config) {
   return config.stop && *config.stop;
@@ -41,7 +27,6 @@ struct SharedState {
   std::atomic<std::uint64_t> next{0};
   std::mutex mutex;
   SendSummary summary;
-  std::exception_ptr failure;
 };
 
 class Worker {
@@ -54,13 +39,12 @@ public:
     }
   }
 
-  void run(Clock::time_point start) {
+  void run() {
+    RealClock pacing(1, m_config.stop); // --rate: delivery `index` starts index / rate s in
     for (auto index = m_shared.next++; index < m_config.count; index = m_shared.next++) {
       if (m_config.rate) {
-        wait_until(
-            start + std::chrono::duration_cast<Clock::duration>(
-                        std::chrono::duration<double>(static_cast<double>(index) / *m_config.rate)),
-            m_config.stop);
+        pacing.sleep_until(Milliseconds(
+            static_cast<std::int64_t>(static_cast<double>(index) * 1000 / *m_config.rate)));
       }
       if (stopped(m_config)) {
         return;
@@ -83,25 +67,27 @@ private:
       m_generators[which].append(delivery.body, m_random,
                                  m_config.seed ? k_seeded_timestamp : unix_now());
     }
-    for (std::size_t attempt = 0;; ++attempt) {
-      if (attempt > 0) {
-        const auto wait = std::min(m_config.schedule.wait_before(attempt), m_config.max_wait);
-        if (m_hooks.retrying) {
-          std::lock_guard lock(m_shared.mutex);
-          m_hooks.retrying(delivery, wait);
-        }
-        wait_until(Clock::now() + wait, m_config.stop);
-        if (stopped(m_config)) {
-          break; // ends with the last attempt's outcome
-        }
-      }
-      delivery.attempts = attempt + 1;
-      delivery.headers = headers_for(delivery);
-      delivery.sent_at_ms = unix_now_ms();
-      delivery.outcome = m_client.post(delivery.headers, delivery.body);
-      if (delivery.outcome.ok() || attempt >= m_config.retries) {
-        break;
-      }
+    std::size_t attempts = 0;
+    RealClock clock(1, m_config.stop);
+    run_timeline(
+        m_config.retry, clock, m_config.stop,
+        [&] {
+          delivery.attempts = ++attempts;
+          delivery.headers =
+              delivery_headers(m_config.scheme, *m_config.secret, delivery.id, delivery.body,
+                               m_config.extra_headers, m_config.client.user_agent);
+          delivery.sent_at_ms = unix_now_ms();
+          delivery.outcome = m_client.post(delivery.headers, delivery.body);
+          return delivery.outcome;
+        },
+        [&](const Attempt& attempt) {
+          if (attempt.decision == Decision::retry && m_hooks.retrying) {
+            std::lock_guard lock(m_shared.mutex);
+            m_hooks.retrying(delivery, attempt.wait);
+          }
+        });
+    if (attempts == 0) {
+      return; // stopped during the first wait: nothing was sent
     }
     if (m_hooks.persist) {
       m_hooks.persist(delivery);
@@ -122,22 +108,6 @@ private:
     }
   }
 
-  // Signed afresh per attempt (a fresh timestamp, the same id), then -H, then the defaults.
-  Headers headers_for(const SentDelivery& delivery) const {
-    auto headers =
-        sign(m_config.scheme, *m_config.secret, Message{delivery.id, unix_now(), delivery.body});
-    for (const auto& header : m_config.extra_headers) {
-      headers.add(header.name, header.value);
-    }
-    if (!headers.contains("content-type")) {
-      headers.add("Content-Type", "application/json");
-    }
-    if (!headers.contains("user-agent")) {
-      headers.add("User-Agent", m_config.client.user_agent);
-    }
-    return headers;
-  }
-
   const SendConfig& m_config;
   const SendHooks& m_hooks;
   SharedState& m_shared;
@@ -147,6 +117,22 @@ private:
 };
 
 } // namespace
+
+Headers delivery_headers(Scheme scheme, const Secret& secret, const std::string& id,
+                         std::string_view body, const Headers& extra,
+                         const std::string& user_agent) {
+  auto headers = sign(scheme, secret, Message{id, unix_now(), body});
+  for (const auto& header : extra) {
+    headers.add(header.name, header.value);
+  }
+  if (!headers.contains("content-type")) {
+    headers.add("Content-Type", "application/json");
+  }
+  if (!headers.contains("user-agent")) {
+    headers.add("User-Agent", user_agent);
+  }
+  return headers;
+}
 
 SendSummary send_deliveries(const SendConfig& config, const SendHooks& hooks) {
   SharedState shared;
@@ -158,24 +144,11 @@ SendSummary send_deliveries(const SendConfig& config, const SendHooks& hooks) {
   for (std::size_t i = 0; i < std::max<std::size_t>(workers_wanted, 1); ++i) {
     workers.push_back(std::make_unique<Worker>(config, hooks, shared, seed + i));
   }
-  const auto start = Clock::now();
-  std::vector<std::jthread> threads;
-  for (auto& worker : workers) {
-    threads.emplace_back([&shared, &worker, start] {
-      try {
-        worker->run(start);
-      } catch (...) {
-        std::lock_guard lock(shared.mutex);
-        shared.failure = std::current_exception();
-        shared.next = std::numeric_limits<std::uint64_t>::max() / 2; // the others stop too
-      }
-    });
-  }
-  threads.clear(); // joins
-  if (shared.failure) {
-    std::rethrow_exception(shared.failure);
-  }
-  shared.summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const auto start = Steady::now();
+  run_on_threads(
+      workers.size(), [&workers](std::size_t i) { workers[i]->run(); },
+      [&shared] { shared.next = std::numeric_limits<std::uint64_t>::max() / 2; });
+  shared.summary.seconds = std::chrono::duration<double>(Steady::now() - start).count();
   return std::move(shared.summary);
 }
 

@@ -5,7 +5,7 @@
 #include "headers.hpp"
 #include "json_path.hpp"
 #include "latency_stats.hpp"
-#include "retry_schedule.hpp"
+#include "retry_engine.hpp"
 #include "scheme.hpp"
 #include "secret.hpp"
 
@@ -38,9 +38,8 @@ struct SendConfig {
   std::uint64_t count = 1;
   std::size_t concurrency = 1;
   std::optional<double> rate; // deliveries per second at most
-  std::size_t retries = 0;
-  RetrySchedule schedule = RetrySchedule::standard();
-  Milliseconds max_wait{60'000}; // the longest single wait before a retry
+  // One attempt unless told otherwise (send --retries N: N + 1 attempts).
+  RetryPolicy retry{RetrySchedule::standard(), 1, Milliseconds(60'000)};
   // Once set (by a signal, say), no new delivery or retry starts; those in flight end.
   const std::atomic<bool>* stop = nullptr;
 };
@@ -77,6 +76,12 @@ struct SendSummary {
   std::uint64_t failed() const { return sent - succeeded; }
   double per_second() const { return seconds > 0 ? static_cast<double>(sent) / seconds : 0; }
 };
+
+// The headers of one attempt: signed afresh (`id`, the current time, `body`), then `extra` (-H),
+// then Content-Type and User-Agent unless `extra` set them. Shared by send and replay.
+Headers delivery_headers(Scheme scheme, const Secret& secret, const std::string& id,
+                         std::string_view body, const Headers& extra,
+                         const std::string& user_agent);
 
 // Sends config.count deliveries (fewer when config.stop is set) with config.concurrency workers and
 // returns the summary. Throws Error for a configuration it cannot use (a payload template, a

@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstring>
 #include <fmt/format.h>
+#include <poll.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -33,6 +34,21 @@ int SignalWatch::take() {
     return 0;
   }
   return static_cast<int>(info.ssi_signo);
+}
+
+StopOnSignal::StopOnSignal(SignalWatch& signals, std::atomic<bool>& stop)
+    : m_thread([this, &signals, &stop] {
+        pollfd ready{signals.fd(), POLLIN, 0};
+        while (!m_finished) {
+          if (::poll(&ready, 1, 100) > 0 && signals.take() != 0) {
+            stop = true;
+            return;
+          }
+        }
+      }) {}
+
+StopOnSignal::~StopOnSignal() {
+  m_finished = true;
 }
 
 } // namespace linkhook

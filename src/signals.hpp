@@ -1,5 +1,8 @@
 #pragma once
 
+#include <atomic>
+#include <thread>
+
 namespace linkhook {
 
 // Turns SIGINT and SIGTERM into a readable file descriptor for a poll loop, so a long-running
@@ -20,6 +23,20 @@ public:
 
 private:
   int m_fd = -1;
+};
+
+// Sets `stop` when SIGINT or SIGTERM arrives, watching from a thread of its own for as long as
+// it lives: for commands whose workers check a stop flag (send, replay).
+class StopOnSignal {
+public:
+  StopOnSignal(SignalWatch& signals, std::atomic<bool>& stop);
+  StopOnSignal(const StopOnSignal&) = delete;
+  StopOnSignal& operator=(const StopOnSignal&) = delete;
+  ~StopOnSignal(); // ends the watch
+
+private:
+  std::atomic<bool> m_finished{false};
+  std::jthread m_thread;
 };
 
 } // namespace linkhook

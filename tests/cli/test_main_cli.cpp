@@ -49,7 +49,7 @@ TEST_SUITE("cli.main") {
             "{}");
     CHECK(sign.exit_code == 0);
     CHECK(sign.out.find("webhook-signature: v1,") != std::string::npos);
-    for (const char* command : {"listen", "send"}) {
+    for (const char* command : {"listen", "send", "replay"}) {
       const auto r = run({lonely.string(), command, "--help"});
       CHECK(r.exit_code == 1);
       CHECK(r.out.empty());

@@ -1,0 +1,44 @@
+#include "delivery_options.hpp"
+
+#include "error.hpp"
+#include "version.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+
+namespace linkhook::cmd {
+
+void add_delivery_options(CLI::App& sub, DeliveryOptions& options, const std::string& url_help,
+                          const std::string& timeout_help, const std::string& timeout_group) {
+  sub.add_option("--url", options.url, url_help)->required();
+  sub.add_option("--timeout", options.timeout, timeout_help)->default_val(10)->group(timeout_group);
+  const std::string tls = "TLS";
+  sub.add_option("--ca-file", options.ca_file, "Trust this PEM bundle instead of the system store")
+      ->group(tls);
+  sub.add_flag("-k,--insecure", options.insecure, "Do not check the server's certificate")
+      ->group(tls);
+}
+
+ClientConfig client_config(const DeliveryOptions& options) {
+  if (!(options.timeout > 0 && std::isfinite(options.timeout))) {
+    throw Error(
+        fmt::format("--timeout must be a positive number of seconds, got {}", options.timeout));
+  }
+  const auto url = parse_url(options.url);
+  if (!url) {
+    throw Error(fmt::format("--url '{}' is not an http:// or https:// URL", options.url));
+  }
+  ClientConfig config;
+  config.url = *url;
+  config.timeout_s = options.timeout;
+  config.insecure = options.insecure;
+  config.ca_file = options.ca_file;
+  config.user_agent = fmt::format("linkhook/{}", k_version);
+  if (url->tls() && options.insecure) {
+    fmt::print(stderr, "linkhook: warning: --insecure: the certificate of {} is not checked\n",
+               url->origin());
+  }
+  return config;
+}
+
+} // namespace linkhook::cmd

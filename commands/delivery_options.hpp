@@ -1,0 +1,29 @@
+#pragma once
+
+#include "delivery_client.hpp"
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+// The flags of the commands that POST deliveries (send, replay): where to, how long to wait for
+// an answer, and TLS.
+namespace linkhook::cmd {
+
+struct DeliveryOptions {
+  std::string url;
+  double timeout = 10;
+  bool insecure = false;
+  std::optional<std::string> ca_file;
+};
+
+// Adds --url (required), --timeout (in `timeout_group`, described by `timeout_help`), and
+// --ca-file and --insecure (in a TLS group).
+void add_delivery_options(CLI::App& sub, DeliveryOptions& options, const std::string& url_help,
+                          const std::string& timeout_help, const std::string& timeout_group);
+
+// The client's configuration. Throws Error (usage) for a URL that is not http(s) or a timeout
+// that is not positive; warns on stderr when --insecure turns a certificate check off.
+ClientConfig client_config(const DeliveryOptions& options);
+
+} // namespace linkhook::cmd

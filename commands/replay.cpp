@@ -1,0 +1,252 @@
+#include "background_writer.hpp"
+#include "commands.hpp"
+#include "delivery_options.hpp"
+#include "error.hpp"
+#include "event_store.hpp"
+#include "random.hpp"
+#include "replay_report.hpp"
+#include "replayer.hpp"
+#include "signals.hpp"
+#include "signature_options.hpp"
+#include "store_options.hpp"
+#include "terminal.hpp"
+#include "timestamp.hpp"
+
+#include <cctype>
+#include <cmath>
+#include <fmt/format.h>
+#include <memory>
+#include <optional>
+
+namespace linkhook::cmd {
+
+namespace {
+
+struct ReplayOptions {
+  std::vector<std::string> ids;
+  bool all = false;
+  std::optional<std::string> event;
+  std::optional<std::string> since;
+  bool failed = false;
+  DeliveryOptions delivery;
+  SignatureOptions signature;
+  std::string schedule = "standard";
+  std::optional<int> max_attempts;
+  double time_scale = 0;
+  int concurrency = 1;
+  std::optional<std::uint64_t> seed;
+  bool dry_run = false;
+  bool no_store = false;
+  std::optional<std::string> store;
+  bool json = false;
+};
+
+// --since: a time (ISO-8601 or Unix seconds), or a duration with a unit before now ("2h").
+std::int64_t since_ms(const std::string& text) {
+  if (!text.empty() && std::isalpha(static_cast<unsigned char>(text.back())) != 0) {
+    if (const auto ago = parse_duration(text)) {
+      return unix_now_ms() - ago->count();
+    }
+  }
+  if (const auto time = parse_timestamp(text)) {
+    return *time * 1000;
+  }
+  throw Error(fmt::format("--since '{}' is not a time (2025-10-19T10:30:00Z, Unix seconds) or a "
+                          "duration like 2h",
+                          text));
+}
+
+ReplaySelection make_selection(const ReplayOptions& o) {
+  const bool filtered = o.all || o.event || o.since || o.failed;
+  if (o.ids.empty() && !filtered) {
+    throw Error("name the events to replay: IDs, --all, --event GLOB, --since TIME or --failed");
+  }
+  if (!o.ids.empty() && filtered) {
+    throw Error("give event IDs or --all/--event/--since/--failed, not both");
+  }
+  ReplaySelection selection;
+  selection.ids = o.ids;
+  selection.event = o.event;
+  if (o.since) {
+    selection.since_ms = since_ms(*o.since);
+  }
+  selection.failed = o.failed;
+  return selection;
+}
+
+void check_numbers(const ReplayOptions& o) {
+  if (!(o.time_scale >= 0 && std::isfinite(o.time_scale))) {
+    throw Error(fmt::format("--time-scale must be 0 (simulated) or a positive factor, got {}",
+                            o.time_scale));
+  }
+  if (o.concurrency < 1) {
+    throw Error(fmt::format("--concurrency must be at least 1, got {}", o.concurrency));
+  }
+  if (o.max_attempts && *o.max_attempts < 1) {
+    throw Error(fmt::format("--max-attempts must be at least 1, got {}", *o.max_attempts));
+  }
+}
+
+ReplayConfig make_config(const ReplayOptions& o) {
+  check_numbers(o);
+  ReplayConfig config;
+  config.client = client_config(o.delivery);
+  config.scheme = resolve_scheme(o.signature);
+  config.seed = o.seed.value_or(Random::fresh_seed());
+  config.policy.schedule = RetrySchedule::parse(o.schedule, config.seed);
+  if (o.max_attempts) {
+    config.policy.max_attempts = static_cast<std::size_t>(*o.max_attempts);
+  }
+  config.time_scale = o.time_scale;
+  config.concurrency = static_cast<std::size_t>(o.concurrency);
+  return config;
+}
+
+std::string clock_words(double time_scale) {
+  if (time_scale == 0) {
+    return "on the virtual clock (no waiting)";
+  }
+  return time_scale == 1 ? std::string("in real time")
+                         : fmt::format("with waits scaled by {}", time_scale);
+}
+
+int run_dry_run(const ReplayOptions& o, const ReplayConfig& config,
+                const std::vector<ReplayEvent>& events) {
+  std::string out;
+  for (const auto& event : events) {
+    const auto offsets = planned_offsets(event_policy(config, event));
+    out += o.json ? planned_json(event, offsets) : planned_text(event, offsets);
+  }
+  write_all(stdout, out);
+  if (!o.json) {
+    fmt::print(stderr, "--dry-run: {} {} planned against {}, nothing sent\n", events.size(),
+               events.size() == 1 ? "event" : "events", config.client.url.str());
+  }
+  return 0;
+}
+
+int run_replay(const ReplayOptions& o) {
+  SignalWatch signals; // first: every thread started from here on leaves the signals to it
+  const auto selection = make_selection(o);
+  auto config = make_config(o);
+  const auto dir = store_dir(o.store);
+  StoreScan scan;
+  const auto events = select_replay_events(dir, selection, scan);
+  report_damage(scan, dir);
+  if (o.dry_run) {
+    return run_dry_run(o, config, events);
+  }
+  const auto secret = resolve_secret(o.signature);
+  config.secret = &secret;
+  std::atomic<bool> stop{false};
+  config.stop = &stop;
+  std::unique_ptr<EventStore> store;
+  std::unique_ptr<BackgroundWriter> writer; // the histories, durable before the summary
+  if (!o.no_store) {
+    store = std::make_unique<EventStore>(dir);
+    writer = std::make_unique<BackgroundWriter>(*store);
+  }
+  if (!o.json) {
+    fmt::print(stderr, "Replaying {} {} to {} {}, {} signatures with {}\n", events.size(),
+               events.size() == 1 ? "event" : "events", config.client.url.str(),
+               clock_words(o.time_scale), scheme_name(config.scheme), secret.describe());
+  }
+  const bool color = !o.json && color_enabled(stdout);
+  ReplayHooks hooks;
+  if (o.json) {
+    hooks.attempted = [real_time = o.time_scale > 0](const ReplayEvent& event,
+                                                     const Attempt& attempt) {
+      write_all(stdout, replay_attempt_json(event, attempt));
+      if (real_time) {
+        std::fflush(stdout); // a reader follows the attempts as they happen
+      }
+    };
+  } else {
+    if (o.time_scale > 0) { // waits take time: show each attempt as it happens
+      hooks.attempted = [](const ReplayEvent& event, const Attempt& attempt) {
+        write_all(stderr, replay_progress_line(event, attempt));
+      };
+    }
+    hooks.finished = [color](const ReplayedEvent& replayed) {
+      write_all(stdout, replay_timeline_text(replayed, color));
+    };
+  }
+  if (writer) {
+    hooks.persist = [&writer, &config](const ReplayedEvent& replayed) {
+      writer->append(attempts_record(replayed, config.client.url));
+    };
+  }
+  const auto summary = [&] {
+    StopOnSignal watch(signals, stop);
+    return replay_events(events, config, hooks);
+  }();
+  if (writer) {
+    writer->finish();
+  }
+  write_all(stdout, o.json ? replay_summary_json(summary) : replay_summary_text(summary));
+  if (stop) {
+    return static_cast<int>(ExitCode::interrupted);
+  }
+  return summary.delivered == events.size() ? 0 : 1;
+}
+
+} // namespace
+
+void add_replay(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<ReplayOptions>();
+  auto* sub = app.add_subcommand(
+      "replay", "Re-send stored events, retrying failures on a schedule (simulated or real time)");
+  const std::string which = "Which events";
+  sub->add_option("id", o->ids, "Stored event ids (webhook-ids) to replay")->group(which);
+  sub->add_flag("--all", o->all, "Every stored event")->group(which);
+  sub->add_option("--event", o->event, "Stored events whose name matches this glob ('link.*')")
+      ->type_name("GLOB")
+      ->group(which);
+  sub->add_option("--since", o->since, "Stored at or after TIME (ISO-8601, Unix seconds) or 2h ago")
+      ->type_name("TIME")
+      ->group(which);
+  sub->add_flag("--failed", o->failed, "Events whose latest replay gave up or was gone")
+      ->group(which);
+  add_store_option(*sub, o->store)->group(which);
+
+  const std::string retry = "Retries";
+  add_delivery_options(*sub, o->delivery, "The endpoint to replay to",
+                       "Seconds to connect, and to get an answer, per attempt", retry);
+  add_signature_options(*sub, o->signature);
+
+  sub->add_option("--schedule", o->schedule,
+                  "standard (0s 5s 5m 30m 2h 5h 10h 10h), exponential, or a LIST like 0,5s,1m")
+      ->default_val("standard")
+      ->group(retry);
+  sub->add_option("--max-attempts", o->max_attempts,
+                  "Attempts in all (default: the schedule's; past a LIST its last wait repeats)")
+      ->group(retry);
+  sub->add_option("--time-scale", o->time_scale,
+                  "0: simulate the waits (no sleeping); 1: real time; 0.001: a day in ~90s")
+      ->default_val(0)
+      ->group(retry);
+  sub->add_option("--seed", o->seed, "Seed for the exponential schedule's jitter")->group(retry);
+  sub->add_option("-c,--concurrency", o->concurrency,
+                  "Events replayed at once, each on its own timeline")
+      ->default_val(1)
+      ->group(retry);
+
+  sub->add_flag("--dry-run", o->dry_run, "Print the planned attempts; send nothing");
+  sub->add_flag("--no-store", o->no_store, "Do not write the attempt history back to the store");
+  sub->add_flag("--json", o->json, "JSON lines: one object per attempt, then {\"summary\"}");
+  sub->footer(
+      "Each attempt is signed afresh: the same webhook-id, a fresh timestamp. 2xx ends an event\n"
+      "as delivered, 410 as gone; anything else (3xx included, not followed), a timeout or a\n"
+      "connection error is retried; a 429 or 503 Retry-After longer than the scheduled wait is\n"
+      "honoured. Events that gave up are listed by 'linkhook store list --failed'.\n\n"
+      "Exit status: 0 when every event was delivered, 1 otherwise, 2 for a usage error, 130\n"
+      "when interrupted.\n\n"
+      "Examples:\n"
+      "  linkhook replay msg_2KWPBgLlAfxdpx2AI54pPJ85f4W --url http://localhost:3000/webhooks\n"
+      "  linkhook replay --event 'link.*' --since 2h --url \"$URL\" --schedule 0,5s,1m --json\n"
+      "  linkhook replay --all --url \"$URL\" --dry-run\n"
+      "  linkhook replay --failed --url \"$URL\" --time-scale 0.001");
+  sub->callback([o, &exit_code] { exit_code = run_replay(*o); });
+}
+
+} // namespace linkhook::cmd
