@@ -147,14 +147,12 @@ int run_listen(const ListenOptions& o) {
   }
   if (!o.quiet) {
     hooks.report = [json = o.json, color](const DeliveryReport& report) {
-      write_all(stdout, delivery_line(report, json, color));
-      std::fflush(stdout);
+      write_now(stdout, delivery_line(report, json, color));
     };
   }
   Listener listener(make_config(o), std::move(filter), failures, std::move(hooks));
-  write_all(stdout, o.json ? fmt::format("{{\"listening\":\"{}\"}}\n", listener.url())
+  write_now(stdout, o.json ? fmt::format("{{\"listening\":\"{}\"}}\n", listener.url())
                            : listener.url() + "\n");
-  std::fflush(stdout);
   if (!o.json) {
     fmt::print(stderr, "Verifying {} signatures with {}; {}. Ctrl-C stops.\n", scheme_name(scheme),
                secret.describe(),

@@ -156,9 +156,11 @@ int run_replay(const ReplayOptions& o) {
   if (o.json) {
     hooks.attempted = [real_time = o.time_scale > 0](const ReplayEvent& event,
                                                      const Attempt& attempt) {
-      write_all(stdout, replay_attempt_json(event, attempt));
+      const auto line = replay_attempt_json(event, attempt);
       if (real_time) {
-        std::fflush(stdout); // a reader follows the attempts as they happen
+        write_now(stdout, line); // a reader follows the attempts as they happen
+      } else {
+        write_all(stdout, line);
       }
     };
   } else {

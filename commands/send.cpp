@@ -123,8 +123,8 @@ public:
     }
     m_last = now;
     m_drawn = true;
+    // stderr is unbuffered: the line shows at once.
     fmt::print(stderr, "\r{}/{} sent, {} failed\033[K", running.sent, m_total, running.failed());
-    std::fflush(stderr);
   }
 
   void clear() {

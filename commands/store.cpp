@@ -303,8 +303,8 @@ struct Action {
   Runner run;
 };
 
-CLI::App* add_action(CLI::App& store, const Action& action, std::shared_ptr<StoreOptions> options,
-                     int& exit_code) {
+CLI::App* add_action(CLI::App& store, const Action& action,
+                     const std::shared_ptr<StoreOptions>& options, int& exit_code) {
   auto* sub = store.add_subcommand(action.name, action.description);
   sub->footer(std::string("Examples:\n") + action.examples);
   add_store_option(*sub, options->store);

@@ -80,7 +80,8 @@ void write(const Json& value, const Options& options, int depth, std::string& ou
   const auto indent = [&](int level) {
     if (options.style->indent > 0) {
       out += '\n';
-      out.append(static_cast<std::size_t>(level * options.style->indent), ' ');
+      out.append(static_cast<std::size_t>(level) * static_cast<std::size_t>(options.style->indent),
+                 ' ');
     }
   };
   for (std::size_t i = 0; i < items.size(); ++i) {

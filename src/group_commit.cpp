@@ -48,7 +48,7 @@ void GroupCommitWriter::append(const StoreRecord& record) {
     m_done.notify_all();
   }
   if (mine->error) {
-    throw *mine->error;
+    throw Error(*mine->error); // every writer in the batch throws its own copy
   }
 }
 

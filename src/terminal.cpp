@@ -32,4 +32,11 @@ void write_all(std::FILE* stream, std::string_view text) {
   }
 }
 
+void write_now(std::FILE* stream, std::string_view text) {
+  write_all(stream, text);
+  if (std::fflush(stream) != 0) {
+    throw Error(fmt::format("cannot write output: {}", std::strerror(errno)), ExitCode::failed);
+  }
+}
+
 } // namespace linkhook

@@ -17,4 +17,7 @@ std::string paint(std::string_view text, Color color, bool enabled);
 // Writes all of `text` to `stream`; throws Error when the stream refuses it (a full disk, say).
 void write_all(std::FILE* stream, std::string_view text);
 
+// write_all, then the stream flushed: for lines a reader follows as they happen.
+void write_now(std::FILE* stream, std::string_view text);
+
 } // namespace linkhook
