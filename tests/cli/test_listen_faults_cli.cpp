@@ -5,7 +5,7 @@
 #include "raw_client.hpp"
 #include "temp_dir.hpp"
 
-#include <csignal>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -236,6 +236,10 @@ TEST_SUITE("cli.listen.faults") {
     const auto offset_file = dir / "offset";
     const auto jump = [&](const std::string& offset) { std::ofstream(offset_file) << offset; };
     jump("+0");
+    // An AddressSanitizer build wants its runtime first among the preloads.
+    const char* inherited = std::getenv("ASAN_OPTIONS");
+    const auto asan_options =
+        std::string(inherited != nullptr ? inherited : "") + ":verify_asan_link_order=0";
     // The monotonic clock is left alone: a real wall-clock jump (NTP, a suspended laptop)
     // does not move it either.
     RunningListener listener(
@@ -243,7 +247,8 @@ TEST_SUITE("cli.listen.faults") {
         {{"LD_PRELOAD", library},
          {"FAKETIME_TIMESTAMP_FILE", offset_file.string()},
          {"FAKETIME_NO_CACHE", "1"},
-         {"FAKETIME_DONT_FAKE_MONOTONIC", "1"}});
+         {"FAKETIME_DONT_FAKE_MONOTONIC", "1"},
+         {"ASAN_OPTIONS", asan_options}});
     auto response = deliver(listener, "msg_clock_0");
     REQUIRE(response);
     CHECK(response->status == 200);

@@ -31,7 +31,15 @@ constexpr int k_genuine = 40;
 constexpr int k_senders = 4;
 constexpr int k_flood_rounds = 10;
 constexpr auto k_genuine_span = std::chrono::milliseconds(3000);
+#if defined(__SANITIZE_ADDRESS__)
+// AddressSanitizer's shadow memory and quarantine (over 250 MB) swamp the memory figure, and its
+// slower thread starts the share: the plain build holds the listener to the real bounds.
+constexpr double k_required_share = 0.75;
+constexpr bool k_check_memory = false;
+#else
 constexpr double k_required_share = 0.95;
+constexpr bool k_check_memory = true;
+#endif
 constexpr std::size_t k_memory_bound_kib = 100 * 1024;
 
 // Raises this process's soft limit of open files toward `wanted` (children inherit it); returns
@@ -196,7 +204,7 @@ void under_attack(const std::string& name, RunningListener& listener, const Atta
               share.served, share.sent, 100 * share.share(), rss_before, rss_after, peak);
   CHECK_MESSAGE(share.share() >= k_required_share, name, ": served ", share.served, " of ",
                 share.sent);
-  CHECK_MESSAGE(peak < k_memory_bound_kib, name, ": peak RSS ", peak, " KiB");
+  CHECK_MESSAGE((!k_check_memory || peak < k_memory_bound_kib), name, ": peak RSS ", peak, " KiB");
   const auto after = post(listener.url(), signed_headers(k_body), k_body);
   REQUIRE(after);
   CHECK(after->status == 200);
