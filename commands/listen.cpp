@@ -46,6 +46,7 @@ struct ListenOptions {
   std::optional<std::string> tls_cert;
   std::optional<std::string> tls_key;
   int threads = 32;
+  int max_connections = 4096;
   int io_timeout = 5;
 };
 
@@ -62,10 +63,10 @@ void check_options(const ListenOptions& o) {
   if (o.timeout && !(*o.timeout > 0 && std::isfinite(*o.timeout))) {
     throw Error(fmt::format("--timeout must be a positive number of seconds, got {}", *o.timeout));
   }
-  if (o.fail_first < 0 || o.delay < 0 || o.max_body < 1 || o.threads < 1 || o.io_timeout < 1 ||
-      o.tolerance < 0) {
+  if (o.fail_first < 0 || o.delay < 0 || o.max_body < 1 || o.threads < 1 || o.max_connections < 1 ||
+      o.io_timeout < 1 || o.tolerance < 0) {
     throw Error("--fail-first, --delay and --tolerance must not be negative; --max-body, "
-                "--threads and --io-timeout must be at least 1");
+                "--threads, --max-connections and --io-timeout must be at least 1");
   }
 }
 
@@ -77,6 +78,7 @@ ListenerConfig make_config(const ListenOptions& o) {
   config.max_body = static_cast<std::size_t>(o.max_body);
   config.delay_ms = o.delay;
   config.threads = static_cast<std::size_t>(o.threads);
+  config.max_connections = static_cast<std::size_t>(o.max_connections);
   config.io_timeout_s = o.io_timeout;
   config.tls_cert = o.tls_cert;
   config.tls_key = o.tls_key;
@@ -237,8 +239,12 @@ void add_listen(CLI::App& app, int& exit_code) {
   sub->add_flag("--no-store", o->no_store, "Do not keep deliveries in the event store")
       ->group(then);
   add_store_option(*sub, o->store);
-  sub->add_option("--threads", o->threads, "Worker threads (connections served at once)")
+  sub->add_option("--threads", o->threads, "Worker threads kept ready for connections")
       ->default_val(32)
+      ->group(then);
+  sub->add_option("--max-connections", o->max_connections,
+                  "Connections served at once (a thread each); more wait for a worker")
+      ->default_val(4096)
       ->group(then);
   sub->add_option("--io-timeout", o->io_timeout, "Seconds a connection may stall or idle")
       ->default_val(5)

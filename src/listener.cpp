@@ -1,5 +1,6 @@
 #include "listener.hpp"
 
+#include "connection_workers.hpp"
 #include "error.hpp"
 #include "forwarder.hpp"
 #include "recent_ids.hpp"
@@ -52,6 +53,10 @@ std::string delivery_id(const httplib::Request& request) {
   return {};
 }
 
+std::string too_large(std::size_t max_body) {
+  return fmt::format("body larger than --max-body ({} bytes)", max_body);
+}
+
 } // namespace
 
 struct Listener::State {
@@ -101,6 +106,15 @@ void Listener::State::handle(const httplib::Request& request, httplib::Response&
   DeliveryReport report;
   report.received_at_ms = now_ms();
   report.id = delivery_id(request);
+  if (request.body.size() > config.max_body) {
+    // cpp-httplib 0.11 holds a Content-Length to the limit, but reads a chunked body whole.
+    report.status = 413;
+    report.reason = too_large(config.max_body);
+    response.status = report.status;
+    response.set_content(report.reason + "\n", "text/plain");
+    finish(report);
+    return;
+  }
   if (config.delay_ms > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(config.delay_ms));
   }
@@ -192,7 +206,7 @@ httplib::Server::HandlerResponse Listener::State::handle_error(const httplib::Re
     return httplib::Server::HandlerResponse::Unhandled; // an answer of ours, reason included
   }
   if (response.status == 413) {
-    const auto reason = fmt::format("body larger than --max-body ({} bytes)", config.max_body);
+    const auto reason = too_large(config.max_body);
     response.set_content(reason + "\n", "text/plain");
     if (request.path == config.path) {
       DeliveryReport report;
@@ -261,8 +275,9 @@ Listener::Listener(ListenerConfig config, PayloadFilter filter, FailureOptions f
     s.server = std::make_unique<httplib::Server>();
   }
   auto& server = *s.server;
-  const auto threads = s.config.threads;
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.new_task_queue = [ready = s.config.threads, max = s.config.max_connections] {
+    return new ConnectionWorkers(ready, max);
+  };
   server.set_keep_alive_max_count(std::numeric_limits<std::size_t>::max());
   server.set_keep_alive_timeout(s.config.io_timeout_s);
   server.set_read_timeout(s.config.io_timeout_s, 0);

@@ -23,8 +23,9 @@ struct ListenerConfig {
   std::string path = "/";
   std::size_t max_body = 1 << 20;
   int delay_ms = 0;
-  std::size_t threads = 32; // workers; each serves one connection at a time
-  int io_timeout_s = 5;     // read/write/keep-alive idle timeout per connection
+  std::size_t threads = 32;           // workers kept ready; each serves one connection at a time
+  std::size_t max_connections = 4096; // connections served at once, by as many threads
+  int io_timeout_s = 5;               // read/write/keep-alive idle timeout per connection
   std::optional<std::string> tls_cert;
   std::optional<std::string> tls_key;
   std::optional<Url> forward_to;

@@ -18,6 +18,7 @@ SignalWatch::SignalWatch() {
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGXFSZ, SIG_IGN);
   m_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
   if (m_fd < 0) {
     throw Error(fmt::format("signalfd: {}", std::strerror(errno)), ExitCode::failed);

@@ -9,6 +9,8 @@ namespace linkhook {
 // command (listen) stops cleanly, prints its summary and exits 130. Construct it before any
 // thread starts: threads inherit the blocked signal mask, so none of them is killed instead.
 // SIGPIPE is ignored for the life of the process: a peer that hangs up is an error to report.
+// So is SIGXFSZ: a write beyond a file-size limit (RLIMIT_FSIZE) then fails with EFBIG, and the
+// store reports it like a full disk instead of the process being killed mid-write.
 class SignalWatch {
 public:
   SignalWatch();

@@ -18,8 +18,13 @@ std::pair<std::string, std::string> split_url(const std::string& url) {
 
 } // namespace
 
-RunningListener::RunningListener(const std::vector<std::string>& args, const Env& env) {
-  std::vector<std::string> argv{linkhook_binary(), "listen", "--port", "0", "--json"};
+RunningListener::RunningListener(const std::vector<std::string>& args, const Env& env,
+                                 const std::vector<std::string>& launcher) {
+  auto argv = launcher;
+  for (const auto& arg : {linkhook_binary(), std::string("listen"), std::string("--port"),
+                          std::string("0"), std::string("--json")}) {
+    argv.push_back(arg);
+  }
   argv.insert(argv.end(), args.begin(), args.end());
   m_process = std::make_unique<Process>(argv, env);
   const auto line = m_process->read_line(10s);

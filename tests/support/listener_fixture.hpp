@@ -15,7 +15,9 @@ inline constexpr const char* k_test_secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2La
 class RunningListener {
 public:
   // Starts `linkhook listen --port 0 --json ARGS...` and waits (10 s at most) for its first line.
-  explicit RunningListener(const std::vector<std::string>& args, const Env& env = {});
+  // A `launcher` runs it (`prlimit --fsize=N`, say): LAUNCHER... linkhook listen ...
+  explicit RunningListener(const std::vector<std::string>& args, const Env& env = {},
+                           const std::vector<std::string>& launcher = {});
 
   const std::string& url() const { return m_url; }
   std::string origin() const; // "http://127.0.0.1:PORT"
