@@ -6,7 +6,7 @@ export LINKHOOK_ROOT
 
 # The Debian packages the build and tests need.
 LINKHOOK_PACKAGES=(cmake make g++ pkg-config libcli11-dev libcpp-httplib-dev nlohmann-json3-dev
-  libssl-dev libfmt-dev doctest-dev openssl)
+  libssl-dev libfmt-dev doctest-dev openssl faketime)
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() {

@@ -13,7 +13,8 @@ namespace linkhook {
 namespace {
 
 struct FileClose {
-  void operator()(std::FILE* file) const { std::fclose(file); }
+  // The file was only read: closing it cannot lose anything.
+  void operator()(std::FILE* file) const { static_cast<void>(std::fclose(file)); }
 };
 
 std::string read_all(std::FILE* stream, std::string_view name) {

@@ -15,7 +15,7 @@ namespace linkhook {
 
 namespace {
 
-constexpr std::size_t k_max_head_bytes = 64 * 1024;
+constexpr std::size_t k_max_head_bytes = std::size_t{64} * 1024;
 
 bool skipped_header(std::string_view name) {
   return header_name_equal(name, "content-length") || header_name_equal(name, "connection") ||

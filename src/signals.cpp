@@ -16,9 +16,10 @@ SignalWatch::SignalWatch() {
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
-  std::signal(SIGXFSZ, SIG_IGN);
+  // With valid arguments these calls cannot fail; signalfd, which can, is checked.
+  static_cast<void>(pthread_sigmask(SIG_BLOCK, &set, nullptr));
+  static_cast<void>(std::signal(SIGPIPE, SIG_IGN));
+  static_cast<void>(std::signal(SIGXFSZ, SIG_IGN));
   m_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
   if (m_fd < 0) {
     throw Error(fmt::format("signalfd: {}", std::strerror(errno)), ExitCode::failed);

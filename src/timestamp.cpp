@@ -127,8 +127,8 @@ std::optional<UnixSeconds> parse_timestamp(std::string_view text) {
     return std::nullopt;
   }
   const auto since_epoch = sys_days{date}.time_since_epoch();
-  return duration_cast<seconds>(since_epoch).count() + *h * 3600 + *mi * 60 + *s -
-         offset_minutes * 60;
+  return duration_cast<seconds>(since_epoch).count() + std::int64_t{*h} * 3600 +
+         std::int64_t{*mi} * 60 + *s - std::int64_t{offset_minutes} * 60;
 }
 
 UnixSeconds unix_now() {
