@@ -34,11 +34,20 @@ ensure_packages() {
     "${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
 }
 
-# build DIR [cmake args...]: configures (once) and builds into DIR under the project root.
+# build DIR [cmake args...] [-- targets...]: configures (once) and builds into DIR under the
+# project root; all targets, or only those named after "--".
 build() {
-  local dir="$LINKHOOK_ROOT/$1"
+  local dir="$LINKHOOK_ROOT/$1" configure=() targets=()
   shift
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do
+    configure+=("$1")
+    shift
+  done
+  if [ $# -gt 0 ]; then
+    shift
+    targets=(--target "$@")
+  fi
   say "building in ${dir#"$LINKHOOK_ROOT"/}"
-  cmake -S "$LINKHOOK_ROOT" -B "$dir" "$@" >/dev/null || die "cmake configure failed"
-  cmake --build "$dir" -j "$(nproc)" >&2 || die "build failed"
+  cmake -S "$LINKHOOK_ROOT" -B "$dir" "${configure[@]}" >/dev/null || die "cmake configure failed"
+  cmake --build "$dir" -j "$(nproc)" "${targets[@]}" >&2 || die "build failed"
 }

@@ -1,6 +1,7 @@
 #include "delivery_log.hpp"
 
 #include "terminal.hpp"
+#include "text.hpp"
 #include "timestamp.hpp"
 
 #include <fmt/format.h>
@@ -60,14 +61,16 @@ std::string delivery_line(const DeliveryReport& report, bool json, bool color) {
                                    {"received_at", format_iso8601(report.received_at_ms / 1000)}};
     return line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
   }
+  // The event, id and reason come from the request: a newline or an escape in them must not
+  // forge a line of its own or drive the terminal.
   const auto style = style_of(report.outcome);
   const auto status = paint(std::to_string(report.status), style.color, color);
+  const auto reason = printable(report.reason);
   const auto verdict =
-      color ? paint(fmt::format("{} {}", style.symbol, report.reason), style.color, true)
-            : report.reason;
+      color ? paint(fmt::format("{} {}", style.symbol, reason), style.color, true) : reason;
   return fmt::format("{}  {}  {:<22} {:<30} {}\n", clock_time(report.received_at_ms), status,
-                     report.event.empty() ? "-" : report.event, report.id.empty() ? "-" : report.id,
-                     verdict);
+                     report.event.empty() ? "-" : printable(report.event),
+                     report.id.empty() ? "-" : printable(report.id), verdict);
 }
 
 std::string listen_summary(const ListenerStats& s, std::string_view why_stopped) {

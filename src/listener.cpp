@@ -382,4 +382,8 @@ ListenerStats Listener::stats() const {
   return m_state->stats;
 }
 
+void Listener::answer(const httplib::Request& request, httplib::Response& response) {
+  m_state->handle(request, response);
+}
+
 } // namespace linkhook

@@ -15,6 +15,11 @@
 #include <utility>
 #include <vector>
 
+namespace httplib {
+struct Request;
+struct Response;
+} // namespace httplib
+
 namespace linkhook {
 
 struct ListenerConfig {
@@ -100,6 +105,10 @@ public:
   StopReason run(const RunLimits& limits, SignalWatch& signals);
 
   ListenerStats stats() const;
+
+  // Answers one request as the server does for each it reads, without a connection: lets
+  // tests/fuzz drive the per-request logic (verification, payload scan, filters, the store).
+  void answer(const httplib::Request& request, httplib::Response& response);
 
 private:
   struct State;

@@ -15,6 +15,10 @@ bool honours_retry_after(int status) {
 }
 
 std::optional<UnixSeconds> parse_http_date(const std::string& text) {
+  // strptime stops at a NUL: without this, whatever followed a date after one would be ignored.
+  if (text.find('\0') != std::string::npos) {
+    return std::nullopt;
+  }
   std::tm tm{};
   const char* end = ::strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
   if (end == nullptr || *end != '\0') {

@@ -1,6 +1,7 @@
 #include "signature_headers.hpp"
 
 #include "crypto.hpp"
+#include "text.hpp"
 
 #include <fmt/format.h>
 
@@ -65,13 +66,8 @@ std::optional<Bytes> decode_signature(std::string_view label, std::string_view t
 } // namespace
 
 std::string shorten(std::string_view text, std::size_t limit) {
-  std::string out(text.substr(0, limit));
-  // Control bytes would break the one-line message (or the terminal); they are shown as '?'.
-  for (auto& c : out) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
-      c = '?';
-    }
-  }
+  // Control bytes would break the one-line message (or the terminal).
+  auto out = printable(text.substr(0, limit));
   if (text.size() > limit) {
     out += "…";
   }

@@ -33,18 +33,33 @@ std::string bytes_from_json(const Json& json, std::string_view field) {
   bad_field(field, "a string or {\"base64\": \"...\"}");
 }
 
-std::string string_field(const Json& json, std::string_view key, bool required) {
+// The field named `key`; null when it is absent and not required.
+const Json* find_field(const Json& json, std::string_view key, bool required) {
   const auto it = json.find(key);
   if (it == json.end()) {
     if (required) {
       bad_field(key, "present");
     }
+    return nullptr;
+  }
+  return &*it;
+}
+
+std::string string_field(const Json& json, std::string_view key, bool required) {
+  const auto* field = find_field(json, key, required);
+  if (field == nullptr) {
     return {};
   }
-  if (!it->is_string()) {
+  if (!field->is_string()) {
     bad_field(key, "a string");
   }
-  return it->get<std::string>();
+  return field->get<std::string>();
+}
+
+// A field of text that may hold any bytes: a string, or {"base64": "..."} (see bytes_json).
+std::string bytes_field(const Json& json, std::string_view key, bool required) {
+  const auto* field = find_field(json, key, required);
+  return field == nullptr ? std::string() : bytes_from_json(*field, key);
 }
 
 template <typename T>
@@ -85,6 +100,14 @@ Json record_summary_json(const StoreRecord& record) {
 
 Json record_to_json(const StoreRecord& record) {
   auto json = record_summary_json(record);
+  // The summary's text is for reading; here bytes that are not UTF-8 (a reason quoting a hostile
+  // header, say) must survive an export and import, as in headers.
+  json["id"] = bytes_json(record.id);
+  json["event"] = bytes_json(record.event);
+  json["reason"] = bytes_json(record.verdict.reason);
+  if (!record.ref.empty()) {
+    json["ref"] = bytes_json(record.ref);
+  }
   auto headers = Json::array();
   for (const auto& header : record.headers) {
     headers.push_back(Json::array({bytes_json(header.name), bytes_json(header.value)}));
@@ -106,7 +129,7 @@ StoreRecord record_from_json(const Json& json) {
     throw Error("a record must be a JSON object");
   }
   StoreRecord record;
-  record.id = string_field(json, "id", true);
+  record.id = bytes_field(json, "id", true);
   if (record.id.empty()) {
     bad_field("id", "a non-empty string");
   }
@@ -115,13 +138,13 @@ StoreRecord record_from_json(const Json& json) {
     bad_field("kind", "received, sent or attempts");
   }
   record.kind = *kind;
-  record.event = string_field(json, "event", false);
+  record.event = bytes_field(json, "event", false);
   record.time_ms = value_field<std::int64_t>(json, time_key(record.kind), "Unix milliseconds", 0);
   record.verdict.verified = value_field(json, "verified", "true or false", false);
   record.verdict.duplicate = value_field(json, "duplicate", "true or false", false);
   record.verdict.status = value_field(json, "status", "an HTTP status", 0);
-  record.verdict.reason = string_field(json, "reason", false);
-  record.ref = string_field(json, "ref", false);
+  record.verdict.reason = bytes_field(json, "reason", false);
+  record.ref = bytes_field(json, "ref", false);
   if (const auto headers = json.find("headers"); headers != json.end()) {
     if (!headers->is_array()) {
       bad_field("headers", "an array of [name, value] pairs");

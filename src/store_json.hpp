@@ -18,7 +18,8 @@ nlohmann::ordered_json record_summary_json(const StoreRecord& record);
 
 // The whole record, losslessly: the summary, "headers" as [name, value] pairs in order,
 // "body" (valid UTF-8) or "body_base64" (other bytes), and "extra" when set. A header name or
-// value that is not valid UTF-8 stands as {"base64": "..."} instead of a string.
+// value, id, event, reason or ref that is not valid UTF-8 stands as {"base64": "..."} instead of
+// a string.
 nlohmann::ordered_json record_to_json(const StoreRecord& record);
 
 // A record back from record_to_json's form; throws Error naming the field that is wrong.

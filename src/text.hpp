@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace linkhook {
@@ -17,6 +18,10 @@ std::optional<std::string_view> closest_match(std::string_view word,
 
 // Shell-style glob with '*' (any run, also empty) and '?' (one byte).
 bool glob_match(std::string_view pattern, std::string_view text);
+
+// `text` with control bytes (newlines, escapes, DEL) as '?': safe to print on one line of a
+// terminal or log when it comes from outside.
+std::string printable(std::string_view text);
 
 // Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
 bool is_valid_utf8(std::string_view text);

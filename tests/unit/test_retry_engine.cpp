@@ -1,6 +1,7 @@
 #include "retry_engine.hpp"
 
 #include <doctest/doctest.h>
+#include <string_view>
 #include <vector>
 
 using namespace linkhook;
@@ -138,6 +139,8 @@ TEST_SUITE("retry_engine") {
     CHECK(!parse_retry_after("Wed, 21 Oct 2015", now));
     CHECK(!parse_retry_after("-5", now));
     CHECK(!parse_retry_after("", now));
+    // Found by tests/fuzz/fuzz_retry_after: bytes after a NUL were ignored.
+    CHECK(!parse_retry_after(std::string_view("Wed, 21 Oct 2015 07:28:00 GMT\0junk", 34), now));
     CHECK(decide(policy("standard"), 1, answer(429, "Wed, 21 Oct 2015 07:28:00 GMT"), now).wait ==
           300s);
   }

@@ -1,4 +1,5 @@
 #include "crc32.hpp"
+#include "encoding.hpp"
 #include "error.hpp"
 #include "store_json.hpp"
 #include "store_record.hpp"
@@ -88,6 +89,20 @@ TEST_SUITE("store_record") {
     CHECK(utf8["body"] == record.body);
     CHECK(utf8["received_at"] == 1760869800123);
     CHECK(record_from_json(utf8) == record);
+  }
+
+  TEST_CASE("JSON form keeps non-UTF-8 bytes of every text field") {
+    // Found by tests/fuzz/fuzz_store_records: a reason quoting a hostile header (or cut inside a
+    // UTF-8 sequence) came back from an export with U+FFFD in place of its bytes.
+    auto record = full_record();
+    record.id = "id\xff";
+    record.event = "link.\xe9";
+    record.verdict.reason = "'sha256=\xc3' is not hex";
+    record.ref = "ref\xfe";
+    const auto json = record_to_json(record);
+    CHECK(json["reason"]["base64"] == base64_encode(as_bytes(record.verdict.reason)));
+    CHECK(record_from_json(nlohmann::ordered_json::parse(json_line(json))) == record);
+    CHECK(record_summary_json(record)["reason"].is_string()); // for reading, as before
   }
 
   TEST_CASE("base64 bodies of every length round-trip") {

@@ -24,6 +24,12 @@ TEST_SUITE("text") {
     CHECK(closest_match("", names) == std::nullopt);
   }
 
+  TEST_CASE("printable shows control bytes as '?' and keeps the rest") {
+    CHECK(printable("link.clicked") == "link.clicked");
+    CHECK(printable("a\nb\r\x1b[31m\x7f\t") == "a?b??[31m??");
+    CHECK(printable("caf\xc3\xa9") == "caf\xc3\xa9");
+  }
+
   TEST_CASE("glob_match") {
     CHECK(glob_match("link.*", "link.clicked"));
     CHECK(glob_match("*", ""));
