@@ -238,8 +238,10 @@ int run_send(const SendOptions& o) {
 void add_send(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<SendOptions>();
   auto* sub = app.add_subcommand("send", "Sign and POST deliveries to an endpoint");
-  sub->add_option("event", o->events, "Events to generate and send (cycled with --count)");
-  sub->add_option("--file", o->file, "Send this body instead, byte for byte ('-': stdin)");
+  sub->add_option("event", o->events, "Events to generate and send (cycled with --count)")
+      ->type_name("EVENT");
+  sub->add_option("--file", o->file, "Send this body instead, byte for byte ('-': stdin)")
+      ->type_name("FILE");
   sub->add_option("--url", o->url, "The endpoint to POST to")->required();
   add_signature_options(*sub, o->signature);
 
@@ -276,6 +278,7 @@ void add_send(CLI::App& app, int& exit_code) {
 
   const std::string tls = "TLS";
   sub->add_option("--ca-file", o->ca_file, "Trust this PEM bundle instead of the system store")
+      ->type_name("FILE")
       ->group(tls);
   sub->add_flag("-k,--insecure", o->insecure, "Do not check the server's certificate")->group(tls);
 

@@ -252,7 +252,7 @@ int run_clear(const StoreOptions& options) {
 
 void add_filter_options(CLI::App& sub, StoreOptions& options) {
   sub.add_option("--event", options.filter.event, "Only events matching this glob ('link.*')")
-      ->type_name("GLOB");
+      ->type_name("EVENT");
   sub.add_option("--verdict", options.filter.verdict, "Only records with this verdict")
       ->check(CLI::IsMember(
           std::vector<std::string>(std::begin(k_verdict_names), std::end(k_verdict_names))));
@@ -260,22 +260,12 @@ void add_filter_options(CLI::App& sub, StoreOptions& options) {
       ->check(CLI::IsMember({"received", "sent", "attempts"}));
 }
 
-// The words CLI11 could not place: a mistyped action, or a stray argument after one.
-void reject_extras(const CLI::App& store) {
-  const auto extras = store.remaining();
-  if (extras.empty()) {
-    if (store.get_subcommands().empty()) {
-      throw Error("name what to do: linkhook store list, show ID, export, import FILE or clear");
-    }
-    return;
+// `linkhook store` alone. A mistyped action, or a stray word after one, is CLI11's error, which
+// main turns into a suggestion.
+void require_action(const CLI::App& store) {
+  if (store.get_subcommands().empty()) {
+    throw Error("name what to do: linkhook store list, show ID, export, import FILE or clear");
   }
-  if (!store.get_subcommands().empty()) {
-    throw Error(fmt::format("unexpected argument '{}'", extras[0]));
-  }
-  const std::vector<std::string_view> actions = {"list", "show", "export", "import", "clear"};
-  const auto hint = closest_match(extras[0], actions);
-  throw Error(fmt::format("unknown store command '{}'{}; 'linkhook store --help' lists them",
-                          extras[0], hint ? fmt::format(" (did you mean '{}'?)", *hint) : ""));
 }
 
 using Runner = int (*)(const StoreOptions&);
@@ -294,10 +284,7 @@ CLI::App* add_action(CLI::App& store, const Action& action, std::shared_ptr<Stor
   sub->footer(std::string("Examples:\n") + action.examples);
   add_store_option(*sub, options->store);
   sub->add_flag("--json", options->json, action.json_help);
-  sub->callback([&store, options, run = action.run, &exit_code] {
-    reject_extras(store);
-    exit_code = run(*options);
-  });
+  sub->callback([options, run = action.run, &exit_code] { exit_code = run(*options); });
   return sub;
 }
 
@@ -352,7 +339,9 @@ void add_store(CLI::App& app, int& exit_code) {
                                "  ssh ci linkhook store export | linkhook store import -",
                                run_import},
                               options, exit_code);
-  importer->add_option("file", options->file, "NDJSON file, or - for standard input")->required();
+  importer->add_option("file", options->file, "NDJSON file, or - for standard input")
+      ->type_name("FILE")
+      ->required();
 
   add_action(*store,
              {"clear", "Remove every record from the store", "Print {\"removed\": N}",
@@ -360,10 +349,7 @@ void add_store(CLI::App& app, int& exit_code) {
               "  linkhook store clear --store ./ci-store --json",
               run_clear},
              options, exit_code);
-  // A mistyped action gets a suggestion rather than CLI11's "A subcommand is required". Set
-  // after the actions are added, which would otherwise inherit it and accept any flag.
-  store->allow_extras();
-  store->callback([store] { reject_extras(*store); });
+  store->callback([store] { require_action(*store); });
 }
 
 } // namespace linkhook::cmd
