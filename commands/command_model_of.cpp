@@ -52,6 +52,7 @@ void set_values(const CLI::Option& option, ArgumentModel& argument) {
 ArgumentModel argument_of(const CLI::Option& option) {
   ArgumentModel argument;
   argument.description = option.get_description();
+  argument.default_value = option.get_default_str();
   argument.group = option.get_group();
   argument.required = option.get_required();
   argument.repeatable = option.get_items_expected_max() > 1 ||

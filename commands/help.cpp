@@ -42,6 +42,9 @@ nlohmann::ordered_json to_json(const ArgumentModel& argument) {
   }
   json["value"] = argument.value_name;
   json["description"] = argument.description;
+  if (!argument.default_value.empty()) {
+    json["default"] = argument.default_value;
+  }
   json["group"] = argument.group;
   json["values"] = kind_name(argument.kind);
   if (!argument.choices.empty()) {

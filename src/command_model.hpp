@@ -17,7 +17,8 @@ struct ArgumentModel {
   std::vector<std::string> names;
   std::string value_name; // "N", "FILE"; empty for a flag that takes no value; a positional's name
   std::string description;
-  std::string group; // the heading the help lists it under
+  std::string default_value; // empty when there is none
+  std::string group;         // the heading the help lists it under
   ValueKind kind = ValueKind::text;
   std::vector<std::string> choices;
   bool repeatable = false;

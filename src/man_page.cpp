@@ -58,7 +58,7 @@ std::string footer(std::string_view text, bool top_level) {
     if (line.empty()) {
       continue;
     }
-    if (line.ends_with(':') && line.find(' ') == std::string::npos) {
+    if (line.ends_with(':') && line.size() < 30) { // a heading: "Examples:", "Exit status:"
       const auto heading = line.substr(0, line.size() - 1);
       out += top_level ? fmt::format(".SH {}\n", upper(heading))
                        : fmt::format(".PP\n\\fB{}\\fR\n", roff(heading));
@@ -85,7 +85,9 @@ std::string flags(const CommandModel& command) {
     if (flag.takes_value()) {
       names += fmt::format(" \\fI{}\\fR", roff(flag.value_name));
     }
-    out += fmt::format(".TP\n{}\n{}\n", names, roff(flag.description));
+    const auto fallback =
+        flag.default_value.empty() ? "" : fmt::format(" (default: {})", flag.default_value);
+    out += fmt::format(".TP\n{}\n{}\n", names, roff(flag.description + fallback));
   }
   return out;
 }
