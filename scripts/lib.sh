@@ -9,8 +9,9 @@ LINKHOOK_PACKAGES=(cmake make g++ pkg-config libcli11-dev libcpp-httplib-dev nlo
   libssl-dev libfmt-dev doctest-dev openssl)
 
 # What the tests need besides: the .deb test packs with CPack (dpkg-shlibdeps is in dpkg-dev and
-# uses file) and reads the man page (man-db, groff); the README test runs its commands (curl, jq).
-LINKHOOK_TEST_PACKAGES=(dpkg-dev file man-db groff-base curl jq)
+# uses file) and reads the man page (man-db, groff); the README test runs its commands (curl, jq);
+# the completion tests run the scripts in bash, fish and zsh.
+LINKHOOK_TEST_PACKAGES=(dpkg-dev file man-db groff-base curl jq fish zsh)
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() {

@@ -1,6 +1,7 @@
 #include "cli_helpers.hpp"
 #include "temp_dir.hpp"
 
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 
@@ -89,6 +90,36 @@ TEST_SUITE("cli.shell") {
     CHECK(bash_complete({"linkhook", "generate", "--co"}) == "--count");
     CHECK(bash_complete({"linkhook", "help", "comp"}) == "completion");
     CHECK(bash_complete({"linkhook", "completion", "f"}) == "fish");
+  }
+
+  TEST_CASE("fish completes events and actions, zsh accepts its script") {
+    const auto has = [](const char* shell) {
+      return run({"sh", "-c", std::string("command -v ") + shell}).exit_code == 0;
+    };
+    if (has("fish")) {
+      const auto r = run({"fish", "-c",
+                          "linkhook completion fish | source\n"
+                          "complete -C 'linkhook generate link.c'\n"
+                          "complete -C 'linkhook store ex'\n"
+                          "complete -C 'linkhook sign --scheme gi'"},
+                         {},
+                         {{"PATH", std::filesystem::path(linkhook_binary()).parent_path().string() +
+                                       ":" + std::getenv("PATH")}});
+      CHECK(r.exit_code == 0);
+      std::vector<std::string> words;
+      for (const auto& line : lines_of(r.out)) {
+        words.push_back(line.substr(0, line.find('\t')));
+      }
+      CHECK(words == std::vector<std::string>{"link.clicked", "link.created", "export", "github"});
+    } else {
+      MESSAGE("fish is missing: its completion is not tried");
+    }
+    if (has("zsh")) {
+      const auto r = run({"zsh", "-n", LINKHOOK_SOURCE_DIR "/completions/_linkhook"});
+      CHECK_MESSAGE(r.exit_code == 0, r.err);
+    } else {
+      MESSAGE("zsh is missing: its completion is not checked");
+    }
   }
 
   TEST_CASE("help COMMAND prints what COMMAND --help prints, for every command and action") {
