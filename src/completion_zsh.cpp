@@ -7,15 +7,16 @@ namespace linkhook {
 
 namespace {
 
-// Text inside a single-quoted word of an _arguments spec: quotes closed and reopened, and the
-// characters _arguments gives a meaning to escaped.
-std::string quoted(std::string_view text) {
+// Text inside a single-quoted word: quotes closed and reopened and, in an _arguments spec
+// (`in_spec`), the characters _arguments gives a meaning to escaped. A _describe item's
+// description, after the name's colon, is taken as it is.
+std::string quoted(std::string_view text, bool in_spec = true) {
   std::string out;
   for (const char c : text) {
     if (c == '\'') {
       out += "'\\''";
     } else {
-      if (c == '[' || c == ']' || c == ':' || c == '\\') {
+      if (in_spec && (c == '[' || c == ']' || c == ':' || c == '\\')) {
         out += '\\';
       }
       out += c;
@@ -89,7 +90,7 @@ void add_function(const CommandModel& command, const std::string& path, const Co
   std::string cases;
   for (const auto& sub : command.commands) {
     const auto sub_path = path.empty() ? sub.name : path + " " + sub.name;
-    described += fmt::format("\n      '{}:{}'", sub.name, quoted(sub.description));
+    described += fmt::format("\n      '{}:{}'", sub.name, quoted(sub.description, false));
     cases += fmt::format("      {}) {} ;;\n", sub.name, function_name(sub_path));
   }
   out += fmt::format("{}() {{\n"
