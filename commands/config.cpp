@@ -181,11 +181,13 @@ void add_config(CLI::App& app, int& exit_code) {
   show->allow_extras();
   show->prefix_command();
   show->fallthrough(false);
-  show->footer("Give a command line after show to see what that command would run with.\n\n"
-               "Examples:\n"
-               "  linkhook config show\n"
-               "  linkhook config show listen --port 9000\n"
-               "  linkhook --config ci.toml config show send --json");
+  show->footer(
+      "After show's own flags, a command line (COMMAND [FLAGS...]) shows the settings that\n"
+      "command would run with.\n\n"
+      "Examples:\n"
+      "  linkhook config show\n"
+      "  linkhook config show listen --port 9000\n"
+      "  linkhook --config ci.toml config show --json send");
   show->callback([options, show, &app, &exit_code] {
     const auto* given = app.get_config_ptr();
     const auto file = given->count() > 0 ? given->results().front() : default_config_path();
