@@ -20,11 +20,9 @@ CLI::App& command_at(CLI::App& root, const std::vector<std::string>& words) {
       }
     }
     if (found == nullptr) {
-      const auto hint = closest_match(word, names);
       throw Error(fmt::format("unknown command '{}'{}; '{} --help' lists them",
                               command == &root ? word : command_path(*command) + " " + word,
-                              hint ? fmt::format(" (did you mean '{}'?)", *hint) : "",
-                              command_path(*command)));
+                              did_you_mean(word, names), command_path(*command)));
     }
     command = found;
   }

@@ -50,12 +50,6 @@ CLI::App* subcommand(CLI::App& app, const std::string& name) {
   return subs.empty() ? nullptr : subs.front();
 }
 
-std::string hint(std::string_view word, const std::vector<std::string>& names) {
-  const std::vector<std::string_view> candidates(names.begin(), names.end());
-  const auto closest = closest_match(word, candidates);
-  return closest ? fmt::format(" (did you mean '{}'?)", *closest) : "";
-}
-
 // A help flag on the command line: help needs no settings, and a broken file must not hide it.
 bool help_asked(CLI::App& app) {
   if (const auto* help = app.get_help_ptr(); help != nullptr && help->count() > 0) {
@@ -122,7 +116,7 @@ void ConfigFile::apply(const CLI::ConfigItem& item, const std::string& file) con
         names.push_back(candidate->get_name());
       }
       throw Error(fmt::format("{}: {}: '{}' is not a command{}", file, section, name,
-                              hint(name, command == &m_root ? m_commands : names)));
+                              did_you_mean(name, command == &m_root ? m_commands : names)));
     }
     command = sub;
   }
@@ -136,7 +130,7 @@ void ConfigFile::apply(const CLI::ConfigItem& item, const std::string& file) con
     }
     throw Error(fmt::format("{}: {} {}: 'linkhook {}' has no setting '{}'{}", file, section,
                             item.name, fmt::join(item.parents, " "), item.name,
-                            hint(item.name, keys)));
+                            did_you_mean(item.name, keys)));
   }
   if (option->count() > 0) {
     return; // a flag gave it

@@ -98,16 +98,10 @@ int report(std::string_view message, int code) {
   return code;
 }
 
-std::string did_you_mean(std::string_view word, const std::vector<std::string>& names) {
-  const std::vector<std::string_view> candidates(names.begin(), names.end());
-  const auto hint = linkhook::closest_match(word, candidates);
-  return hint ? fmt::format(" (did you mean '{}'?)", *hint) : "";
-}
-
 // "unknown command 'gen' (did you mean 'generate'?)" for a first word that names no subcommand.
 std::string unknown_command(std::string_view word) {
   return fmt::format("unknown command '{}'{}; 'linkhook --help' lists them", word,
-                     did_you_mean(word, linkhook::cmd::command_names()));
+                     linkhook::did_you_mean(word, linkhook::cmd::command_names()));
 }
 
 // For the first word the parse could not place, when it is a flag or a mistyped subcommand:
@@ -133,7 +127,7 @@ std::optional<std::string> unknown_word(CLI::App& app) {
     }
     const auto label = command == &app ? std::string() : path.substr(path.find(' ') + 1) + " ";
     return fmt::format("unknown {}command '{}'{}; '{} --help' lists them", label, words.front(),
-                       did_you_mean(words.front(), names), path);
+                       linkhook::did_you_mean(words.front(), names), path);
   }
   const auto word = words.front().substr(0, words.front().find('='));
   for (const auto* at = command; at != nullptr; at = at->get_parent()) {
@@ -149,7 +143,7 @@ std::optional<std::string> unknown_word(CLI::App& app) {
     }
   }
   return fmt::format("unknown flag '{}' for '{}'{}; '{} --help' lists them", word, path,
-                     did_you_mean(word, names), path);
+                     linkhook::did_you_mean(word, names), path);
 }
 
 } // namespace

@@ -185,10 +185,8 @@ int run_show(const StoreOptions& options) {
     }
   });
   if (!found) {
-    const std::vector<std::string_view> candidates(ids.begin(), ids.end());
-    const auto hint = closest_match(options.id, candidates);
     throw Error(fmt::format("no record with id '{}' in {}{}", options.id, dir.string(),
-                            hint ? fmt::format(" (did you mean '{}'?)", *hint) : ""));
+                            did_you_mean(options.id, ids)));
   }
   write_all(stdout,
             options.json ? json_line(record_to_json(*found)) : describe(*found, later_copies));
