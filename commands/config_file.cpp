@@ -50,6 +50,31 @@ CLI::App* subcommand(CLI::App& app, const std::string& name) {
   return subs.empty() ? nullptr : subs.front();
 }
 
+// The settings called `name` of `command`, else of its subcommands: [store] store = DIR sets
+// --store of every store action.
+void settings_named(CLI::App& command, const std::string& name,
+                    std::vector<std::pair<CLI::App*, CLI::Option*>>& out) {
+  auto* option = command.get_option_no_throw("--" + name);
+  if (option != nullptr && is_setting(*option)) {
+    out.emplace_back(&command, option);
+    return;
+  }
+  for (auto* sub : command.get_subcommands([](CLI::App*) { return true; })) {
+    settings_named(*sub, name, out);
+  }
+}
+
+void setting_names(CLI::App& command, std::vector<std::string>& out) {
+  for (const auto* option : command.get_options()) {
+    if (is_setting(*option)) {
+      out.push_back(option->get_lnames().front());
+    }
+  }
+  for (auto* sub : command.get_subcommands([](CLI::App*) { return true; })) {
+    setting_names(*sub, out);
+  }
+}
+
 // A help flag on the command line: help needs no settings, and a broken file must not hide it.
 bool help_asked(CLI::App& app) {
   if (const auto* help = app.get_help_ptr(); help != nullptr && help->count() > 0) {
@@ -120,25 +145,35 @@ void ConfigFile::apply(const CLI::ConfigItem& item, const std::string& file) con
     }
     command = sub;
   }
-  auto* option = command->get_option_no_throw("--" + item.name);
-  if (option == nullptr || !is_setting(*option)) {
+  std::vector<std::pair<CLI::App*, CLI::Option*>> options;
+  settings_named(*command, item.name, options);
+  if (options.empty()) {
     std::vector<std::string> keys;
-    for (const auto* candidate : command->get_options()) {
-      if (is_setting(*candidate)) {
-        keys.push_back(candidate->get_lnames().front());
-      }
-    }
+    setting_names(*command, keys);
     throw Error(fmt::format("{}: {} {}: 'linkhook {}' has no setting '{}'{}", file, section,
                             item.name, fmt::join(item.parents, " "), item.name,
                             did_you_mean(item.name, keys)));
   }
-  if (option->count() > 0) {
+  for (auto [owner, option] : options) {
+    set(*owner, *option, item, file, section);
+  }
+}
+
+void ConfigFile::set(CLI::App& command, CLI::Option& option, const CLI::ConfigItem& item,
+                     const std::string& file, const std::string& section) const {
+  const auto depth = item.parents.size();
+  if (const auto set_by = m_depths.find(&option); set_by != m_depths.end()) {
+    if (set_by->second > depth) {
+      return; // a nearer section of the file set it: [store.list] over [store]
+    }
+    option.clear();
+  } else if (option.count() > 0) {
     return; // a flag gave it
   }
-  if (const auto* stand_in = stand_in_of(*option)) {
+  if (const auto* stand_in = stand_in_of(option)) {
     for (const auto& flag : stand_in->flags) {
-      const auto* sibling = command->get_option_no_throw("--" + std::string(flag));
-      if (sibling != nullptr && sibling->count() > 0 && !m_sources.contains(sibling)) {
+      const auto* sibling = command.get_option_no_throw("--" + std::string(flag));
+      if (sibling != nullptr && sibling->count() > 0 && !m_depths.contains(sibling)) {
         return; // another flag of the same setting gave it
       }
     }
@@ -147,16 +182,17 @@ void ConfigFile::apply(const CLI::ConfigItem& item, const std::string& file) con
     }
   }
   try {
-    if (option->get_expected_min() == 0) {
-      option->add_result(option->get_flag_value(item.name, to_flag(item)));
+    if (option.get_expected_min() == 0) {
+      option.add_result(option.get_flag_value(item.name, to_flag(item)));
     } else {
-      option->add_result(item.inputs);
+      option.add_result(item.inputs);
     }
-    option->run_callback();
+    option.run_callback();
   } catch (const CLI::Error& e) {
     throw Error(fmt::format("{}: {} {}: {}", file, section, item.name, e.what()));
   }
-  m_sources[option] = {SettingSource::Kind::file, file};
+  m_sources[&option] = {SettingSource::Kind::file, file};
+  m_depths[&option] = depth;
 }
 
 SettingSource ConfigFile::source_of(const CLI::Option& option) const {

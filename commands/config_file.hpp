@@ -9,6 +9,8 @@
 
 // linkhook's configuration file. Sections name commands ([listen], [store.list]); their keys are
 // the command's long flags without the dashes (port = 8080, no-store = true, events = ["link.*"]).
+// A key of a command with actions sets the flag of every action that has it ([store] store = DIR);
+// a nearer section wins ([store.list] over [store]).
 // A flag on the command line wins; then the environment variable that stands in for it
 // ($LINKHOOK_SECRET for --secret and --secret-file, $LINKHOOK_STORE for --store); then the file;
 // then the flag's default.
@@ -48,11 +50,17 @@ private:
   ConfigFile(CLI::App& root, std::vector<std::string> commands);
 
   void apply(const CLI::ConfigItem& item, const std::string& path) const;
+  // Sets `option` of `command` from the file, unless a flag, the environment or a nearer section
+  // set it.
+  void set(CLI::App& command, CLI::Option& option, const CLI::ConfigItem& item,
+           const std::string& path, const std::string& section) const;
 
   CLI::App& m_root;
   std::vector<std::string> m_commands;
-  // Filled by from_config, which CLI11's interface declares const.
+  // Filled by from_config, which CLI11's interface declares const: what the file set, and the
+  // depth of the section that set it.
   mutable std::map<const CLI::Option*, SettingSource> m_sources;
+  mutable std::map<const CLI::Option*, std::size_t> m_depths;
 };
 
 // ./linkhook.toml when it exists, else ${XDG_CONFIG_HOME:-~/.config}/linkhook/config.toml (which

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <map>
 
 using namespace linkhook::test;
 
@@ -184,6 +185,28 @@ TEST_SUITE("cli.config") {
     CHECK(
         lines_of(run_linkhook({"generate", "link.clicked", "--count", "1"}, {}, env).out).size() ==
         1);
+  }
+
+  TEST_CASE("a key of store sets every action's flag, a nearer section wins") {
+    const TempDir tmp;
+    const auto file = (tmp / "c.toml").string();
+    write_file(file, "[store.list]\nstore = \"near\"\n[store]\nstore = \"far\"\n");
+    const auto r = run_linkhook({"--config", file, "config", "show", "--json", "store"});
+    REQUIRE(r.exit_code == 0);
+    std::map<std::string, std::string> stores;
+    const auto doc = nlohmann::json::parse(r.out);
+    for (const auto& setting : doc["settings"]) {
+      if (setting["key"] == "store") {
+        CHECK(setting["source"] == "file");
+        stores[setting["section"].get<std::string>()] = setting["value"].get<std::string>();
+      }
+    }
+    const std::map<std::string, std::string> expected = {{"store.clear", "far"},
+                                                         {"store.export", "far"},
+                                                         {"store.import", "far"},
+                                                         {"store.list", "near"},
+                                                         {"store.show", "far"}};
+    CHECK_MESSAGE(stores == expected, r.out);
   }
 
   TEST_CASE("--config FILE, else ./linkhook.toml, else the XDG file") {
