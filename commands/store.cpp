@@ -22,6 +22,7 @@ namespace {
 struct StoreOptions {
   std::optional<std::string> store;
   bool json = false;
+  bool quiet = false; // import and clear: nothing on stdout
   RecordFilter filter;
   std::optional<std::string> kind;
   std::optional<std::size_t> limit;
@@ -211,6 +212,14 @@ std::string read_input(const std::string& file) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// What import or clear did: as JSON, as a line of text, or with --quiet not at all.
+void report_done(const StoreOptions& options, const nlohmann::ordered_json& json,
+                 const std::string& text) {
+  if (!options.quiet) {
+    write_all(stdout, options.json ? json_line(json) : text);
+  }
+}
+
 int run_import(const StoreOptions& options) {
   const auto input = read_input(options.file);
   const auto name = options.file == "-" ? std::string("standard input") : options.file;
@@ -233,18 +242,16 @@ int run_import(const StoreOptions& options) {
   }
   const auto dir = store_dir(options.store);
   EventStore(dir).append(records); // all in one write and one sync: all or nothing
-  write_all(stdout, options.json ? json_line({{"imported", records.size()}})
-                                 : fmt::format("imported {} records into {}\n", records.size(),
-                                               dir.string()));
+  report_done(options, {{"imported", records.size()}},
+              fmt::format("imported {} records into {}\n", records.size(), dir.string()));
   return 0;
 }
 
 int run_clear(const StoreOptions& options) {
   const auto dir = store_dir(options.store);
   const auto removed = clear_store(dir);
-  write_all(stdout, options.json
-                        ? json_line({{"removed", removed}})
-                        : fmt::format("removed {} records from {}\n", removed, dir.string()));
+  report_done(options, {{"removed", removed}},
+              fmt::format("removed {} records from {}\n", removed, dir.string()));
   return 0;
 }
 
@@ -340,13 +347,15 @@ void add_store(CLI::App& app, int& exit_code) {
   importer->add_option("file", options->file, "NDJSON file, or - for standard input")
       ->type_name("FILE")
       ->required();
+  importer->add_flag("-q,--quiet", options->quiet, "Print nothing when it worked");
 
-  add_action(*store,
-             {"clear", "Remove every record from the store", "Print {\"removed\": N}",
-              "  linkhook store clear\n"
-              "  linkhook store clear --store ./ci-store --json",
-              run_clear},
-             options, exit_code);
+  auto* clear = add_action(*store,
+                           {"clear", "Remove every record from the store", "Print {\"removed\": N}",
+                            "  linkhook store clear\n"
+                            "  linkhook store clear --store ./ci-store --json",
+                            run_clear},
+                           options, exit_code);
+  clear->add_flag("-q,--quiet", options->quiet, "Print nothing when it worked");
   store->callback([store] { require_action(*store); });
 }
 

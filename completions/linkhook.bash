@@ -15,8 +15,8 @@ _linkhook_spec() {
     'store list') subs='' flags='-h --help --store --json --event --verdict --kind -n --limit' valued='--store --event --verdict --kind -n --limit' ;;
     'store show') subs='' flags='-h --help --store --json' valued='--store' ;;
     'store export') subs='' flags='-h --help --store --json --event --verdict --kind' valued='--store --event --verdict --kind' ;;
-    'store import') subs='' flags='-h --help --store --json' valued='--store' ;;
-    'store clear') subs='' flags='-h --help --store --json' valued='--store' ;;
+    'store import') subs='' flags='-h --help --store --json -q --quiet' valued='--store' ;;
+    'store clear') subs='' flags='-h --help --store --json -q --quiet' valued='--store' ;;
     'config') subs='show' flags='-h --help' valued='' ;;
     'config show') subs='' flags='-h --help --json' valued='' ;;
     'completion') subs='' flags='-h --help --json' valued='' ;;

@@ -152,12 +152,14 @@ complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subc
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from import' -s h -l help -d 'Print this help message and exit'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from import' -l store -xa '(__fish_complete_directories)' -d 'Event store directory (default: $LINKHOOK_STORE, else ${XDG_STATE_HOME:-~/.local/state}/linkhook)'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from import' -l json -d 'Print {"imported": N}'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from import' -s q -l quiet -d 'Print nothing when it worked'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from import' -F -d 'NDJSON file, or - for standard input'
 
 # linkhook store clear
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from clear' -s h -l help -d 'Print this help message and exit'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from clear' -l store -xa '(__fish_complete_directories)' -d 'Event store directory (default: $LINKHOOK_STORE, else ${XDG_STATE_HOME:-~/.local/state}/linkhook)'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from clear' -l json -d 'Print {"removed": N}'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from clear' -s q -l quiet -d 'Print nothing when it worked'
 
 # linkhook config
 complete -c linkhook -n '__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from show' -a show -d 'Print every setting, secrets masked, and where it comes from: a flag, the environment, the config file or the default'
