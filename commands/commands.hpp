@@ -1,14 +1,20 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+#include <vector>
 
 // Each subcommand's file adds it to the application. When the parse picks the subcommand, its
 // callback runs the command and leaves the process exit code in `exit_code`; errors are thrown as
 // linkhook::Error and printed once, in main.
 namespace linkhook::cmd {
 
+void add_completion(CLI::App& app, int& exit_code);
+void add_config(CLI::App& app, int& exit_code);
 void add_events(CLI::App& app, int& exit_code);
 void add_generate(CLI::App& app, int& exit_code);
+void add_help(CLI::App& app, int& exit_code);
 void add_listen(CLI::App& app, int& exit_code);
 void add_replay(CLI::App& app, int& exit_code);
 void add_secret(CLI::App& app, int& exit_code);
@@ -16,5 +22,12 @@ void add_send(CLI::App& app, int& exit_code);
 void add_sign(CLI::App& app, int& exit_code);
 void add_store(CLI::App& app, int& exit_code);
 void add_verify(CLI::App& app, int& exit_code);
+
+// Defined in main.cpp, by its table of commands.
+// The names of every command, in the order `linkhook --help` lists them.
+std::vector<std::string> command_names();
+// The whole command line, every command added: what help, completion and `config show`
+// describe. The commands' callbacks leave their exit code in `exit_code`.
+std::unique_ptr<CLI::App> make_full_app(int& exit_code);
 
 } // namespace linkhook::cmd

@@ -63,7 +63,8 @@ GenerateRequest make_request(const GenerateOptions& options) {
 void add_generate(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<GenerateOptions>();
   auto* sub = app.add_subcommand("generate", "Print sample payloads of events, one JSON per line");
-  sub->add_option("event", options->events, "Event names or globs (link.clicked, 'link.*')");
+  sub->add_option("event", options->events, "Event names or globs (link.clicked, 'link.*')")
+      ->type_name("EVENT");
   sub->add_flag("--all", options->all, "One payload of every event per round");
   sub->add_option("-n,--count", options->count, "Payloads of each event")->default_val(1);
   sub->add_option("--seed", options->seed,

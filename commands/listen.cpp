@@ -195,8 +195,12 @@ void add_listen(CLI::App& app, int& exit_code) {
   sub->add_option("--path", o->path, "Path deliveries are POSTed to")
       ->default_val("/")
       ->group(where);
-  sub->add_option("--tls-cert", o->tls_cert, "Serve HTTPS with this PEM certificate")->group(where);
-  sub->add_option("--tls-key", o->tls_key, "The certificate's PEM private key")->group(where);
+  sub->add_option("--tls-cert", o->tls_cert, "Serve HTTPS with this PEM certificate")
+      ->type_name("FILE")
+      ->group(where);
+  sub->add_option("--tls-key", o->tls_key, "The certificate's PEM private key")
+      ->type_name("FILE")
+      ->group(where);
 
   add_signature_options(*sub, o->signature);
   sub->add_option("--tolerance", o->tolerance, "Seconds a timestamp may be off, either way")
@@ -204,6 +208,7 @@ void add_listen(CLI::App& app, int& exit_code) {
 
   const std::string which = "Which deliveries";
   sub->add_option("--events", o->events, "Only these events (globs, comma-separated)")
+      ->type_name("EVENT")
       ->delimiter(',')
       ->group(which);
   sub->add_option("--filter", o->filters, "Only payloads whose field matches: PATH=VALUE")

@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "config_file.hpp"
 #include "error.hpp"
 #include "network_module.hpp"
 #include "text.hpp"
@@ -7,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fmt/format.h>
+#include <optional>
 
 namespace {
 
@@ -27,7 +29,8 @@ void add_replay(CLI::App& app, int& exit_code) {
   linkhook::cmd::network_commands().add_replay(app, exit_code);
 }
 
-// Every subcommand, in the order `linkhook --help` lists them.
+// Every subcommand, in the order `linkhook --help` lists them. Help, completion scripts, the man
+// page and the config file's sections all follow this table.
 constexpr Command k_commands[] = {
     {"events", linkhook::cmd::add_events},
     {"generate", linkhook::cmd::add_generate},
@@ -38,16 +41,61 @@ constexpr Command k_commands[] = {
     {"send", add_send},
     {"replay", add_replay},
     {"store", linkhook::cmd::add_store},
+    {"config", linkhook::cmd::add_config},
+    {"completion", linkhook::cmd::add_completion},
+    {"help", linkhook::cmd::add_help},
 };
 
-// The command named by the first argument, if it names one.
+// The command the command line names: its first word, or the one after --config FILE.
 const Command* chosen_command(int argc, char** argv) {
+  int at = 1;
+  if (argc > 2 && std::string_view(argv[1]) == "--config") {
+    at = 3;
+  } else if (argc > 1 && std::string_view(argv[1]).starts_with("--config=")) {
+    at = 2;
+  }
   for (const auto& command : k_commands) {
-    if (argc > 1 && command.name == argv[1]) {
+    if (argc > at && command.name == argv[at]) {
       return &command;
     }
   }
   return nullptr;
+}
+
+std::unique_ptr<CLI::App> make_app() {
+  auto app = std::make_unique<CLI::App>(
+      "Develop and test Linkzly webhooks: generate sample payloads, sign and verify them, "
+      "send them, listen for them and replay them.",
+      "linkhook");
+  app->set_version_flag("--version", fmt::format("linkhook {}", linkhook::k_version),
+                        "Print the version and exit");
+  app->set_config("--config", "",
+                  "Read settings from this TOML file (default: ./linkhook.toml, else "
+                  "${XDG_CONFIG_HOME:-~/.config}/linkhook/config.toml)")
+      ->type_name("FILE");
+  // Subcommands pass the flags they do not know to here: `linkhook listen --config FILE`.
+  app->fallthrough();
+  app->require_subcommand(1);
+  app->footer(
+      "Run 'linkhook help COMMAND' (or 'linkhook COMMAND --help') for a command's flags and "
+      "examples.\n\n"
+      "Exit status:\n"
+      "  0    success\n"
+      "  1    what was tested failed: a delivery not 2xx, an invalid signature, a listener\n"
+      "       that rejected a delivery\n"
+      "  2    usage or input error: an unknown flag or event, an unreadable file, malformed\n"
+      "       JSON, a bad config file; one line on stderr names it\n"
+      "  130  interrupted\n\n"
+      "Environment:\n"
+      "  LINKHOOK_SECRET  the signing secret when neither --secret nor --secret-file is given\n"
+      "  LINKHOOK_STORE   the event store (default ${XDG_STATE_HOME:-~/.local/state}/linkhook)\n"
+      "  NO_COLOR         when set, no colour even on a terminal\n\n"
+      "Configuration:\n"
+      "  --config FILE, else ./linkhook.toml, else ${XDG_CONFIG_HOME:-~/.config}/linkhook/\n"
+      "  config.toml: a [COMMAND] section per command whose keys are its long flags, like\n"
+      "  [listen] port = 8080. Flags win over the environment, which wins over the file.\n"
+      "  'linkhook config show' prints the settings and where each comes from.");
+  return app;
 }
 
 int report(std::string_view message, int code) {
@@ -57,45 +105,101 @@ int report(std::string_view message, int code) {
 
 // "unknown command 'gen' (did you mean 'generate'?)" for a first word that names no subcommand.
 std::string unknown_command(std::string_view word) {
-  std::vector<std::string_view> names;
-  for (const auto& command : k_commands) {
-    names.push_back(command.name);
-  }
-  const auto hint = linkhook::closest_match(word, names);
   return fmt::format("unknown command '{}'{}; 'linkhook --help' lists them", word,
-                     hint ? fmt::format(" (did you mean '{}'?)", *hint) : "");
+                     linkhook::did_you_mean(word, linkhook::cmd::command_names()));
+}
+
+// For the first word the parse could not place, when it is a flag or a mistyped subcommand:
+// "unknown flag '--coutn' for 'linkhook generate' (did you mean '--count'?)".
+std::optional<std::string> unknown_word(CLI::App& app) {
+  const auto words = app.remaining(true);
+  if (words.empty()) {
+    return std::nullopt;
+  }
+  CLI::App* command = &app;
+  std::string path = "linkhook";
+  while (!command->get_subcommands().empty()) {
+    command = command->get_subcommands().front();
+    path += " " + command->get_name();
+  }
+  std::vector<std::string> names;
+  if (!words.front().starts_with('-')) {
+    for (const auto* sub : command->get_subcommands([](CLI::App*) { return true; })) {
+      names.push_back(sub->get_name());
+    }
+    if (names.empty()) {
+      return std::nullopt;
+    }
+    const auto label = command == &app ? std::string() : path.substr(path.find(' ') + 1) + " ";
+    return fmt::format("unknown {}command '{}'{}; '{} --help' lists them", label, words.front(),
+                       linkhook::did_you_mean(words.front(), names), path);
+  }
+  const auto word = words.front().substr(0, words.front().find('='));
+  for (const auto* at = command; at != nullptr; at = at->get_parent()) {
+    for (const auto* option : at->get_options()) {
+      if (!option->get_group().empty()) {
+        for (const auto& name : option->get_lnames()) {
+          names.push_back("--" + name);
+        }
+        for (const auto& name : option->get_snames()) {
+          names.push_back("-" + name);
+        }
+      }
+    }
+  }
+  return fmt::format("unknown flag '{}' for '{}'{}; '{} --help' lists them", word, path,
+                     linkhook::did_you_mean(word, names), path);
 }
 
 } // namespace
 
+namespace linkhook::cmd {
+
+std::vector<std::string> command_names() {
+  std::vector<std::string> names;
+  for (const auto& command : k_commands) {
+    names.emplace_back(command.name);
+  }
+  return names;
+}
+
+std::unique_ptr<CLI::App> make_full_app(int& exit_code) {
+  auto app = make_app();
+  for (const auto& command : k_commands) {
+    command.add(*app, exit_code);
+  }
+  return app;
+}
+
+} // namespace linkhook::cmd
+
 int main(int argc, char** argv) {
-  CLI::App app{"Develop and test Linkzly webhooks: generate sample payloads, sign and verify them, "
-               "send them, listen for them and replay them.",
-               "linkhook"};
-  app.set_version_flag("--version", fmt::format("linkhook {}", linkhook::k_version),
-                       "Print the version and exit");
-  app.require_subcommand(1);
-  app.footer("Run 'linkhook COMMAND --help' for a command's flags and examples.");
   int exit_code = 0;
+  std::unique_ptr<CLI::App> app;
   try {
-    // Start-up is part of the product (`linkhook sign` is held to `openssl dgst`): when the first
-    // word names a command, only that command's options are built.
+    // Start-up is part of the product (`linkhook sign` is held to `openssl dgst`): when the
+    // command line names a command, only that command's options are built, and the config file
+    // is read only for a command it can set something of.
     if (const auto* chosen = chosen_command(argc, argv)) {
-      chosen->add(app, exit_code);
-    } else {
-      for (const auto& command : k_commands) {
-        command.add(app, exit_code);
+      app = make_app();
+      chosen->add(*app, exit_code);
+      if (linkhook::cmd::has_settings(*app->get_subcommand(std::string(chosen->name)))) {
+        linkhook::cmd::ConfigFile::attach(*app, linkhook::cmd::command_names());
       }
+    } else {
+      app = linkhook::cmd::make_full_app(exit_code);
     }
-    app.parse(argc, argv);
+    app->parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) {
-      return app.exit(e); // --help, --version
+      return app->exit(e); // --help, --version
     }
     if (argc == 1) {
-      fmt::print(stderr, "{}", app.help());
+      fmt::print(stderr, "{}", app->help());
     } else if (argv[1][0] != '-' && chosen_command(argc, argv) == nullptr) {
       return report(unknown_command(argv[1]), static_cast<int>(linkhook::ExitCode::usage));
+    } else if (const auto word = unknown_word(*app)) {
+      return report(*word, static_cast<int>(linkhook::ExitCode::usage));
     }
     return report(e.what(), static_cast<int>(linkhook::ExitCode::usage));
   } catch (const linkhook::Error& e) {

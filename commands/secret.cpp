@@ -2,6 +2,7 @@
 
 #include "commands.hpp"
 #include "error.hpp"
+#include "signature_options.hpp"
 #include "terminal.hpp"
 
 #include <memory>
@@ -43,8 +44,7 @@ int run_secret(const SecretOptions& options) {
 void add_secret(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<SecretOptions>();
   auto* sub = app.add_subcommand("secret", "Print a fresh random signing secret");
-  sub->add_option("--scheme", options->scheme, "Signature scheme: standard, stripe or github")
-      ->default_val("standard");
+  add_scheme_option(*sub, options->scheme);
   sub->add_flag("--ed25519", options->ed25519,
                 "Print an Ed25519 key pair for v1a instead: the whsk_ signing key, then the "
                 "whpk_ verifying key");

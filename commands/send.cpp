@@ -199,8 +199,10 @@ int run_send(const SendOptions& o) {
 void add_send(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<SendOptions>();
   auto* sub = app.add_subcommand("send", "Sign and POST deliveries to an endpoint");
-  sub->add_option("event", o->events, "Events to generate and send (cycled with --count)");
-  sub->add_option("--file", o->file, "Send this body instead, byte for byte ('-': stdin)");
+  sub->add_option("event", o->events, "Events to generate and send (cycled with --count)")
+      ->type_name("EVENT");
+  sub->add_option("--file", o->file, "Send this body instead, byte for byte ('-': stdin)")
+      ->type_name("FILE");
   const std::string payload = "Payload and request";
   add_delivery_options(*sub, o->delivery, "The endpoint to POST to",
                        "Seconds to connect, and to get an answer", payload);

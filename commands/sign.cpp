@@ -70,7 +70,8 @@ void add_sign(CLI::App& app, int& exit_code) {
   sub->add_option("--id", options->id, "webhook-id to sign (standard; default: a fresh msg_ id)");
   sub->add_option("--timestamp", options->timestamp,
                   "Signing time in Unix seconds (standard, stripe; default: now)");
-  sub->add_option("file", options->file, "Body file, or - for standard input (the default)");
+  sub->add_option("file", options->file, "Body file, or - for standard input (the default)")
+      ->type_name("FILE");
   sub->add_flag("--json", options->json, "Print {\"headers\": {name: value, ...}}");
   sub->footer("Examples:\n"
               "  linkhook generate link.clicked | tee body.json | linkhook sign --secret \"$S\" -\n"

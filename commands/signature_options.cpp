@@ -10,8 +10,6 @@ namespace linkhook::cmd {
 
 namespace {
 
-constexpr const char* k_secret_env = "LINKHOOK_SECRET";
-
 // A secret file usually ends with a newline (echo, editors); it is not part of the secret.
 std::string_view trim_line_end(std::string_view text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
@@ -22,13 +20,19 @@ std::string_view trim_line_end(std::string_view text) {
 
 } // namespace
 
-void add_signature_options(CLI::App& sub, SignatureOptions& options) {
-  sub.add_option("--scheme", options.scheme, "Signature scheme: standard, stripe or github")
+CLI::Option* add_scheme_option(CLI::App& sub, std::string& scheme) {
+  return sub.add_option("--scheme", scheme, "Signature scheme: standard, stripe or github")
+      ->type_name("SCHEME")
       ->default_val("standard");
+}
+
+void add_signature_options(CLI::App& sub, SignatureOptions& options) {
+  add_scheme_option(sub, options.scheme);
   sub.add_option("--secret", options.secret,
                  "Signing secret (whsec_... for standard; whsk_/whpk_ for Ed25519 v1a)");
   sub.add_option("--secret-file", options.secret_file,
-                 "Read the secret from this file (else $LINKHOOK_SECRET)");
+                 "Read the secret from this file (else $LINKHOOK_SECRET)")
+      ->type_name("FILE");
 }
 
 Scheme resolve_scheme(const SignatureOptions& options) {
@@ -47,7 +51,7 @@ Secret resolve_secret(const SignatureOptions& options) {
     }
     return Secret::parse(secret);
   }
-  if (const char* env = std::getenv(k_secret_env); env != nullptr && *env != '\0') {
+  if (const char* env = std::getenv(k_secret_env.data()); env != nullptr && *env != '\0') {
     return Secret::parse(env);
   }
   throw Error(fmt::format("no secret: give --secret, --secret-file or set {}; 'linkhook secret' "

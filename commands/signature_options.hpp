@@ -6,10 +6,14 @@
 #include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 
 // The flags every command that signs or verifies shares (sign, verify, send, listen, replay):
 // --scheme, and the secret from --secret, else --secret-file, else $LINKHOOK_SECRET (SPEC.md).
 namespace linkhook::cmd {
+
+// The variable that holds the secret when no flag gives it.
+inline constexpr std::string_view k_secret_env = "LINKHOOK_SECRET";
 
 struct SignatureOptions {
   std::string scheme = "standard";
@@ -18,6 +22,9 @@ struct SignatureOptions {
 };
 
 void add_signature_options(CLI::App& sub, SignatureOptions& options);
+
+// Adds --scheme, bound to `scheme` (default standard).
+CLI::Option* add_scheme_option(CLI::App& sub, std::string& scheme);
 
 // Throws Error (usage) for an unknown scheme, naming the closest.
 Scheme resolve_scheme(const SignatureOptions& options);

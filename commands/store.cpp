@@ -23,6 +23,7 @@ namespace {
 struct StoreOptions {
   std::optional<std::string> store;
   bool json = false;
+  bool quiet = false; // import and clear: nothing on stdout
   RecordFilter filter;
   std::optional<std::string> kind;
   std::optional<std::size_t> limit;
@@ -200,10 +201,8 @@ int run_show(const StoreOptions& options) {
     }
   });
   if (!found) {
-    const std::vector<std::string_view> candidates(ids.begin(), ids.end());
-    const auto hint = closest_match(options.id, candidates);
     throw Error(fmt::format("no record with id '{}' in {}{}", options.id, dir.string(),
-                            hint ? fmt::format(" (did you mean '{}'?)", *hint) : ""));
+                            did_you_mean(options.id, ids)));
   }
   write_all(stdout,
             options.json ? json_line(record_to_json(*found)) : describe(*found, later_copies));
@@ -228,6 +227,14 @@ std::string read_input(const std::string& file) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// What import or clear did: as JSON, as a line of text, or with --quiet not at all.
+void report_done(const StoreOptions& options, const nlohmann::ordered_json& json,
+                 const std::string& text) {
+  if (!options.quiet) {
+    write_all(stdout, options.json ? json_line(json) : text);
+  }
+}
+
 int run_import(const StoreOptions& options) {
   const auto input = read_input(options.file);
   const auto name = options.file == "-" ? std::string("standard input") : options.file;
@@ -250,24 +257,22 @@ int run_import(const StoreOptions& options) {
   }
   const auto dir = store_dir(options.store);
   EventStore(dir).append(records); // all in one write and one sync: all or nothing
-  write_all(stdout, options.json ? json_line({{"imported", records.size()}})
-                                 : fmt::format("imported {} records into {}\n", records.size(),
-                                               dir.string()));
+  report_done(options, {{"imported", records.size()}},
+              fmt::format("imported {} records into {}\n", records.size(), dir.string()));
   return 0;
 }
 
 int run_clear(const StoreOptions& options) {
   const auto dir = store_dir(options.store);
   const auto removed = clear_store(dir);
-  write_all(stdout, options.json
-                        ? json_line({{"removed", removed}})
-                        : fmt::format("removed {} records from {}\n", removed, dir.string()));
+  report_done(options, {{"removed", removed}},
+              fmt::format("removed {} records from {}\n", removed, dir.string()));
   return 0;
 }
 
 void add_filter_options(CLI::App& sub, StoreOptions& options) {
   sub.add_option("--event", options.filter.event, "Only events matching this glob ('link.*')")
-      ->type_name("GLOB");
+      ->type_name("EVENT");
   sub.add_option("--verdict", options.filter.verdict, "Only records with this verdict")
       ->check(CLI::IsMember(
           std::vector<std::string>(std::begin(k_verdict_names), std::end(k_verdict_names))));
@@ -275,22 +280,12 @@ void add_filter_options(CLI::App& sub, StoreOptions& options) {
       ->check(CLI::IsMember({"received", "sent", "attempts"}));
 }
 
-// The words CLI11 could not place: a mistyped action, or a stray argument after one.
-void reject_extras(const CLI::App& store) {
-  const auto extras = store.remaining();
-  if (extras.empty()) {
-    if (store.get_subcommands().empty()) {
-      throw Error("name what to do: linkhook store list, show ID, export, import FILE or clear");
-    }
-    return;
+// `linkhook store` alone. A mistyped action, or a stray word after one, is CLI11's error, which
+// main turns into a suggestion.
+void require_action(const CLI::App& store) {
+  if (store.get_subcommands().empty()) {
+    throw Error("name what to do: linkhook store list, show ID, export, import FILE or clear");
   }
-  if (!store.get_subcommands().empty()) {
-    throw Error(fmt::format("unexpected argument '{}'", extras[0]));
-  }
-  const std::vector<std::string_view> actions = {"list", "show", "export", "import", "clear"};
-  const auto hint = closest_match(extras[0], actions);
-  throw Error(fmt::format("unknown store command '{}'{}; 'linkhook store --help' lists them",
-                          extras[0], hint ? fmt::format(" (did you mean '{}'?)", *hint) : ""));
 }
 
 using Runner = int (*)(const StoreOptions&);
@@ -309,10 +304,7 @@ CLI::App* add_action(CLI::App& store, const Action& action,
   sub->footer(std::string("Examples:\n") + action.examples);
   add_store_option(*sub, options->store);
   sub->add_flag("--json", options->json, action.json_help);
-  sub->callback([&store, options, run = action.run, &exit_code] {
-    reject_extras(store);
-    exit_code = run(*options);
-  });
+  sub->callback([options, run = action.run, &exit_code] { exit_code = run(*options); });
   return sub;
 }
 
@@ -370,18 +362,19 @@ void add_store(CLI::App& app, int& exit_code) {
                                "  ssh ci linkhook store export | linkhook store import -",
                                run_import},
                               options, exit_code);
-  importer->add_option("file", options->file, "NDJSON file, or - for standard input")->required();
+  importer->add_option("file", options->file, "NDJSON file, or - for standard input")
+      ->type_name("FILE")
+      ->required();
+  importer->add_flag("-q,--quiet", options->quiet, "Print nothing when it worked");
 
-  add_action(*store,
-             {"clear", "Remove every record from the store", "Print {\"removed\": N}",
-              "  linkhook store clear\n"
-              "  linkhook store clear --store ./ci-store --json",
-              run_clear},
-             options, exit_code);
-  // A mistyped action gets a suggestion rather than CLI11's "A subcommand is required". Set
-  // after the actions are added, which would otherwise inherit it and accept any flag.
-  store->allow_extras();
-  store->callback([store] { reject_extras(*store); });
+  auto* clear = add_action(*store,
+                           {"clear", "Remove every record from the store", "Print {\"removed\": N}",
+                            "  linkhook store clear\n"
+                            "  linkhook store clear --store ./ci-store --json",
+                            run_clear},
+                           options, exit_code);
+  clear->add_flag("-q,--quiet", options->quiet, "Print nothing when it worked");
+  store->callback([store] { require_action(*store); });
 }
 
 } // namespace linkhook::cmd

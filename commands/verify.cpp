@@ -82,14 +82,16 @@ void add_verify(CLI::App& app, int& exit_code) {
   sub->add_option("-H,--header", options->headers, "A received header, 'Name: value'; repeatable")
       ->allow_extra_args(false);
   sub->add_option("--header-file", options->header_file,
-                  "Read headers from a file, one 'Name: value' a line (as 'linkhook sign' prints)");
+                  "Read headers from a file, one 'Name: value' a line (as 'linkhook sign' prints)")
+      ->type_name("FILE");
   sub->add_option("--tolerance", options->tolerance,
                   "Seconds a timestamp may be from now, either way")
       ->default_val(k_default_tolerance_s);
   sub->add_option("--now", options->now, "Unix seconds to take as now (for tests)")
       ->group("")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  sub->add_option("file", options->file, "Body file, or - for standard input (the default)");
+  sub->add_option("file", options->file, "Body file, or - for standard input (the default)")
+      ->type_name("FILE");
   sub->add_flag("--json", options->json, "Print {\"valid\": bool, \"reason\": \"...\"}");
   sub->footer(
       "Examples:\n"

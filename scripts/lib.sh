@@ -8,6 +8,11 @@ export LINKHOOK_ROOT
 LINKHOOK_PACKAGES=(cmake make g++ pkg-config libcli11-dev libcpp-httplib-dev nlohmann-json3-dev
   libssl-dev libfmt-dev doctest-dev openssl faketime)
 
+# What the tests need besides: the .deb test packs with CPack (dpkg-shlibdeps is in dpkg-dev and
+# uses file) and reads the man page (man-db, groff); the README test runs its commands (curl, jq);
+# the completion tests run the scripts in bash, fish and zsh.
+LINKHOOK_TEST_PACKAGES=(dpkg-dev file man-db groff-base curl jq fish zsh)
+
 say() { printf '==> %s\n' "$*" >&2; }
 die() {
   printf 'error: %s\n' "$*" >&2

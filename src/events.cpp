@@ -67,9 +67,8 @@ const EventInfo& require_event(std::string_view name) {
   for (const auto& event : events()) {
     names.push_back(event.name);
   }
-  const auto hint = closest_match(name, names);
   throw Error(fmt::format("unknown event '{}'{}; 'linkhook events' lists all {}", name,
-                          hint ? fmt::format(" (did you mean '{}'?)", *hint) : "", names.size()));
+                          did_you_mean(name, names), names.size()));
 }
 
 std::vector<const EventInfo*> select_events(std::span<const std::string> patterns) {

@@ -38,9 +38,8 @@ Scheme parse_scheme(std::string_view name) {
     }
     names.push_back(scheme_name(scheme));
   }
-  const auto hint = closest_match(name, names);
   throw Error(fmt::format("unknown scheme '{}'{}; the schemes are standard, stripe and github",
-                          name, hint ? fmt::format(" (did you mean '{}'?)", *hint) : ""));
+                          name, did_you_mean(name, names)));
 }
 
 std::string_view signature_header_name(Scheme scheme) {

@@ -27,7 +27,7 @@ std::filesystem::path store_location(const std::optional<std::string>& flag, con
     }
     return *flag;
   }
-  if (auto dir = non_empty(env, "LINKHOOK_STORE")) {
+  if (auto dir = non_empty(env, k_store_env)) {
     return *dir;
   }
   if (auto state = non_empty(env, "XDG_STATE_HOME"); state && state->starts_with('/')) {

@@ -8,6 +8,9 @@
 
 namespace linkhook {
 
+// The variable that names the store directory.
+inline constexpr std::string_view k_store_env = "LINKHOOK_STORE";
+
 // Looks up an environment variable; nullopt when it is not set.
 using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
 

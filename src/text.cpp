@@ -1,6 +1,7 @@
 #include "text.hpp"
 
 #include <algorithm>
+#include <fmt/format.h>
 #include <numeric>
 #include <vector>
 
@@ -49,6 +50,16 @@ std::optional<std::string_view> closest_match(std::string_view word,
     }
   }
   return best;
+}
+
+std::string did_you_mean(std::string_view word, std::span<const std::string_view> candidates) {
+  const auto hint = closest_match(word, candidates);
+  return hint ? fmt::format(" (did you mean '{}'?)", *hint) : "";
+}
+
+std::string did_you_mean(std::string_view word, std::span<const std::string> candidates) {
+  const std::vector<std::string_view> views(candidates.begin(), candidates.end());
+  return did_you_mean(word, views);
 }
 
 bool glob_match(std::string_view pattern, std::string_view text) {

@@ -16,6 +16,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 std::optional<std::string_view> closest_match(std::string_view word,
                                               std::span<const std::string_view> candidates);
 
+// " (did you mean 'generate'?)" naming closest_match(word, candidates), or "" when none is close.
+std::string did_you_mean(std::string_view word, std::span<const std::string_view> candidates);
+std::string did_you_mean(std::string_view word, std::span<const std::string> candidates);
+
 // Shell-style glob with '*' (any run, also empty) and '?' (one byte).
 bool glob_match(std::string_view pattern, std::string_view text);
 

@@ -135,6 +135,17 @@ TEST_SUITE("cli.store") {
     CHECK(s.store({"clear"}).out == "removed 0 records from " + s.dir + "\n");
   }
 
+  TEST_CASE("store import and clear --quiet print nothing") {
+    const FilledStore s;
+    const auto imported = s.store({"import", "-", "--quiet"});
+    CHECK(imported.exit_code == 0);
+    CHECK(imported.out.empty());
+    const auto cleared = s.store({"clear", "-q"});
+    CHECK(cleared.exit_code == 0);
+    CHECK(cleared.out.empty());
+    CHECK(s.store({"list"}).out.empty());
+  }
+
   TEST_CASE("an unknown id is a one-line usage error that suggests a close id") {
     const FilledStore s;
     const auto r = s.store({"show", "msg_2"});

@@ -30,6 +30,12 @@ TEST_SUITE("text") {
     CHECK(printable("caf\xc3\xa9") == "caf\xc3\xa9");
   }
 
+  TEST_CASE("did_you_mean names the closest candidate, or nothing") {
+    const std::vector<std::string> names = {"count", "concurrency", "seed"};
+    CHECK(did_you_mean("coutn", names) == " (did you mean 'count'?)");
+    CHECK(did_you_mean("zzzzzz", names).empty());
+  }
+
   TEST_CASE("glob_match") {
     CHECK(glob_match("link.*", "link.clicked"));
     CHECK(glob_match("*", ""));
