@@ -28,14 +28,18 @@ struct Setting {
   SettingSource source;
 };
 
-// The commands are described, not run: no callback runs and no flag is required.
-void silence(CLI::App& command) {
-  command.callback([] {});
+// Thrown once a command line to show is parsed and the config file read, before the command's
+// callback would run it: its settings are shown, not used. (Replacing the callbacks instead would
+// free the options the callbacks own.)
+struct Parsed {};
+
+// No flag is required of a command line that is only shown.
+void make_flags_optional(CLI::App& command) {
   for (auto* option : command.get_options()) {
     option->required(false);
   }
   for (auto* sub : command.get_subcommands([](CLI::App*) { return true; })) {
-    silence(*sub);
+    make_flags_optional(*sub);
   }
 }
 
@@ -136,7 +140,7 @@ int run_show(const ConfigShowOptions& options, const std::string& file,
              const std::vector<std::string>& words) {
   int unused_exit_code = 0;
   auto app = make_full_app(unused_exit_code);
-  silence(*app);
+  make_flags_optional(*app);
   auto config = ConfigFile::attach(*app, command_names());
   app->get_config_ptr()->default_str(file);
   CLI::App* shown = app.get();
@@ -144,7 +148,12 @@ int run_show(const ConfigShowOptions& options, const std::string& file,
     config->read();
   } else {
     std::vector<std::string> reversed(words.rbegin(), words.rend());
-    app->parse(reversed);
+    // The root's parse-complete callback runs before any command's callback.
+    app->parse_complete_callback([] { throw Parsed{}; });
+    try {
+      app->parse(reversed);
+    } catch (const Parsed&) {
+    }
     while (!shown->get_subcommands().empty()) {
       shown = shown->get_subcommands().front();
     }
