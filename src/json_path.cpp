@@ -1,6 +1,7 @@
 #include "json_path.hpp"
 
 #include "error.hpp"
+#include "text.hpp"
 
 #include <charconv>
 #include <fmt/format.h>
@@ -36,6 +37,10 @@ Assignment parse_assignment(std::string_view text, std::string_view flag) {
   }
   Assignment assignment;
   const auto path = text.substr(0, equals);
+  // JSON keys are UTF-8: two keys of other bytes would both be written as U+FFFD, one key twice.
+  if (!is_valid_utf8(path)) {
+    throw Error(fmt::format("{} '{}': the path is not UTF-8", flag, text));
+  }
   std::size_t start = 0;
   while (start <= path.size()) {
     const auto dot = std::min(path.find('.', start), path.size());

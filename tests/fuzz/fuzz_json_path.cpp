@@ -8,6 +8,7 @@
 #include "json_path.hpp"
 #include "payload_generator.hpp"
 #include "random.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -29,7 +30,8 @@ std::vector<Assignment> parse_lines(std::string_view input) {
     const auto line = input.substr(0, input.find('\n'));
     input.remove_prefix(std::min(line.size() + 1, input.size()));
     const auto assignment = parse_assignment(line);
-    FUZZ_CHECK(!assignment.path.empty());
+    FUZZ_CHECK(!assignment.path.empty() &&
+               is_valid_utf8(join_path(assignment.path, assignment.path.size())));
     for (const auto& segment : assignment.path) {
       FUZZ_CHECK(!segment.empty() && segment.find('.') == std::string::npos);
     }
@@ -46,13 +48,12 @@ std::string dump(const Json& value) {
   return value.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-// The value at `path` in `document`, or null when the path leads nowhere. Its segments are
-// written as the payload's keys are: bytes that are not UTF-8 replaced.
+// The value at `path` in `document`, or null when the path leads nowhere.
 const Json* find_path(const Json& document, const std::vector<std::string>& path) {
   const Json* node = &document;
   for (const auto& segment : path) {
     if (node->is_object()) {
-      const auto found = node->find(Json::parse(dump(segment)).get<std::string>());
+      const auto found = node->find(segment);
       if (found == node->end()) {
         return nullptr;
       }

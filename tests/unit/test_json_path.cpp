@@ -27,6 +27,14 @@ TEST_SUITE("json_path") {
     }
   }
 
+  TEST_CASE("parse_assignment rejects a path that is not UTF-8") {
+    // Found by tests/fuzz/fuzz_json_path: keys "\xa6\xa6" and "\xa6\xa4" were both written as
+    // U+FFFD U+FFFD, a payload with one key twice.
+    CHECK_THROWS_AS(parse_assignment("data.\xa6\xa6=1"), Error);
+    CHECK_THROWS_AS(parse_assignment("\xff=1", "--filter"), Error);
+    CHECK(parse_assignment("data.caf\xc3\xa9=\xff").path.back() == "caf\xc3\xa9");
+  }
+
   TEST_CASE("apply_assignment overrides, creates missing objects and indexes arrays") {
     auto doc = Json::parse(R"({"data":{"link":{"title":"a"},"tags":["x","y"],"none":null}})");
     apply_assignment(doc, parse_assignment("data.link.title=b"));
