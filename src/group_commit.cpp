@@ -2,6 +2,7 @@
 
 #include "error.hpp"
 
+#include <condition_variable>
 #include <optional>
 
 namespace linkhook {
@@ -11,6 +12,10 @@ struct GroupCommitWriter::Batch {
   std::uint64_t records = 0;
   bool done = false;
   std::optional<Error> error;
+  // Wakes the batch's own writers only: when it is done, or (one of them) when the batch in
+  // flight is, so that one of them writes it. A shared one would wake every waiting thread at
+  // every sync, most of them to wait again.
+  std::condition_variable wake;
 };
 
 void GroupCommitWriter::append(const StoreRecord& record) {
@@ -22,11 +27,8 @@ void GroupCommitWriter::append(const StoreRecord& record) {
   const auto mine = m_open;
   mine->frames += frame;
   ++mine->records;
-  while (!mine->done) {
-    if (m_writing) {
-      m_done.wait(lock);
-      continue;
-    }
+  mine->wake.wait(lock, [&] { return mine->done || !m_writing; });
+  if (!mine->done) {
     // No batch in flight, so ours is the open one: take it and write it for everyone in it.
     m_open.reset();
     m_writing = true;
@@ -45,7 +47,10 @@ void GroupCommitWriter::append(const StoreRecord& record) {
     mine->error = std::move(error);
     (mine->error ? m_stats.failed : m_stats.records) += mine->records;
     m_stats.syncs += mine->error ? 0U : 1U;
-    m_done.notify_all();
+    mine->wake.notify_all();
+    if (m_open) {
+      m_open->wake.notify_one(); // the next batch's turn
+    }
   }
   if (mine->error) {
     throw Error(*mine->error); // every writer in the batch throws its own copy

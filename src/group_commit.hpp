@@ -2,7 +2,6 @@
 
 #include "event_store.hpp"
 
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -34,7 +33,6 @@ private:
 
   EventStore& m_store;
   mutable std::mutex m_mutex;
-  std::condition_variable m_done;
   std::shared_ptr<Batch> m_open; // gathering records while another batch is in flight
   bool m_writing = false;
   GroupCommitStats m_stats;

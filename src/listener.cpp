@@ -3,6 +3,7 @@
 #include "connection_workers.hpp"
 #include "error.hpp"
 #include "forwarder.hpp"
+#include "keep_alive_server.hpp"
 #include "recent_ids.hpp"
 
 #include <atomic>
@@ -65,6 +66,7 @@ struct Listener::State {
   FailurePlan failures;
   ListenerHooks hooks;
   std::unique_ptr<httplib::Server> server;
+  KeepAliveServer* plain_server = nullptr; // the server when it serves plain HTTP
   int port = 0;
   int listening_socket = -1; // cpp-httplib's, for the backlog
   int event_fd = -1;
@@ -272,7 +274,9 @@ Listener::Listener(ListenerConfig config, PayloadFilter filter, FailureOptions f
     }
     s.server = std::move(tls);
   } else {
-    s.server = std::make_unique<httplib::Server>();
+    auto plain = std::make_unique<KeepAliveServer>();
+    s.plain_server = plain.get();
+    s.server = std::move(plain);
   }
   auto& server = *s.server;
   server.new_task_queue = [ready = s.config.threads, max = s.config.max_connections] {
@@ -371,6 +375,9 @@ StopReason Listener::run(const RunLimits& limits, SignalWatch& signals) {
   // that early would leave the loop running forever. Wait (microseconds) until it runs.
   while (!s.server->is_running() && !finished) {
     std::this_thread::yield();
+  }
+  if (s.plain_server != nullptr) {
+    s.plain_server->stop_connections();
   }
   s.server->stop();
   serving.join();
