@@ -19,35 +19,35 @@ namespace linkhook::cmd {
 
 namespace {
 
-struct ListenOptions {
+struct ListenOptions { // largest members first: no padding between them
   std::string host = "127.0.0.1";
-  int port = 4000;
   std::string path = "/";
   SignatureOptions signature;
-  std::int64_t tolerance = k_default_tolerance_s;
   std::vector<std::string> events;
   std::vector<std::string> filters;
   std::optional<std::string> forward_to;
-  double forward_timeout = 10;
-  std::optional<long long> max_events;
-  std::optional<double> timeout;
-  long long fail_first = 0;
-  bool per_id = false;
-  double fail_rate = 0;
-  std::optional<std::uint64_t> seed;
-  std::optional<int> status;
-  int delay = 0;
-  std::optional<int> retry_after;
-  long long max_body = 1 << 20;
-  bool no_store = false;
   std::optional<std::string> store;
-  bool json = false;
-  bool quiet = false;
   std::optional<std::string> tls_cert;
   std::optional<std::string> tls_key;
+  std::optional<long long> max_events;
+  std::optional<double> timeout;
+  std::optional<std::uint64_t> seed;
+  std::int64_t tolerance = k_default_tolerance_s;
+  double forward_timeout = 10;
+  long long fail_first = 0;
+  double fail_rate = 0;
+  long long max_body = 1 << 20;
+  std::optional<int> status;
+  std::optional<int> retry_after;
+  int port = 4000;
+  int delay = 0;
   int threads = 32;
   int max_connections = 4096;
   int io_timeout = 5;
+  bool per_id = false;
+  bool no_store = false;
+  bool json = false;
+  bool quiet = false;
 };
 
 void check_options(const ListenOptions& o) {

@@ -31,7 +31,7 @@ void BackgroundWriter::finish() {
     m_thread.join();
   }
   if (m_error) {
-    throw *m_error;
+    throw Error(*m_error);
   }
 }
 

@@ -46,7 +46,7 @@ void add_command(const CommandModel& command, const std::string& path, const Com
       flags.push_back(name);
       if (flag.takes_value()) {
         valued.push_back(name);
-        add_values(path + " " + name, flag, root, tables.values);
+        add_values(fmt::format("{} {}", path, name), flag, root, tables.values);
       }
     }
   }

@@ -44,6 +44,7 @@ std::string condition(const std::vector<std::string>& path, const CommandModel& 
     return "__fish_use_subcommand";
   }
   std::vector<std::string> tests;
+  tests.reserve(path.size() + 1);
   for (const auto& name : path) {
     tests.push_back("__fish_seen_subcommand_from " + name);
   }

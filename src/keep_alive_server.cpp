@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <netdb.h>
@@ -63,7 +64,9 @@ std::pair<std::string, int> address_of(int sock, bool peer) {
                     NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
     return {"", 0};
   }
-  return {host.data(), std::atoi(service.data())};
+  int port = 0;
+  std::from_chars(service.data(), service.data() + std::strlen(service.data()), port);
+  return {host.data(), port};
 }
 
 // One connection's stream for Server::process_request: reads through a buffer (cpp-httplib
@@ -137,12 +140,13 @@ public:
           ::send(m_sock, m_out.data() + sent, m_out.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
       if (n > 0) {
         sent += static_cast<std::size_t>(n);
-      } else if (n < 0 && errno == EINTR) {
         continue;
-      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
-                 wait_for(m_sock, POLLOUT, -1, m_write_timeout_ms) == Wait::ready) {
-        continue;
-      } else {
+      }
+      const bool again =
+          n < 0 &&
+          (errno == EINTR || ((errno == EAGAIN || errno == EWOULDBLOCK) &&
+                              wait_for(m_sock, POLLOUT, -1, m_write_timeout_ms) == Wait::ready));
+      if (!again) {
         m_out.clear();
         return false;
       }
@@ -152,7 +156,7 @@ public:
   }
 
 private:
-  static constexpr std::size_t k_flush_at = 64 * 1024;
+  static constexpr std::size_t k_flush_at = std::size_t{64} * 1024;
 
   // Refills the empty buffer: what has arrived, else waits up to the read timeout for it.
   ssize_t receive() {
@@ -176,7 +180,7 @@ private:
   int m_sock;
   int m_read_timeout_ms;
   int m_write_timeout_ms;
-  std::array<char, 16 * 1024> m_in{};
+  std::array<char, std::size_t{16} * 1024> m_in{};
   std::size_t m_begin = 0;
   std::size_t m_end = 0;
   std::string m_out;

@@ -124,7 +124,7 @@ ReplaySummary replay_events(const std::vector<ReplayEvent>& events, const Replay
       workers.size(), [&workers](std::size_t i) { workers[i]->run(); },
       [&shared] { shared.next = std::numeric_limits<std::size_t>::max() / 2; });
   shared.summary.seconds = std::chrono::duration<double>(Steady::now() - start).count();
-  return std::move(shared.summary);
+  return shared.summary;
 }
 
 } // namespace linkhook
