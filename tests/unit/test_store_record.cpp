@@ -41,6 +41,19 @@ TEST_SUITE("store_record") {
     CHECK(crc32("123456789") == 0xcbf43926U);
     CHECK(crc32("") == 0U);
     CHECK(crc32("56789", crc32("1234")) == crc32("123456789"));
+    // Eight bytes at a time, then the rest one by one: the same as one byte at a time throughout.
+    std::string data;
+    for (int i = 0; i < 1000; ++i) {
+      data.push_back(static_cast<char>((i * 131 + 7) & 0xff));
+    }
+    for (const std::size_t length :
+         {std::size_t{8}, std::size_t{9}, std::size_t{15}, data.size()}) {
+      std::uint32_t bytewise = 0;
+      for (std::size_t i = 0; i < length; ++i) {
+        bytewise = crc32(std::string_view(data).substr(i, 1), bytewise);
+      }
+      CHECK(crc32(std::string_view(data).substr(0, length)) == bytewise);
+    }
   }
 
   TEST_CASE("is_valid_utf8") {
