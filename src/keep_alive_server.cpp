@@ -7,6 +7,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstring>
+#include <fmt/format.h>
 #include <netdb.h>
 #include <optional>
 #include <poll.h>
@@ -69,6 +70,28 @@ std::pair<std::string, int> address_of(int sock, bool peer) {
   return {host.data(), port};
 }
 
+// Closing a socket with unread input resets the connection, and a reset can reach the client
+// before it has read the answer just sent. So, once the answer is sent, stop sending and read
+// what the client still sends, for at most a second or 1 MiB, until it closes its side too.
+void discard_input(int sock) {
+  ::shutdown(sock, SHUT_WR);
+  std::array<char, 16384> sink{};
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  for (std::size_t total = 0; total < std::size_t{1} << 20;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0 ||
+        wait_for(sock, POLLIN, -1, static_cast<int>(left.count())) != Wait::ready) {
+      return;
+    }
+    const auto n = ::recv(sock, sink.data(), sink.size(), MSG_DONTWAIT);
+    if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+      return;
+    }
+    total += n > 0 ? static_cast<std::size_t>(n) : 0;
+  }
+}
+
 // One connection's stream for Server::process_request: reads through a buffer (cpp-httplib
 // reads a request's lines a byte at a time) and gathers an answer's writes for one send.
 class ConnectionStream final : public httplib::Stream {
@@ -95,13 +118,22 @@ public:
         return got;
       }
     }
-    const auto n = std::min(size, m_end - m_begin);
+    auto n = std::min(size, m_end - m_begin);
+    if (m_in_head) {
+      n = pass_head(n);
+      if (m_head_too_large) {
+        return -1;
+      }
+    }
     std::memcpy(ptr, m_in.data() + m_begin, n);
     m_begin += n;
     return static_cast<ssize_t>(n);
   }
 
   ssize_t write(const char* ptr, size_t size) override {
+    if (m_head_too_large) {
+      return static_cast<ssize_t>(size); // cpp-httplib's 400; the caller answers 431 instead
+    }
     m_out.append(ptr, size);
     if (m_out.size() >= k_flush_at && !flush()) {
       return -1;
@@ -131,6 +163,28 @@ public:
     return m_begin < m_end || wait_for(m_sock, POLLIN, stop, timeout_ms) == Wait::ready;
   }
 
+  // The next read starts a request: its head (request line and headers) may take up to
+  // k_max_head bytes. cpp-httplib limits the length of each header line, not their number.
+  void begin_request() {
+    m_in_head = true;
+    m_head_bytes = 0;
+    m_head_end_matched = 0;
+  }
+
+  // True when the request's head ran over k_max_head: it was not handed on whole, and nothing
+  // was answered to it yet.
+  bool head_too_large() const { return m_head_too_large; }
+
+  // Answers 431 to such a request, for flush() to send; the connection cannot go on after it.
+  void answer_head_too_large() {
+    m_head_too_large = false;
+    const auto reason =
+        fmt::format("request line and headers larger than {} bytes\n", KeepAliveServer::k_max_head);
+    m_out += fmt::format("HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: "
+                         "text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+                         reason.size(), reason);
+  }
+
   // Sends what write() gathered; false when the client is gone or takes longer than the write
   // timeout to take it.
   bool flush() {
@@ -158,6 +212,25 @@ public:
 private:
   static constexpr std::size_t k_flush_at = std::size_t{64} * 1024;
 
+  // Of the next `n` buffered bytes, how many to hand on while in the head: up to the end of the
+  // head (a blank line), which ends head mode. Past k_max_head bytes it flags the request.
+  std::size_t pass_head(std::size_t n) {
+    static constexpr std::string_view k_end = "\r\n\r\n";
+    std::size_t i = 0;
+    while (i < n && m_in_head) {
+      const char c = m_in[m_begin + i++];
+      if (c == k_end[m_head_end_matched]) {
+        ++m_head_end_matched;
+      } else {
+        m_head_end_matched = c == '\r' ? 1 : 0;
+      }
+      m_in_head = m_head_end_matched < k_end.size();
+    }
+    m_head_bytes += i;
+    m_head_too_large = m_head_bytes > KeepAliveServer::k_max_head;
+    return i;
+  }
+
   // Refills the empty buffer: what has arrived, else waits up to the read timeout for it.
   ssize_t receive() {
     m_begin = m_end = 0;
@@ -184,6 +257,10 @@ private:
   std::size_t m_begin = 0;
   std::size_t m_end = 0;
   std::string m_out;
+  bool m_in_head = false;
+  bool m_head_too_large = false;
+  std::size_t m_head_bytes = 0;
+  std::size_t m_head_end_matched = 0; // bytes of "\r\n\r\n" just seen
   mutable std::optional<std::pair<std::string, int>> m_remote;
   mutable std::optional<std::pair<std::string, int>> m_local;
 };
@@ -210,7 +287,16 @@ bool KeepAliveServer::process_and_close_socket(socket_t sock) {
                                           stream.wait_for_request(m_stop.get(), keep_alive_ms);
        --left) {
     bool closed = false;
+    stream.begin_request();
     ok = process_request(stream, left == 1, closed, nullptr);
+    if (stream.head_too_large()) {
+      stream.answer_head_too_large();
+      if (stream.flush()) {
+        discard_input(sock);
+      }
+      ok = false;
+      break;
+    }
     ok = stream.flush() && ok;
     if (!ok || closed) {
       break;

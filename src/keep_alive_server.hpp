@@ -15,9 +15,13 @@ namespace linkhook {
 // also polls before every read and every write and sends an answer's headers and body apart.
 // Here a connection's thread blocks in poll(2) until the next request arrives, its keep-alive
 // timeout passes or the server stops; reads what has arrived without polling first; and sends
-// each answer with one send(2). Reads and writes keep cpp-httplib's timeouts.
+// each answer with one send(2). Reads and writes keep cpp-httplib's timeouts. A request whose
+// line and headers take more than k_max_head bytes is answered 431 and its connection closed:
+// cpp-httplib bounds the length of a header line, not the number of lines.
 class KeepAliveServer final : public httplib::Server {
 public:
+  static constexpr std::size_t k_max_head = std::size_t{64} * 1024;
+
   KeepAliveServer();
 
   // Wakes every connection that waits for its next request, which then closes; a request

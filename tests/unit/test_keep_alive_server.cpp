@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <string>
 #include <thread>
 
@@ -121,6 +122,33 @@ TEST_SUITE("keep_alive_server") {
     std::thread stopping([&server] { server.stop(); }); // returns once every connection ends
     CHECK(client.closed_within(5s));
     stopping.join();
+  }
+
+  TEST_CASE("a request head of many short headers is bounded: 431, closed, the server goes on") {
+    // Headers of 32 bytes each: cpp-httplib's limit on a line's length never applies.
+    const auto headers = [](std::size_t bytes) {
+      std::string lines;
+      for (int i = 0; lines.size() < bytes; ++i) {
+        lines += fmt::format("X-Many-{:06}: {:016}\r\n", i, i);
+      }
+      return lines;
+    };
+    EchoServer server;
+    {
+      RawConnection client("127.0.0.1", server.port());
+      REQUIRE(client.send(post("under", headers(linkhook::KeepAliveServer::k_max_head / 2))));
+      CHECK(client.receive(5s, "under from").find("200 OK") != std::string::npos);
+    }
+    RawConnection flood("127.0.0.1", server.port());
+    flood.send(post("over", headers(linkhook::KeepAliveServer::k_max_head * 4)));
+    const auto answer = flood.receive(5s, "bytes\n");
+    CHECK(answer.rfind("HTTP/1.1 431 Request Header Fields Too Large\r\n", 0) == 0);
+    CHECK(answer.find("larger than 65536 bytes") != std::string::npos);
+    CHECK(answer.find("HTTP/1.1 400") == std::string::npos); // one answer only
+    CHECK(flood.closed_within(5s));
+    RawConnection client("127.0.0.1", server.port());
+    REQUIRE(client.send(post("after")));
+    CHECK(client.receive(5s, "after from").find("200 OK") != std::string::npos);
   }
 
   TEST_CASE("a client that closes mid-request does not take the server down") {
