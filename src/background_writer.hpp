@@ -11,9 +11,10 @@
 
 namespace linkhook {
 
-// Appends records to a store from a thread of its own, each batch being what piled up while
-// the previous one was written and synced: callers never wait for a sync (replay's workers
-// write one attempt history per event). finish() returns once every record is durable.
+// Appends records to a store from a thread of its own, in batches of what piles up in a few
+// milliseconds (or 1 MiB), each written with one write and one sync: callers never wait for a
+// sync (replay's workers write one attempt history per event). finish() returns once every
+// record is durable.
 class BackgroundWriter {
 public:
   explicit BackgroundWriter(EventStore& store);
