@@ -151,6 +151,18 @@ TEST_SUITE("keep_alive_server") {
     CHECK(client.receive(5s, "after from").find("200 OK") != std::string::npos);
   }
 
+  TEST_CASE("a request that arrives in pieces is answered once it is whole") {
+    EchoServer server;
+    RawConnection client("127.0.0.1", server.port());
+    const auto whole = post("in pieces");
+    REQUIRE(client.send(whole.substr(0, 20)));
+    CHECK(client.receive(200ms).empty()); // nothing to answer yet
+    REQUIRE(client.send(whole.substr(20, whole.size() - 22)));
+    CHECK(client.receive(200ms).empty());
+    REQUIRE(client.send(whole.substr(whole.size() - 2)));
+    CHECK(client.receive(5s, "in pieces from").find("200 OK") != std::string::npos);
+  }
+
   TEST_CASE("a client that closes mid-request does not take the server down") {
     EchoServer server;
     {
