@@ -46,7 +46,8 @@ bool expect(std::string_view text, std::size_t& pos, char c) {
 std::optional<UnixSeconds> parse_unix(std::string_view text) {
   UnixSeconds value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < 0) {
+  if (ec != std::errc() || end != text.data() + text.size() || value < 0 ||
+      value > k_max_timestamp) {
     return std::nullopt;
   }
   return value;
@@ -127,8 +128,12 @@ std::optional<UnixSeconds> parse_timestamp(std::string_view text) {
     return std::nullopt;
   }
   const auto since_epoch = sys_days{date}.time_since_epoch();
-  return duration_cast<seconds>(since_epoch).count() + std::int64_t{*h} * 3600 +
-         std::int64_t{*mi} * 60 + *s - std::int64_t{offset_minutes} * 60;
+  const auto t = duration_cast<seconds>(since_epoch).count() + std::int64_t{*h} * 3600 +
+                 std::int64_t{*mi} * 60 + *s - std::int64_t{offset_minutes} * 60;
+  if (t < 0 || t > k_max_timestamp) {
+    return std::nullopt;
+  }
+  return t;
 }
 
 UnixSeconds unix_now() {

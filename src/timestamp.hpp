@@ -16,8 +16,12 @@ std::string format_iso8601(UnixSeconds t);
 // Appends the same text as format_iso8601 without allocating (20 bytes).
 void append_iso8601(std::string& out, UnixSeconds t);
 
+// The last second format_iso8601 writes with a four-digit year: 9999-12-31T23:59:59Z.
+inline constexpr UnixSeconds k_max_timestamp = 253402300799;
+
 // Accepts "YYYY-MM-DDTHH:MM:SS" with optional fraction and "Z" or "+HH:MM"/"-HH:MM" (a space may
-// stand for the "T"), or a plain count of Unix seconds. The fraction is dropped.
+// stand for the "T"), or a plain count of Unix seconds. The fraction is dropped. Times before
+// 1970 or after k_max_timestamp are refused.
 std::optional<UnixSeconds> parse_timestamp(std::string_view text);
 
 UnixSeconds unix_now();

@@ -32,6 +32,19 @@ TEST_SUITE("timestamp") {
     }
   }
 
+  TEST_CASE("parse_timestamp refuses times format_iso8601 cannot write: before 1970, after 9999") {
+    CHECK(parse_timestamp("253402300799") == k_max_timestamp);
+    CHECK(parse_timestamp("9999-12-31T23:59:59Z") == k_max_timestamp);
+    CHECK(parse_timestamp("0") == 0);
+    CHECK(parse_timestamp("1970-01-01T00:00:00Z") == 0);
+    for (const char* text :
+         {"253402300800", "99999999999999", "9223372036854775807", "99999999999999999999",
+          "9999-12-31T23:59:59-00:01", "1969-12-31T23:59:59Z", "1970-01-01T00:00:00+00:01",
+          "0000-01-01T00:00:00Z"}) {
+      CHECK_MESSAGE(!parse_timestamp(text).has_value(), text);
+    }
+  }
+
   TEST_CASE("format and parse are inverse") {
     for (UnixSeconds t :
          {UnixSeconds{0}, UnixSeconds{86399}, UnixSeconds{1614265330}, UnixSeconds{4102444800}}) {
