@@ -56,3 +56,15 @@ build() {
   cmake -S "$LINKHOOK_ROOT" -B "$dir" "${configure[@]}" >/dev/null || die "cmake configure failed"
   cmake --build "$dir" -j "$(nproc)" "${targets[@]}" >&2 || die "build failed"
 }
+
+# free_port: prints a loopback port nothing listens on, below the ephemeral range (32768 and up
+# here), where a load's own connections of an earlier run may still hold a port in TIME_WAIT.
+free_port() {
+  local port
+  for ((port = 12000 + RANDOM % 20000; ; port++)); do
+    (: <"/dev/tcp/127.0.0.1/$port") 2>/dev/null || {
+      echo "$port"
+      return
+    }
+  done
+}
