@@ -74,11 +74,18 @@ run_servers() {
     [[ -z $command || $command == '#'* ]] && continue
     bash -c "exec $command" >"$work/server.out" 2>"$work/server.err" &
     pid=$!
-    for _ in $(seq 200); do [ -s "$work/server.out" ] && break; sleep 0.05; done
+    # Up to 30 s: on a machine busy with builds, a start has been seen to take over 10 s.
+    for _ in $(seq 600); do [ -s "$work/server.out" ] && break; sleep 0.05; done
     if ! grep -q 'http://' "$work/server.out"; then
       fail "$1" "'$command' printed no URL: $(cat "$work/server.err")"
     fi
     kill -INT "$pid" 2>/dev/null || true
+    # Never hang: a SIGINT that comes before linkhook takes over its signals is lost (bash starts
+    # background commands with SIGINT ignored), and then only SIGKILL ends the server.
+    if ! timeout 10 tail --pid="$pid" -f /dev/null; then
+      kill -KILL "$pid" 2>/dev/null || true
+      fail "$1" "'$command' did not stop within 10 s of SIGINT (stdout: $(head -c 200 "$work/server.out"))"
+    fi
     local status=0
     wait "$pid" || status=$?
     [[ $status -eq 130 ]] || fail "$1" "'$command' exited $status on SIGINT, not 130"
