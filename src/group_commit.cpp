@@ -2,7 +2,7 @@
 
 #include "error.hpp"
 
-#include <condition_variable>
+#include <atomic>
 #include <optional>
 
 namespace linkhook {
@@ -10,50 +10,65 @@ namespace linkhook {
 struct GroupCommitWriter::Batch {
   std::string frames;
   std::uint64_t records = 0;
-  bool done = false;
-  std::optional<Error> error;
-  // Wakes the batch's own writers only: when it is done, or (one of them) when the batch in
-  // flight is, so that one of them writes it. A shared one would wake every waiting thread at
-  // every sync, most of them to wait again.
-  std::condition_variable wake;
+  std::optional<Error> error; // set before `done`
+  // 1 once the batch is written (or failed). Its writers wait on it without a lock, so a
+  // finished batch wakes them with one futex call and they do not queue for a mutex after.
+  std::atomic<int> done = 0;
 };
+
+GroupCommitWriter::GroupCommitWriter(EventStore& store)
+    : m_store(store), m_thread([this](const std::stop_token& stop) { write_batches(stop); }) {}
+
+GroupCommitWriter::~GroupCommitWriter() {
+  m_thread.request_stop();
+  m_thread.join();
+}
 
 void GroupCommitWriter::append(const StoreRecord& record) {
   const auto frame = encode_frame(record); // outside the lock: encoding runs in parallel
-  std::unique_lock lock(m_mutex);
-  if (!m_open) {
-    m_open = std::make_shared<Batch>();
-  }
-  const auto mine = m_open;
-  mine->frames += frame;
-  ++mine->records;
-  mine->wake.wait(lock, [&] { return mine->done || !m_writing; });
-  if (!mine->done) {
-    // No batch in flight, so ours is the open one: take it and write it for everyone in it.
-    m_open.reset();
-    m_writing = true;
-    lock.unlock();
-    std::optional<Error> error;
-    try {
-      m_store.append_frames(mine->frames);
-    } catch (const Error& e) {
-      error = e;
-    } catch (const std::exception& e) { // anything else must not leave the writer stuck
-      error = Error(e.what(), ExitCode::failed);
+  std::shared_ptr<Batch> mine;
+  {
+    const std::lock_guard lock(m_mutex);
+    if (!m_open) {
+      m_open = std::make_shared<Batch>();
     }
-    lock.lock();
-    m_writing = false;
-    mine->done = true;
-    mine->error = std::move(error);
-    (mine->error ? m_stats.failed : m_stats.records) += mine->records;
-    m_stats.syncs += mine->error ? 0U : 1U;
-    mine->wake.notify_all();
-    if (m_open) {
-      m_open->wake.notify_one(); // the next batch's turn
+    mine = m_open;
+    mine->frames += frame;
+    ++mine->records;
+    if (m_idle) {
+      m_idle = false;
+      m_work.notify_one();
     }
   }
+  mine->done.wait(0, std::memory_order_acquire);
   if (mine->error) {
     throw Error(*mine->error); // every writer in the batch throws its own copy
+  }
+}
+
+void GroupCommitWriter::write_batches(const std::stop_token& stop) {
+  std::unique_lock lock(m_mutex);
+  for (;;) {
+    m_idle = !m_open;
+    // Stops only when nothing is open: a batch that was joined is always written.
+    if (!m_work.wait(lock, stop, [&] { return m_open != nullptr; })) {
+      return;
+    }
+    const auto batch = std::move(m_open);
+    m_open.reset();
+    lock.unlock();
+    try {
+      m_store.append_frames(batch->frames);
+    } catch (const Error& e) {
+      batch->error = e;
+    } catch (const std::exception& e) { // anything else must not leave its writers waiting
+      batch->error = Error(e.what(), ExitCode::failed);
+    }
+    lock.lock();
+    (batch->error ? m_stats.failed : m_stats.records) += batch->records;
+    m_stats.syncs += batch->error ? 0U : 1U;
+    batch->done.store(1, std::memory_order_release);
+    batch->done.notify_all();
   }
 }
 

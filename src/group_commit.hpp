@@ -2,9 +2,11 @@
 
 #include "event_store.hpp"
 
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 namespace linkhook {
 
@@ -14,13 +16,18 @@ struct GroupCommitStats {
   std::uint64_t failed = 0;  // records whose batch failed
 };
 
-// Makes records durable for many threads at once at the cost of far fewer syncs: an append
-// that arrives while a sync is in flight joins the next batch, and whoever finds no batch in
-// flight writes the waiting batch with one write and one fdatasync for all of it (group
-// commit). A listener calls append from each request's thread, then acknowledges.
+// Makes records durable for many threads at once at the cost of far fewer syncs (group
+// commit): appends gather in the open batch while a batch is being written, and the writer's
+// own thread takes the open batch the moment the sync before it returns, writing it with one
+// write and one fdatasync. A listener calls append from each request's thread, then
+// acknowledges.
 class GroupCommitWriter {
 public:
-  explicit GroupCommitWriter(EventStore& store) : m_store(store) {}
+  explicit GroupCommitWriter(EventStore& store);
+  // Writes what is still open, then stops the writer's thread.
+  ~GroupCommitWriter();
+  GroupCommitWriter(const GroupCommitWriter&) = delete;
+  GroupCommitWriter& operator=(const GroupCommitWriter&) = delete;
 
   // Returns once `record` is durable. Throws Error when its batch could not be written or
   // synced; then no record of that batch is stored, and a later append may succeed again.
@@ -31,11 +38,15 @@ public:
 private:
   struct Batch;
 
+  void write_batches(const std::stop_token& stop);
+
   EventStore& m_store;
   mutable std::mutex m_mutex;
-  std::shared_ptr<Batch> m_open; // gathering records while another batch is in flight
-  bool m_writing = false;
+  std::condition_variable_any m_work; // the writer's thread waits here for an open batch
+  std::shared_ptr<Batch> m_open;      // gathering records while another batch is written
+  bool m_idle = false;                // the writer's thread waits for m_work
   GroupCommitStats m_stats;
+  std::jthread m_thread; // last: it starts once everything above is ready
 };
 
 } // namespace linkhook
