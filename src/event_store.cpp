@@ -4,6 +4,7 @@
 #include "random.hpp"
 #include "store_frame.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -18,8 +19,32 @@ namespace {
 
 constexpr std::string_view k_log_name = "events.log";
 constexpr std::string_view k_file_magic = "LHKSTORE";
-constexpr std::uint32_t k_file_version = 1;
 constexpr std::uint64_t k_file_header_size = 24;
+// Format 1 logs end where the file ends. Format 2 logs say where they end (the `end` field), and
+// the file goes on past it with free space written ahead of time: an append then overwrites
+// allocated blocks without changing the file's size, so its fdatasync writes no metadata.
+constexpr std::uint16_t k_appended_format = 1;
+constexpr std::uint16_t k_file_format = 2;
+constexpr std::uint64_t k_max_end = (std::uint64_t{1} << 48) - 1;
+// Free space is written in steps of this size, ahead of the appends that will use it.
+constexpr std::uint64_t k_growth = 1U << 20;
+
+// The header: magic (8 bytes) | format u16 | end u48 | generation u64, little-endian. In format
+// 1 the bytes of `end` were reserved (zero). The end and the format are one aligned 8-byte word,
+// written at once.
+struct LogHeader {
+  std::uint16_t format = 0;
+  std::uint64_t end = 0;
+  std::uint64_t generation = 0;
+
+  // Where the log ends in a file of `size` bytes. A file cut shorter than its `end` (a crash in
+  // the middle of an append, on a file system that does not keep the preallocated size) ends
+  // with the file.
+  std::uint64_t log_end(std::uint64_t size) const {
+    return format == k_appended_format ? size
+                                       : std::clamp(end, std::min(k_file_header_size, size), size);
+  }
+};
 
 std::uint64_t fresh_generation() {
   std::uint64_t generation = 0;
@@ -35,12 +60,29 @@ void put(std::string& out, std::uint64_t value, int bytes) {
   }
 }
 
+std::uint64_t get(const char* in, int bytes) {
+  std::uint64_t value = 0;
+  for (int i = 0; i < bytes; ++i) {
+    value |= std::uint64_t{static_cast<unsigned char>(in[i])} << (8 * i);
+  }
+  return value;
+}
+
+// Writes the format and the end of the log into its header (not synced: the caller's next sync
+// covers it).
+void write_end(int fd, std::uint64_t end, std::string_view what) {
+  std::string word;
+  put(word, k_file_format, 2);
+  put(word, end, 6);
+  write_all_at(fd, word, k_file_magic.size(), what);
+}
+
 // Writes a fresh header over an empty or truncated log and makes it durable.
 std::uint64_t write_file_header(int fd, const std::string& log) {
   const auto generation = fresh_generation();
   std::string header(k_file_magic);
-  put(header, k_file_version, 4);
-  put(header, 0, 4);
+  put(header, k_file_format, 2);
+  put(header, k_file_header_size, 6);
   put(header, generation, 8);
   const auto what = fmt::format("cannot write {}", log);
   if (::ftruncate(fd, static_cast<off_t>(k_file_header_size)) != 0) {
@@ -51,22 +93,26 @@ std::uint64_t write_file_header(int fd, const std::string& log) {
   return generation;
 }
 
-// The generation of the log; none while it is shorter than a header (new, or its creator died
-// before the header was complete). Throws when the file is something else than a store.
-std::optional<std::uint64_t> read_generation(int fd, const std::string& log) {
-  char header[k_file_header_size];
+// The header of the log; none while it is shorter than a header (new, or its creator died
+// before the header was complete). Throws when the file is something else than a store, or a
+// store of a format this build does not know.
+std::optional<LogHeader> read_header(int fd, const std::string& log) {
+  char bytes[k_file_header_size];
   const auto what = fmt::format("cannot read {}", log);
-  if (read_at(fd, header, sizeof header, 0, what) < sizeof header) {
+  if (read_at(fd, bytes, sizeof bytes, 0, what) < sizeof bytes) {
     return std::nullopt;
   }
-  if (std::string_view(header, k_file_magic.size()) != k_file_magic) {
+  if (std::string_view(bytes, k_file_magic.size()) != k_file_magic) {
     throw Error(fmt::format("{} is not a linkhook event store", log));
   }
-  std::uint64_t generation = 0;
-  for (std::size_t i = 0; i < 8; ++i) {
-    generation |= std::uint64_t{static_cast<unsigned char>(header[16 + i])} << (8 * i);
+  LogHeader header{.format = static_cast<std::uint16_t>(get(bytes + 8, 2)),
+                   .end = get(bytes + 10, 6),
+                   .generation = get(bytes + 16, 8)};
+  if (header.format != k_appended_format && header.format != k_file_format) {
+    throw Error(
+        fmt::format("{} is a store of format {}, written by a newer linkhook", log, header.format));
   }
-  return generation;
+  return header;
 }
 
 // mkdir -p, each new directory private: the store holds other people's webhook payloads.
@@ -112,17 +158,18 @@ StoreScan scan_store(const std::filesystem::path& dir, const RecordVisitor& visi
     return result;
   }
   // Readers do not hold the lock while they read, so a long listing never holds up a listener's
-  // acknowledgements: they take it only to learn a size at which no write is half done.
-  std::uint64_t size = 0;
+  // acknowledgements: they take it only to learn an end at which no write is half done.
+  std::uint64_t end = 0;
   {
     const FileLock lock(fd.get(), LOCK_SH, fmt::format("cannot lock {}", log));
-    size = file_size(fd.get(), log);
-  }
-  if (!read_generation(fd.get(), log)) {
-    return result;
+    const auto header = read_header(fd.get(), log);
+    if (!header) {
+      return result;
+    }
+    end = header->log_end(file_size(fd.get(), log));
   }
   const auto scan = scan_frames(
-      fd.get(), k_file_header_size, size,
+      fd.get(), k_file_header_size, end,
       [&](std::uint16_t version, std::string_view payload, std::uint64_t) {
         auto record = version == k_frame_version ? decode_record(payload) : std::nullopt;
         if (!record) {
@@ -146,9 +193,9 @@ std::uint64_t clear_store(const std::filesystem::path& dir) {
   }
   const FileLock lock(fd.get(), LOCK_EX, fmt::format("cannot lock {}", log));
   std::uint64_t frames = 0;
-  if (read_generation(fd.get(), log)) {
-    const auto size = file_size(fd.get(), log);
-    frames = scan_frames(fd.get(), k_file_header_size, size, {}, fmt::format("cannot read {}", log))
+  if (const auto header = read_header(fd.get(), log)) {
+    const auto end = header->log_end(file_size(fd.get(), log));
+    frames = scan_frames(fd.get(), k_file_header_size, end, {}, fmt::format("cannot read {}", log))
                  .frames;
   }
   // A new generation tells writers that hold the log open that what they knew of it is gone.
@@ -168,7 +215,7 @@ void EventStore::open_log() {
     throw Error(system_message(fmt::format("cannot open {}", m_log), errno));
   }
   const FileLock lock(m_fd.get(), LOCK_EX, fmt::format("cannot lock {}", m_log));
-  if (!read_generation(m_fd.get(), m_log)) {
+  if (!read_header(m_fd.get(), m_log)) {
     write_file_header(m_fd.get(), m_log);
     sync_directory(m_dir.string()); // the new log's directory entry must survive a crash too
   }
@@ -189,34 +236,69 @@ void EventStore::reopen_if_replaced() {
 
 // Where the next frame goes; called under the exclusive lock. Other writers may have appended,
 // or `clear` emptied the log, since this writer last held the lock: it checks the bytes it has
-// not verified yet. Bytes after the last intact frame are cut off. That is safe because every
-// writer holds the lock from this check until its sync returns: such bytes are never a write
-// in progress, only what a writer left when it crashed or failed mid-write, and no one was told
-// they were stored. Cutting them (rather than appending after them and leaving readers to
-// resynchronise) keeps the log a clean run of frames and every later record plainly readable.
+// not verified yet. Bytes after the last intact frame are given up: the end moves back to where
+// that frame ends. That is safe because every writer holds the lock from this check until its
+// sync returns: such bytes are never a write in progress, only what a writer left when it
+// crashed or failed mid-write, and no one was told they were stored. Giving them up (rather
+// than appending after them and leaving readers to resynchronise) keeps the log a clean run of
+// frames and every later record plainly readable. A log of format 1 becomes format 2 here.
 std::uint64_t EventStore::writable_end() {
-  auto generation = read_generation(m_fd.get(), m_log);
-  if (!generation) {
-    generation = write_file_header(m_fd.get(), m_log);
+  auto header = read_header(m_fd.get(), m_log);
+  if (!header) {
+    header = LogHeader{.generation = write_file_header(m_fd.get(), m_log)};
   }
-  const auto size = file_size(m_fd.get(), m_log);
-  if (*generation != m_generation || size < m_verified_end) {
-    m_generation = *generation;
+  m_file_size = file_size(m_fd.get(), m_log);
+  const auto end = header->log_end(m_file_size);
+  if (header->generation != m_generation || end < m_verified_end) {
+    m_generation = header->generation;
     m_verified_end = k_file_header_size;
   }
-  if (size > m_verified_end) {
+  if (end > m_verified_end) {
     const auto scan =
-        scan_frames(m_fd.get(), m_verified_end, size, {}, fmt::format("cannot read {}", m_log));
-    if (scan.tail_bytes > 0) {
-      if (::ftruncate(m_fd.get(), static_cast<off_t>(scan.end)) != 0) {
-        throw Error(system_message(fmt::format("cannot repair {}", m_log), errno),
-                    ExitCode::failed);
-      }
-      m_truncated_bytes += scan.tail_bytes;
-    }
+        scan_frames(m_fd.get(), m_verified_end, end, {}, fmt::format("cannot read {}", m_log));
+    m_truncated_bytes += scan.tail_bytes;
     m_verified_end = scan.end;
   }
+  if (header->format != k_file_format || m_verified_end != header->end) {
+    write_end(m_fd.get(), m_verified_end, fmt::format("cannot repair {}", m_log));
+  }
   return m_verified_end;
+}
+
+// Makes the file at least `size` bytes long by writing zeros past its end: a step of free space
+// at a time, or, when that much does not fit (a nearly full disk), just `size`. On an error the
+// file keeps its former size.
+void EventStore::reserve(std::uint64_t size) {
+  if (size <= m_file_size) {
+    return;
+  }
+  const auto what = fmt::format("cannot write {}", m_log);
+  if (size > k_max_end) {
+    throw Error(fmt::format("{}: the log is full", what), ExitCode::failed);
+  }
+  static const std::string zeros(64U << 10, '\0');
+  const auto grow_to = [&](std::uint64_t target) {
+    try {
+      for (auto at = m_file_size; at < target; at += zeros.size()) {
+        write_all_at(m_fd.get(), std::string_view(zeros).substr(0, target - at), at, what);
+      }
+    } catch (const Error&) {
+      if (::ftruncate(m_fd.get(), static_cast<off_t>(m_file_size)) != 0) {
+        m_generation = 0;
+      }
+      throw;
+    }
+    m_file_size = target;
+  };
+  const auto step = (size + k_growth - 1) / k_growth * k_growth;
+  try {
+    grow_to(step);
+  } catch (const Error&) {
+    if (step == size) {
+      throw;
+    }
+    grow_to(size);
+  }
 }
 
 void EventStore::append(std::span<const StoreRecord> records) {
@@ -235,20 +317,25 @@ void EventStore::append_frames(std::string_view frames) {
   reopen_if_replaced();
   const FileLock lock(m_fd.get(), LOCK_EX, fmt::format("cannot lock {}", m_log));
   const auto end = writable_end();
+  const auto new_end = end + frames.size();
   const auto what = fmt::format("cannot write {}", m_log);
   try {
+    reserve(new_end);
     write_all_at(m_fd.get(), frames, end, what);
+    write_end(m_fd.get(), new_end, what);
     sync_data(m_fd.get(), what);
   } catch (const Error&) {
-    // Take back what reached the file, so that no part of a batch reported failed is stored
-    // and the next append starts on a frame boundary. If even that fails, the next append
-    // rescans the log and cuts the torn part then.
-    if (::ftruncate(m_fd.get(), static_cast<off_t>(end)) != 0) {
+    // Put the end back, so that no part of a batch reported failed is stored and the next append
+    // starts on a frame boundary. If even that fails, the next append rescans the log and gives
+    // up the torn part then.
+    try {
+      write_end(m_fd.get(), end, what);
+    } catch (const Error&) {
       m_generation = 0;
     }
     throw;
   }
-  m_verified_end = end + frames.size();
+  m_verified_end = new_end;
 }
 
 } // namespace linkhook

@@ -12,8 +12,9 @@
 #include <string_view>
 
 // The event store: one append-only log, `events.log`, in the store directory. The log starts
-// with a 24-byte header ("LHKSTORE", format version, a random generation that `clear` renews)
-// and holds one frame per record (see store_frame.hpp), oldest first.
+// with a 24-byte header ("LHKSTORE", format, where the log ends, a random generation that `clear`
+// renews) and holds one frame per record (see store_frame.hpp), oldest first. Past its end the
+// file holds free space written ahead of the appends that will fill it.
 namespace linkhook {
 
 struct StoreScan {
@@ -61,6 +62,7 @@ private:
   void open_log();
   void reopen_if_replaced();
   std::uint64_t writable_end();
+  void reserve(std::uint64_t size);
 
   std::filesystem::path m_dir;
   std::string m_log;
@@ -68,6 +70,7 @@ private:
   FileDescriptor m_fd;
   std::uint64_t m_generation = 0; // 0: not known
   std::uint64_t m_verified_end = 0;
+  std::uint64_t m_file_size = 0; // as writable_end found it, or as reserve made it
   std::uint64_t m_truncated_bytes = 0;
 };
 

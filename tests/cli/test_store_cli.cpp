@@ -186,8 +186,25 @@ TEST_SUITE("cli.store") {
   TEST_CASE("a torn tail left by a crash is skipped with a note, and the next write removes it") {
     const FilledStore s;
     {
-      std::ofstream log(s.dir + "/events.log", std::ios::binary | std::ios::app);
-      log << std::string("LHKr\x01\x00\x00\x00\xff", 9); // a frame whose write was cut short
+      // A frame whose write was cut short, at the log's end, and the end in the header (bytes
+      // 10 to 15) moved past it: what a crash in the middle of an append can leave.
+      std::fstream log(s.dir + "/events.log", std::ios::binary | std::ios::in | std::ios::out);
+      char end_bytes[6];
+      log.seekg(10);
+      log.read(end_bytes, sizeof end_bytes);
+      std::uint64_t end = 0;
+      for (int i = 5; i >= 0; --i) {
+        end = end << 8U | static_cast<unsigned char>(end_bytes[i]);
+      }
+      log.seekp(static_cast<std::streamoff>(end));
+      log << std::string("LHKr\x01\x00\x00\x00\xff", 9);
+      end += 9;
+      for (auto& byte : end_bytes) {
+        byte = static_cast<char>(end & 0xffU);
+        end >>= 8U;
+      }
+      log.seekp(10);
+      log.write(end_bytes, sizeof end_bytes);
     }
     auto r = s.store({"list", "--json"});
     CHECK(r.exit_code == 0);

@@ -45,6 +45,21 @@ inline void write_file(const std::filesystem::path& path, const std::string& byt
   std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
 }
 
+// Where the log in `dir` ends, as its header says: past that is free space.
+inline std::uint64_t log_end(const std::filesystem::path& dir) {
+  const auto bytes = read_file(store_log_path(dir));
+  std::uint64_t end = 0;
+  for (std::size_t i = 0; i < 6; ++i) {
+    end |= std::uint64_t{static_cast<unsigned char>(bytes.at(10 + i))} << (8 * i);
+  }
+  return end;
+}
+
+// The log in `dir` without its free space: the header and the frames.
+inline std::string log_bytes(const std::filesystem::path& dir) {
+  return read_file(store_log_path(dir)).substr(0, log_end(dir));
+}
+
 // Runs `body` in a forked child and returns its exit code: for what must happen in another
 // process (a second writer, a file size limit). The child never returns into the test runner.
 inline int in_child_process(const std::function<int()>& body) {

@@ -21,7 +21,7 @@ std::uint64_t three_records(const std::filesystem::path& dir) {
   const std::vector<StoreRecord> records = {sample_record("a"), sample_record("b"),
                                             sample_record("c", "tail")};
   store.append(records);
-  return std::filesystem::file_size(store_log_path(dir)) - encode_frame(records[2]).size();
+  return log_end(dir) - encode_frame(records[2]).size();
 }
 
 // The body the two-process test writes for record number `i` of writer `who`.
@@ -87,7 +87,9 @@ TEST_SUITE("event_store") {
   TEST_CASE("a torn tail cut at any byte of the last record is skipped, then repaired") {
     TempDir tmp;
     const auto last = three_records(tmp / "template");
-    const auto bytes = read_file(store_log_path(tmp / "template"));
+    // Cut files end before their header's end, as after a crash on a file system that did not
+    // keep the free space.
+    const auto bytes = log_bytes(tmp / "template");
     for (auto size = last; size < bytes.size(); ++size) {
       CAPTURE(size);
       const auto dir = tmp / ("cut" + std::to_string(size));
@@ -110,7 +112,7 @@ TEST_SUITE("event_store") {
     TempDir tmp;
     const auto dir = tmp.path();
     const auto last = three_records(dir);
-    auto bytes = read_file(store_log_path(dir));
+    auto bytes = log_bytes(dir);
     bytes[bytes.size() - 1] ^= 0x01;
     write_file(store_log_path(dir), bytes);
     StoreScan scan;
@@ -127,6 +129,69 @@ TEST_SUITE("event_store") {
     store.append(std::vector{sample_record("d")});
     CHECK(store.truncated_bytes() == 0);
     CHECK(ids_of(all_records(dir)) == std::vector<std::string>{"a", "c", "d"});
+  }
+
+  TEST_CASE("appends fill free space written ahead, so the file's size rarely changes") {
+    TempDir tmp;
+    EventStore store(tmp.path());
+    store.append(std::vector{sample_record("a")});
+    const auto size = std::filesystem::file_size(store_log_path(tmp.path()));
+    CHECK(size % (1U << 20) == 0);
+    CHECK(log_end(tmp.path()) < size);
+    for (int i = 0; i < 50; ++i) {
+      store.append(std::vector{sample_record("n" + std::to_string(i))});
+    }
+    CHECK(std::filesystem::file_size(store_log_path(tmp.path())) == size);
+    CHECK(all_records(tmp.path()).size() == 51);
+    // A record larger than the free space grows the file by whole steps.
+    store.append(std::vector{sample_record("big", std::string(size, 'x'))});
+    const auto grown = std::filesystem::file_size(store_log_path(tmp.path()));
+    CHECK(grown > size);
+    CHECK(grown % size == 0);
+    CHECK(all_records(tmp.path()).back().id == "big");
+  }
+
+  TEST_CASE("an intact frame past the log's end is free space: never read, then overwritten") {
+    TempDir tmp;
+    EventStore(tmp.path()).append(std::vector{sample_record("a")});
+    // A batch written whose new end never reached the disk (a crash before the sync).
+    auto bytes = read_file(store_log_path(tmp.path()));
+    const auto lost = encode_frame(sample_record("lost"));
+    bytes.replace(log_end(tmp.path()), lost.size(), lost);
+    write_file(store_log_path(tmp.path()), bytes);
+    StoreScan scan;
+    CHECK(ids_of(all_records(tmp.path(), &scan)) == std::vector<std::string>{"a"});
+    CHECK(scan.torn_tail_bytes + scan.corrupt_bytes == 0);
+    EventStore store(tmp.path());
+    store.append(std::vector{sample_record("b")});
+    CHECK(store.truncated_bytes() == 0);
+    CHECK(ids_of(all_records(tmp.path())) == std::vector<std::string>{"a", "b"});
+  }
+
+  TEST_CASE("a log of format 1 is read to the end of the file, and its next append converts it") {
+    TempDir tmp;
+    // Format 1: magic, format u32 1, 4 reserved bytes, generation; the log ends with the file.
+    std::string bytes("LHKSTORE\1\0\0\0\0\0\0\0\7\0\0\0\0\0\0\0", 24);
+    bytes += encode_frame(sample_record("a")) + encode_frame(sample_record("b"));
+    bytes += encode_frame(sample_record("torn")).substr(0, 30);
+    write_file(store_log_path(tmp.path()), bytes);
+    StoreScan scan;
+    CHECK(ids_of(all_records(tmp.path(), &scan)) == std::vector<std::string>{"a", "b"});
+    CHECK(scan.torn_tail_bytes == 30);
+    EventStore store(tmp.path());
+    store.append(std::vector{sample_record("c")});
+    CHECK(store.truncated_bytes() == 30);
+    CHECK(read_file(store_log_path(tmp.path()))[8] == 2);
+    CHECK(ids_of(all_records(tmp.path(), &scan)) == std::vector<std::string>{"a", "b", "c"});
+    CHECK(scan.torn_tail_bytes == 0);
+  }
+
+  TEST_CASE("a store of a newer format is an error, not an empty store") {
+    TempDir tmp;
+    write_file(store_log_path(tmp.path()),
+               std::string("LHKSTORE\3\0\30\0\0\0\0\0\7\0\0\0\0\0\0\0", 24));
+    CHECK_THROWS_WITH_AS(all_records(tmp.path()), doctest::Contains("format 3"), Error);
+    CHECK_THROWS_AS(EventStore(tmp.path()), Error);
   }
 
   TEST_CASE("frames of a newer format are skipped by readers and kept by writers") {
@@ -284,8 +349,9 @@ TEST_SUITE("event_store") {
       const auto hard = limit.rlim_max;
       limit.rlim_cur = size + 100; // room for part of the next batch only
       ::setrlimit(RLIMIT_FSIZE, &limit);
+      const std::string big(size, 'x'); // larger than the free space
       try {
-        store.append(std::vector{sample_record("big", std::string(1000, 'x'))});
+        store.append(std::vector{sample_record("big", big)});
         return 10;
       } catch (const Error&) {
       }
@@ -297,7 +363,7 @@ TEST_SUITE("event_store") {
       }
       limit.rlim_cur = hard;
       ::setrlimit(RLIMIT_FSIZE, &limit);
-      store.append(std::vector{sample_record("c", std::string(1000, 'x'))});
+      store.append(std::vector{sample_record("c", big)});
       return ids_of(all_records(tmp.path())) == std::vector<std::string>{"a", "b", "c"} ? 0 : 13;
     });
     CHECK(code == 0);

@@ -77,12 +77,14 @@ TEST_SUITE("group_commit") {
       rlimit limit{};
       ::getrlimit(RLIMIT_FSIZE, &limit);
       const auto hard = limit.rlim_max;
-      limit.rlim_cur = std::filesystem::file_size(store_log_path(tmp.path())) + 100;
+      const auto size = std::filesystem::file_size(store_log_path(tmp.path()));
+      limit.rlim_cur = size + 100;
       ::setrlimit(RLIMIT_FSIZE, &limit);
       std::atomic<int> failures = 0;
       on_threads(4, [&](int t) {
         try {
-          writer.append(sample_record("big" + std::to_string(t), std::string(1000, 'x')));
+          // Each larger than the free space.
+          writer.append(sample_record("big" + std::to_string(t), std::string(size, 'x')));
         } catch (const Error&) {
           ++failures;
         }
