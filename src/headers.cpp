@@ -13,21 +13,20 @@ char ascii_lower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-// tchar of RFC 9110 section 5.6.2.
+} // namespace
+
 bool is_token_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
          std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
-std::string_view trim(std::string_view text) {
+std::string_view trim_blanks(std::string_view text) {
   const auto first = text.find_first_not_of(" \t");
   if (first == std::string_view::npos) {
     return {};
   }
   return text.substr(first, text.find_last_not_of(" \t") - first + 1);
 }
-
-} // namespace
 
 bool header_name_equal(std::string_view a, std::string_view b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(),
@@ -52,13 +51,13 @@ Header parse_header_line(std::string_view line) {
   if (colon == std::string_view::npos) {
     throw Error(fmt::format("header '{}' has no colon; expected 'Name: value'", line));
   }
-  const auto name = trim(line.substr(0, colon));
+  const auto name = trim_blanks(line.substr(0, colon));
   if (name.empty() || !std::all_of(name.begin(), name.end(), is_token_char)) {
     throw Error(fmt::format("header '{}' has no valid name before the colon; expected "
                             "'Name: value'",
                             line));
   }
-  const auto value = trim(line.substr(colon + 1));
+  const auto value = trim_blanks(line.substr(colon + 1));
   if (value.find_first_of("\r\n") != std::string_view::npos) {
     // A line break would end the header early and smuggle whatever follows into the request.
     throw Error(fmt::format("header '{}' has a line break in its value", name));

@@ -38,6 +38,12 @@ private:
   std::vector<Header> m_headers;
 };
 
+// tchar of RFC 9110 section 5.6.2: the bytes of a header name or a method.
+bool is_token_char(char c);
+
+// `text` without the spaces and tabs around it.
+std::string_view trim_blanks(std::string_view text);
+
 // "Name: value" as given to -H: the value is trimmed of surrounding spaces and tabs. Throws Error
 // (usage) naming the problem when there is no colon or the name is not an HTTP token.
 Header parse_header_line(std::string_view line);

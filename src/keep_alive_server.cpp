@@ -4,12 +4,9 @@
 
 #include <array>
 #include <cerrno>
-#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <fmt/format.h>
-#include <netdb.h>
-#include <optional>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -51,25 +48,6 @@ Wait wait_for(int sock, short events, int stop, int timeout_ms) {
   }
 }
 
-// The numeric address and port of a socket's end: getpeername or getsockname.
-std::pair<std::string, int> address_of(int sock, bool peer) {
-  sockaddr_storage address{};
-  socklen_t length = sizeof address;
-  auto* generic = reinterpret_cast<sockaddr*>(&address); // NOLINT: the sockets API's own cast
-  if ((peer ? ::getpeername(sock, generic, &length) : ::getsockname(sock, generic, &length)) != 0) {
-    return {"", 0};
-  }
-  std::array<char, NI_MAXHOST> host{};
-  std::array<char, NI_MAXSERV> service{};
-  if (::getnameinfo(generic, length, host.data(), host.size(), service.data(), service.size(),
-                    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
-    return {"", 0};
-  }
-  int port = 0;
-  std::from_chars(service.data(), service.data() + std::strlen(service.data()), port);
-  return {host.data(), port};
-}
-
 // Closing a socket with unread input resets the connection, and a reset can reach the client
 // before it has read the answer just sent. So, once the answer is sent, stop sending and read
 // what the client still sends, for at most a second or 1 MiB, until it closes its side too.
@@ -92,70 +70,13 @@ void discard_input(int sock) {
   }
 }
 
-// One connection's stream for Server::process_request: reads through a buffer (cpp-httplib
-// reads a request's lines a byte at a time) and gathers an answer's writes for one send.
-class ConnectionStream final : public httplib::Stream {
+// One connection: reads through a buffer, and gathers an answer's bytes for one send.
+class Connection {
 public:
-  ConnectionStream(int sock, int read_timeout_ms, int write_timeout_ms)
+  enum class Read { ok, closed, too_large, malformed, failed };
+
+  Connection(int sock, int read_timeout_ms, int write_timeout_ms)
       : m_sock(sock), m_read_timeout_ms(read_timeout_ms), m_write_timeout_ms(write_timeout_ms) {}
-
-  bool is_readable() const override {
-    return m_begin < m_end || wait_for(m_sock, POLLIN, -1, m_read_timeout_ms) == Wait::ready;
-  }
-
-  bool is_writable() const override {
-    return wait_for(m_sock, POLLOUT, -1, m_write_timeout_ms) == Wait::ready;
-  }
-
-  ssize_t read(char* ptr, size_t size) override {
-    if (m_begin == m_end) {
-      // Whatever was written must go out before waiting for more: "100 Continue", say.
-      if (!flush()) {
-        return -1;
-      }
-      const auto got = receive();
-      if (got <= 0) {
-        return got;
-      }
-    }
-    auto n = std::min(size, m_end - m_begin);
-    if (m_in_head) {
-      n = pass_head(n);
-      if (m_head_too_large) {
-        return -1;
-      }
-    }
-    std::memcpy(ptr, m_in.data() + m_begin, n);
-    m_begin += n;
-    return static_cast<ssize_t>(n);
-  }
-
-  ssize_t write(const char* ptr, size_t size) override {
-    if (m_head_too_large) {
-      return static_cast<ssize_t>(size); // cpp-httplib's 400; the caller answers 431 instead
-    }
-    m_out.append(ptr, size);
-    if (m_out.size() >= k_flush_at && !flush()) {
-      return -1;
-    }
-    return static_cast<ssize_t>(size);
-  }
-
-  void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    if (!m_remote) {
-      m_remote = address_of(m_sock, true);
-    }
-    std::tie(ip, port) = *m_remote;
-  }
-
-  void get_local_ip_and_port(std::string& ip, int& port) const override {
-    if (!m_local) {
-      m_local = address_of(m_sock, false);
-    }
-    std::tie(ip, port) = *m_local;
-  }
-
-  socket_t socket() const override { return m_sock; }
 
   // Waits up to `timeout_ms` for the next request on the connection, or until `stop` is
   // readable: true when its first bytes (or the client's close) are here.
@@ -163,29 +84,107 @@ public:
     return m_begin < m_end || wait_for(m_sock, POLLIN, stop, timeout_ms) == Wait::ready;
   }
 
-  // The next read starts a request: its head (request line and headers) may take up to
-  // k_max_head bytes. cpp-httplib limits the length of each header line, not their number.
-  void begin_request() {
-    m_in_head = true;
-    m_head_bytes = 0;
-    m_head_end_matched = 0;
+  // Reads a request's line and headers into `head`, up to and including the CRLF before the
+  // blank line that ends them; empty lines before the request line are skipped. `closed`: the
+  // client closed the connection before a request; `malformed`: a line ended without CR.
+  Read read_head(std::string& head) {
+    static constexpr std::string_view k_end = "\r\n\r\n";
+    head.clear();
+    while (true) {
+      if (m_begin == m_end) {
+        const auto got = refill();
+        if (got <= 0) {
+          return got == 0 && head.empty() ? Read::closed : Read::failed;
+        }
+      }
+      auto old = head.size();
+      head.append(m_in.data() + m_begin, m_end - m_begin);
+      std::size_t blank = 0;
+      while (head.compare(blank, 2, "\r\n") == 0) {
+        blank += 2;
+      }
+      if (blank > 0) {
+        head.erase(0, blank);
+        old = old > blank ? old - blank : 0;
+      }
+      const auto end = head.find(k_end, old >= 3 ? old - 3 : 0);
+      const auto checked_to = end == std::string::npos ? head.size() : end + k_end.size();
+      for (auto lf = head.find('\n', old); lf < checked_to; lf = head.find('\n', lf + 1)) {
+        if (lf == 0 || head[lf - 1] != '\r') {
+          m_begin = m_end;
+          return Read::malformed;
+        }
+      }
+      if (end != std::string::npos) {
+        m_begin = m_end - (head.size() - checked_to);
+        head.resize(end + 2);
+        return head.size() > KeepAliveServer::k_max_head ? Read::too_large : Read::ok;
+      }
+      m_begin = m_end;
+      if (head.size() > KeepAliveServer::k_max_head) {
+        return Read::too_large;
+      }
+    }
   }
 
-  // True when the request's head ran over k_max_head: it was not handed on whole, and nothing
-  // was answered to it yet.
-  bool head_too_large() const { return m_head_too_large; }
-
-  // Answers 431 to such a request, for flush() to send; the connection cannot go on after it.
-  void answer_head_too_large() {
-    m_head_too_large = false;
-    const auto reason =
-        fmt::format("request line and headers larger than {} bytes\n", KeepAliveServer::k_max_head);
-    m_out += fmt::format("HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: "
-                         "text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
-                         reason.size(), reason);
+  // Reads a line of at most `max` bytes into `line`, without its CRLF.
+  Read read_line(std::string& line, std::size_t max) {
+    line.clear();
+    while (true) {
+      if (m_begin == m_end && refill() <= 0) {
+        return Read::failed;
+      }
+      const char* from = m_in.data() + m_begin;
+      const auto* lf = static_cast<const char*>(std::memchr(from, '\n', m_end - m_begin));
+      const auto take = lf != nullptr ? static_cast<std::size_t>(lf - from) + 1 : m_end - m_begin;
+      line.append(from, take);
+      m_begin += take;
+      if (lf != nullptr) {
+        if (line.size() < 2 || line[line.size() - 2] != '\r') {
+          return Read::malformed;
+        }
+        line.resize(line.size() - 2);
+        return Read::ok;
+      }
+      if (line.size() > max) {
+        return Read::malformed;
+      }
+    }
   }
 
-  // Sends what write() gathered; false when the client is gone or takes longer than the write
+  // Appends the next `n` bytes to `out`.
+  bool read_exact(std::string& out, std::size_t n) {
+    while (n > 0) {
+      if (m_begin == m_end && refill() <= 0) {
+        return false;
+      }
+      const auto take = std::min(n, m_end - m_begin);
+      out.append(m_in.data() + m_begin, take);
+      m_begin += take;
+      n -= take;
+    }
+    return true;
+  }
+
+  void write(std::string_view data) { m_out.append(data); }
+
+  void write_answer(const HttpAnswer& answer, bool keep_alive, bool head_only) {
+    auto out = std::back_inserter(m_out);
+    fmt::format_to(out, "HTTP/1.1 {} {}\r\n", answer.status, reason_phrase(answer.status));
+    for (const auto& header : answer.headers) {
+      fmt::format_to(out, "{}: {}\r\n", header.name, header.value);
+    }
+    if (!answer.body.empty()) {
+      m_out += "Content-Type: text/plain\r\n";
+    }
+    fmt::format_to(out, "Content-Length: {}\r\n", answer.body.size());
+    m_out += keep_alive ? "\r\n" : "Connection: close\r\n\r\n";
+    if (!head_only) {
+      m_out += answer.body;
+    }
+  }
+
+  // Sends what was written; false when the client is gone or takes longer than the write
   // timeout to take it.
   bool flush() {
     std::size_t sent = 0;
@@ -210,29 +209,12 @@ public:
   }
 
 private:
-  static constexpr std::size_t k_flush_at = std::size_t{64} * 1024;
-
-  // Of the next `n` buffered bytes, how many to hand on while in the head: up to the end of the
-  // head (a blank line), which ends head mode. Past k_max_head bytes it flags the request.
-  std::size_t pass_head(std::size_t n) {
-    static constexpr std::string_view k_end = "\r\n\r\n";
-    std::size_t i = 0;
-    while (i < n && m_in_head) {
-      const char c = m_in[m_begin + i++];
-      if (c == k_end[m_head_end_matched]) {
-        ++m_head_end_matched;
-      } else {
-        m_head_end_matched = c == '\r' ? 1 : 0;
-      }
-      m_in_head = m_head_end_matched < k_end.size();
-    }
-    m_head_bytes += i;
-    m_head_too_large = m_head_bytes > KeepAliveServer::k_max_head;
-    return i;
-  }
-
   // Refills the empty buffer: what has arrived, else waits up to the read timeout for it.
-  ssize_t receive() {
+  // Whatever was written goes out first ("100 Continue", say). 0: the client closed.
+  ssize_t refill() {
+    if (!flush()) {
+      return -1;
+    }
     m_begin = m_end = 0;
     while (true) {
       const auto n = ::recv(m_sock, m_in.data(), m_in.size(), MSG_DONTWAIT);
@@ -257,17 +239,91 @@ private:
   std::size_t m_begin = 0;
   std::size_t m_end = 0;
   std::string m_out;
-  bool m_in_head = false;
-  bool m_head_too_large = false;
-  std::size_t m_head_bytes = 0;
-  std::size_t m_head_end_matched = 0; // bytes of "\r\n\r\n" just seen
-  mutable std::optional<std::pair<std::string, int>> m_remote;
-  mutable std::optional<std::pair<std::string, int>> m_local;
 };
+
+// What a request's body came to.
+enum class Body { ok, malformed, failed };
+
+// Reads a chunked body into request.body; past `max_body` bytes it stops reading and flags the
+// request instead.
+Body read_chunked(Connection& connection, HttpRequest& request, std::size_t max_body) {
+  static constexpr std::size_t k_max_line = 4096;
+  static constexpr int k_max_trailers = 100;
+  std::string line;
+  while (true) {
+    if (connection.read_line(line, k_max_line) != Connection::Read::ok) {
+      return Body::malformed;
+    }
+    const auto size = parse_chunk_size(line);
+    if (!size) {
+      return Body::malformed;
+    }
+    if (*size == 0) {
+      break;
+    }
+    if (*size > max_body - request.body.size()) {
+      request.body_too_large = true;
+      return Body::ok;
+    }
+    if (!connection.read_exact(request.body, *size)) {
+      return Body::failed;
+    }
+    if (connection.read_line(line, 2) != Connection::Read::ok || !line.empty()) {
+      return Body::malformed;
+    }
+  }
+  for (int trailers = 0; trailers <= k_max_trailers; ++trailers) {
+    if (connection.read_line(line, k_max_line) != Connection::Read::ok) {
+      return Body::malformed;
+    }
+    if (line.empty()) {
+      return Body::ok;
+    }
+  }
+  return Body::malformed;
+}
+
+// Reads the body `framing` announces into request.body. A body over `max_body` is not read: the
+// request is flagged, for its handler to answer 413, and the connection closed after.
+Body read_body(Connection& connection, const RequestFraming& framing, HttpRequest& request,
+               std::size_t max_body) {
+  request.body.clear();
+  request.body_too_large = false;
+  if (framing.content_length && *framing.content_length > max_body) {
+    request.body_too_large = true;
+    return Body::ok; // and no "100 Continue": the client need not send it
+  }
+  if (framing.expect_continue && (framing.chunked || framing.content_length.value_or(0) > 0)) {
+    connection.write("HTTP/1.1 100 Continue\r\n\r\n"); // sent before waiting for the body
+  }
+  if (framing.chunked) {
+    return read_chunked(connection, request, max_body);
+  }
+  return connection.read_exact(request.body, framing.content_length.value_or(0)) ? Body::ok
+                                                                                 : Body::failed;
+}
+
+// The body of the server's own refusals.
+std::string refusal_text(int status) {
+  switch (status) {
+  case 417:
+    return "expectation not supported; only 100-continue is\n";
+  case 431:
+    return fmt::format("request line and headers larger than {} bytes\n",
+                       KeepAliveServer::k_max_head);
+  case 501:
+    return "transfer coding not supported; only chunked is\n";
+  case 505:
+    return "HTTP version not supported; use HTTP/1.1\n";
+  default:
+    return fmt::format("malformed request ({})\n", status);
+  }
+}
 
 } // namespace
 
-KeepAliveServer::KeepAliveServer() : m_stop(::eventfd(0, EFD_CLOEXEC)) {
+KeepAliveServer::KeepAliveServer(Handler handler)
+    : m_handler(std::move(handler)), m_stop(::eventfd(0, EFD_CLOEXEC)) {
   if (!m_stop) {
     throw Error(system_message("cannot create an eventfd", errno));
   }
@@ -279,26 +335,62 @@ void KeepAliveServer::stop_connections() {
 }
 
 bool KeepAliveServer::process_and_close_socket(socket_t sock) {
-  ConnectionStream stream(sock, to_ms(read_timeout_sec_, read_timeout_usec_),
-                          to_ms(write_timeout_sec_, write_timeout_usec_));
+  Connection connection(sock, to_ms(read_timeout_sec_, read_timeout_usec_),
+                        to_ms(write_timeout_sec_, write_timeout_usec_));
   const int keep_alive_ms = to_ms(keep_alive_timeout_sec_, 0);
-  bool ok = false;
+  // Kept from one request to the next, so that their buffers are allocated once.
+  std::string head;
+  HttpRequest request;
+  RequestFraming framing;
+  HttpAnswer answer;
+  bool ok = true;
   for (auto left = keep_alive_max_count_; left > 0 && svr_sock_ != INVALID_SOCKET &&
-                                          stream.wait_for_request(m_stop.get(), keep_alive_ms);
+                                          connection.wait_for_request(m_stop.get(), keep_alive_ms);
        --left) {
-    bool closed = false;
-    stream.begin_request();
-    ok = process_request(stream, left == 1, closed, nullptr);
-    if (stream.head_too_large()) {
-      stream.answer_head_too_large();
-      if (stream.flush()) {
-        discard_input(sock);
-      }
+    const auto read = connection.read_head(head);
+    if (read == Connection::Read::closed || read == Connection::Read::failed) {
+      ok = read == Connection::Read::closed;
+      break;
+    }
+    int refusal = read == Connection::Read::too_large ? 431
+                  : read == Connection::Read::malformed
+                      ? 400
+                      : parse_request_head(head, request, framing);
+    const auto body =
+        refusal == 0 ? read_body(connection, framing, request, payload_max_length_) : Body::ok;
+    if (body == Body::failed) {
       ok = false;
       break;
     }
-    ok = stream.flush() && ok;
-    if (!ok || closed) {
+    refusal = body == Body::malformed ? 400 : refusal;
+    if (refusal != 0) {
+      // The rest of the input cannot be trusted to start a request: answer, then close.
+      connection.write_answer({.status = refusal, .headers = {}, .body = refusal_text(refusal)},
+                              false, false);
+      if (connection.flush()) {
+        discard_input(sock);
+      }
+      break;
+    }
+    const bool keep_alive = framing.keep_alive && left > 1 && !request.body_too_large;
+    answer.status = 200;
+    answer.headers = Headers{};
+    answer.body.clear();
+    try {
+      m_handler(request, answer);
+    } catch (const std::exception& e) {
+      answer = {
+          .status = 500, .headers = {}, .body = fmt::format("internal error: {}\n", e.what())};
+    }
+    connection.write_answer(answer, keep_alive, framing.head);
+    if (!connection.flush()) {
+      ok = false;
+      break;
+    }
+    if (!keep_alive) {
+      if (request.body_too_large) {
+        discard_input(sock); // the unread body
+      }
       break;
     }
   }

@@ -32,23 +32,32 @@ bool is_2xx(int status) {
   return status >= 200 && status < 300;
 }
 
-// The request's headers without the pseudo-headers cpp-httplib adds (REMOTE_ADDR, ...).
-Headers received_headers(const httplib::Request& request) {
-  Headers headers;
-  for (const auto& [name, value] : request.headers) {
+// A request cpp-httplib read (over TLS) as the listener's own server reads one: the headers
+// without the pseudo-headers cpp-httplib adds (REMOTE_ADDR, ...).
+HttpRequest from_httplib(const httplib::Request& in) {
+  HttpRequest request{.method = in.method, .path = in.path, .headers = {}, .body = in.body};
+  for (const auto& [name, value] : in.headers) {
     if (name != "REMOTE_ADDR" && name != "REMOTE_PORT" && name != "LOCAL_ADDR" &&
         name != "LOCAL_PORT") {
-      headers.add(name, value);
+      request.headers.add(name, value);
     }
   }
-  return headers;
+  return request;
+}
+
+void to_httplib(const HttpAnswer& answer, httplib::Response& response) {
+  response.status = answer.status;
+  for (const auto& header : answer.headers) {
+    response.set_header(header.name, header.value);
+  }
+  response.set_content(answer.body, "text/plain");
 }
 
 // The sender's id for a delivery, the key of duplicate detection.
-std::string delivery_id(const httplib::Request& request) {
+std::string delivery_id(const Headers& headers) {
   for (const char* name : {"webhook-id", "svix-id", "x-github-delivery"}) {
-    if (request.has_header(name)) {
-      return request.get_header_value(name);
+    if (const auto* value = headers.find(name)) {
+      return *value;
     }
   }
   return {};
@@ -81,9 +90,8 @@ struct Listener::State {
   State(ListenerConfig c, PayloadFilter f, const FailureOptions& o, ListenerHooks h)
       : config(std::move(c)), filter(std::move(f)), failures(o), hooks(std::move(h)) {}
 
-  void handle(const httplib::Request& request, httplib::Response& response);
-  void handle_verified(const httplib::Request& request, const Headers& headers,
-                       DeliveryReport& report, httplib::Response& response);
+  void handle(const HttpRequest& request, HttpAnswer& answer);
+  void handle_verified(const HttpRequest& request, DeliveryReport& report, HttpAnswer& answer);
   httplib::Server::HandlerResponse handle_error(const httplib::Request& request,
                                                 httplib::Response& response);
   void finish(const DeliveryReport& report);
@@ -91,37 +99,34 @@ struct Listener::State {
   void release_id(const std::string& id);
 };
 
-void Listener::State::handle(const httplib::Request& request, httplib::Response& response) {
+void Listener::State::handle(const HttpRequest& request, HttpAnswer& answer) {
   if (request.path != config.path) {
-    response.status = 404;
-    response.set_content(
-        fmt::format("no webhook endpoint at {}; deliveries go to {}\n", request.path, config.path),
-        "text/plain");
+    answer.status = 404;
+    answer.body =
+        fmt::format("no webhook endpoint at {}; deliveries go to {}\n", request.path, config.path);
     return;
   }
   if (request.method != "POST") {
-    response.status = 405;
-    response.set_header("Allow", "POST");
-    response.set_content("webhook deliveries are POST requests\n", "text/plain");
+    answer.status = 405;
+    answer.headers.add("Allow", "POST");
+    answer.body = "webhook deliveries are POST requests\n";
     return;
   }
   DeliveryReport report;
   report.received_at_ms = now_ms();
-  report.id = delivery_id(request);
-  if (request.body.size() > config.max_body) {
-    // cpp-httplib 0.11 holds a Content-Length to the limit, but reads a chunked body whole.
+  report.id = delivery_id(request.headers);
+  if (request.body_too_large || request.body.size() > config.max_body) {
     report.status = 413;
     report.reason = too_large(config.max_body);
-    response.status = report.status;
-    response.set_content(report.reason + "\n", "text/plain");
+    answer.status = report.status;
+    answer.body = report.reason + "\n";
     finish(report);
     return;
   }
   if (config.delay_ms > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(config.delay_ms));
   }
-  const auto headers = received_headers(request);
-  const auto check = hooks.verify(headers, request.body);
+  const auto check = hooks.verify(request.headers, request.body);
   const auto scan = scan_payload(request.body);
   report.event = scan.event;
   if (!check.valid) {
@@ -131,21 +136,21 @@ void Listener::State::handle(const httplib::Request& request, httplib::Response&
     report.status = 400;
     report.reason = "body is not JSON: " + scan.error;
   } else {
-    handle_verified(request, headers, report, response);
+    handle_verified(request, report, answer);
   }
   if (report.outcome == Outcome::rejected && hooks.persist) {
     try {
-      hooks.persist(headers, request.body, report); // kept for `store show`, best effort
+      hooks.persist(request.headers, request.body, report); // kept for `store show`, best effort
     } catch (const std::exception&) {
     }
   }
-  response.status = report.status;
-  response.set_content(report.reason + "\n", "text/plain");
+  answer.status = report.status;
+  answer.body = report.reason + "\n";
   finish(report);
 }
 
-void Listener::State::handle_verified(const httplib::Request& request, const Headers& headers,
-                                      DeliveryReport& report, httplib::Response& response) {
+void Listener::State::handle_verified(const HttpRequest& request, DeliveryReport& report,
+                                      HttpAnswer& answer) {
   nlohmann::json document;
   if (filter.needs_document()) {
     document = nlohmann::json::parse(request.body);
@@ -156,13 +161,13 @@ void Listener::State::handle_verified(const httplib::Request& request, const Hea
     report.reason = "filtered out: " + *why;
     return;
   }
-  const auto answer = failures.next(report.id);
-  if (answer.on_purpose && !is_2xx(answer.status)) {
+  const auto failure = failures.next(report.id);
+  if (failure.on_purpose && !is_2xx(failure.status)) {
     report.outcome = Outcome::failed_on_purpose;
-    report.status = answer.status;
-    report.reason = "failing on purpose (" + answer.reason + ")";
-    if (answer.retry_after) {
-      response.set_header("Retry-After", std::to_string(*answer.retry_after));
+    report.status = failure.status;
+    report.reason = "failing on purpose (" + failure.reason + ")";
+    if (failure.retry_after) {
+      answer.headers.add("Retry-After", std::to_string(*failure.retry_after));
     }
     return;
   }
@@ -173,11 +178,11 @@ void Listener::State::handle_verified(const httplib::Request& request, const Hea
     return;
   }
   report.outcome = Outcome::accepted;
-  report.status = answer.on_purpose ? answer.status : 200;
+  report.status = failure.on_purpose ? failure.status : 200;
   report.reason = "verified";
   if (config.forward_to) {
     const auto relayed =
-        forward(*config.forward_to, config.forward_timeout_s, headers, request.body);
+        forward(*config.forward_to, config.forward_timeout_s, request.headers, request.body);
     if (!relayed.status || !is_2xx(*relayed.status)) {
       report.outcome = Outcome::forward_failed;
       report.status = relayed.status.value_or(502);
@@ -192,7 +197,7 @@ void Listener::State::handle_verified(const httplib::Request& request, const Hea
   }
   if (hooks.persist) {
     try {
-      hooks.persist(headers, request.body, report);
+      hooks.persist(request.headers, request.body, report);
     } catch (const std::exception& e) {
       report.outcome = Outcome::store_failed;
       report.status = 503;
@@ -202,22 +207,19 @@ void Listener::State::handle_verified(const httplib::Request& request, const Hea
   }
 }
 
+// cpp-httplib's refusals over TLS: a body over --max-body is answered as the listener's own
+// server answers it; anything else is malformed.
 httplib::Server::HandlerResponse Listener::State::handle_error(const httplib::Request& request,
                                                                httplib::Response& response) {
   if (!response.body.empty()) {
     return httplib::Server::HandlerResponse::Unhandled; // an answer of ours, reason included
   }
   if (response.status == 413) {
-    const auto reason = too_large(config.max_body);
-    response.set_content(reason + "\n", "text/plain");
-    if (request.path == config.path) {
-      DeliveryReport report;
-      report.received_at_ms = now_ms();
-      report.id = delivery_id(request);
-      report.status = 413;
-      report.reason = reason;
-      finish(report);
-    }
+    auto refused = from_httplib(request);
+    refused.body_too_large = true;
+    HttpAnswer answer;
+    handle(refused, answer);
+    to_httplib(answer, response);
   } else {
     response.set_content(fmt::format("malformed request ({})\n", response.status), "text/plain");
   }
@@ -272,9 +274,27 @@ Listener::Listener(ListenerConfig config, PayloadFilter filter, FailureOptions f
       throw Error(fmt::format("cannot load the TLS certificate {} or key {}", *s.config.tls_cert,
                               *s.config.tls_key));
     }
+    const auto handler = [state = m_state.get()](const httplib::Request& request,
+                                                 httplib::Response& response) {
+      HttpAnswer answer;
+      state->handle(from_httplib(request), answer);
+      to_httplib(answer, response);
+    };
+    tls->Post(".*", handler);
+    tls->Get(".*", handler);
+    tls->Put(".*", handler);
+    tls->Patch(".*", handler);
+    tls->Delete(".*", handler);
+    tls->set_error_handler(httplib::Server::HandlerWithResponse(
+        [state = m_state.get()](const httplib::Request& request, httplib::Response& response) {
+          return state->handle_error(request, response);
+        }));
     s.server = std::move(tls);
   } else {
-    auto plain = std::make_unique<KeepAliveServer>();
+    auto plain = std::make_unique<KeepAliveServer>(
+        [state = m_state.get()](const HttpRequest& request, HttpAnswer& answer) {
+          state->handle(request, answer);
+        });
     s.plain_server = plain.get();
     s.server = std::move(plain);
   }
@@ -296,19 +316,6 @@ Listener::Listener(ListenerConfig config, PayloadFilter filter, FailureOptions f
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     state->listening_socket = sock;
   });
-  const auto handler = [state = m_state.get()](const httplib::Request& request,
-                                               httplib::Response& response) {
-    state->handle(request, response);
-  };
-  server.Post(".*", handler);
-  server.Get(".*", handler);
-  server.Put(".*", handler);
-  server.Patch(".*", handler);
-  server.Delete(".*", handler);
-  server.set_error_handler(httplib::Server::HandlerWithResponse(
-      [state = m_state.get()](const httplib::Request& request, httplib::Response& response) {
-        return state->handle_error(request, response);
-      }));
   s.port = s.config.port == 0
                ? server.bind_to_any_port(s.config.host)
                : (server.bind_to_port(s.config.host, s.config.port) ? s.config.port : -1);
@@ -389,8 +396,8 @@ ListenerStats Listener::stats() const {
   return m_state->stats;
 }
 
-void Listener::answer(const httplib::Request& request, httplib::Response& response) {
-  m_state->handle(request, response);
+void Listener::answer(const HttpRequest& request, HttpAnswer& answer) {
+  m_state->handle(request, answer);
 }
 
 } // namespace linkhook

@@ -2,6 +2,7 @@
 
 #include "failure_plan.hpp"
 #include "headers.hpp"
+#include "http_request.hpp"
 #include "payload_filter.hpp"
 #include "signals.hpp"
 #include "url.hpp"
@@ -14,11 +15,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-namespace httplib {
-struct Request;
-struct Response;
-} // namespace httplib
 
 namespace linkhook {
 
@@ -90,7 +86,8 @@ struct RunLimits {
 
 enum class StopReason { max_events, timeout, signal };
 
-// The HTTP(S) endpoint of `linkhook listen`, on cpp-httplib.
+// The HTTP(S) endpoint of `linkhook listen`: cpp-httplib's server, with a request loop of its own
+// for plain HTTP (KeepAliveServer); over TLS, cpp-httplib's.
 class Listener {
 public:
   // Binds the socket (so the URL is known); throws Error when it cannot.
@@ -108,7 +105,7 @@ public:
 
   // Answers one request as the server does for each it reads, without a connection: lets
   // tests/fuzz drive the per-request logic (verification, payload scan, filters, the store).
-  void answer(const httplib::Request& request, httplib::Response& response);
+  void answer(const HttpRequest& request, HttpAnswer& answer);
 
 private:
   struct State;

@@ -1,11 +1,11 @@
 // libFuzzer target: every byte of a request to `listen` comes from whoever reaches the port. The
-// listener's per-request logic (Listener::answer: signature verification, the payload scan, the
-// --events/--filter filters, the failure plan, the record it stores, the delivery line it prints)
-// must answer any request without throwing, which in a server thread would end the process.
-// cpp-httplib's own parsing of the bytes on the wire is not covered: the input is
+// parser of a request's head (parse_request_head) and the listener's per-request logic
+// (Listener::answer: signature verification, the payload scan, the --events/--filter filters,
+// the failure plan, the record it stores, the delivery line it prints) must answer any request
+// without throwing, which in a server thread would end the process. The input is
 //   flags byte: bits 0-1 the scheme, bit 2 sign the body, bit 3 use the filtered listener,
 //               bit 4 the store fails
-//   "METHOD PATH\n", then "Name: value\n" header lines, an empty line, and the body.
+//   a request as sent: request line and header lines ending in CRLF, an empty line, the body.
 #include "delivery_log.hpp"
 #include "fuzz_check.hpp"
 #include "listener.hpp"
@@ -17,13 +17,11 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <httplib.h>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
 
 namespace {
 
@@ -102,41 +100,33 @@ Listener& listener(bool filtered) {
   return *listeners[filtered ? 1 : 0];
 }
 
-// Takes the text up to the next '\n' off `input`.
-std::string_view take_line(std::string_view& input) {
-  const auto line = input.substr(0, input.find('\n'));
-  input.remove_prefix(std::min(line.size() + 1, input.size()));
-  return line;
-}
-
-httplib::Request make_request(std::string_view input, bool sign_body) {
-  httplib::Request request;
-  const auto request_line = take_line(input);
-  const auto space = std::min(request_line.find(' '), request_line.size());
-  request.method = std::string(request_line.substr(0, space));
-  request.path = std::string(request_line.substr(std::min(space + 1, request_line.size())));
-  std::vector<std::pair<std::string, std::string>> received;
-  while (!input.empty()) {
-    const auto line = take_line(input);
-    if (line.empty()) {
-      break;
-    }
-    const auto colon = std::min(line.find(':'), line.size());
-    const auto value = line.substr(std::min(colon + 1, line.size()));
-    received.emplace_back(line.substr(0, colon),
-                          value.substr(std::min(value.find_first_not_of(' '), value.size())));
+// The request in `input` as the listener's server parses it: none when it refuses the head
+// (then with a status the server answers such heads with).
+std::optional<HttpRequest> make_request(std::string_view input, bool sign_body) {
+  const auto blank = input.find("\r\n\r\n");
+  const auto head = input.substr(0, blank == std::string_view::npos ? input.size() : blank + 2);
+  HttpRequest parsed;
+  RequestFraming framing;
+  const auto refusal = parse_request_head(head, parsed, framing);
+  if (refusal != 0) {
+    FUZZ_CHECK(refusal == 400 || refusal == 417 || refusal == 501 || refusal == 505);
+    return std::nullopt;
   }
-  request.body = std::string(input);
+  FUZZ_CHECK(!parsed.method.empty() && parsed.path.starts_with('/'));
+  HttpRequest request{.method = parsed.method, .path = parsed.path, .headers = {}, .body = {}};
+  if (blank != std::string_view::npos) {
+    request.body = std::string(input.substr(blank + 4));
+  }
   // Signed headers go in first: of two headers with one name, the first is the one read.
   if (sign_body) {
     const auto id = "msg_fuzz" + std::to_string(g_round.number);
     const Message message{id, unix_now(), request.body};
     for (const auto& header : sign(g_round.scheme, secret_of(g_round.scheme), message)) {
-      request.headers.emplace(header.name, header.value);
+      request.headers.add(header.name, header.value);
     }
   }
-  for (auto& [name, value] : received) {
-    request.headers.emplace(std::move(name), std::move(value));
+  for (const auto& header : parsed.headers) {
+    request.headers.add(header.name, header.value);
   }
   return request;
 }
@@ -152,8 +142,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   g_round.scheme = all_schemes()[static_cast<std::size_t>(flags & 3U) % all_schemes().size()];
   const bool sign_body = (flags & 4U) != 0;
   g_round.store_fails = (flags & 16U) != 0;
-  const auto request = make_request({reinterpret_cast<const char*>(data) + 1, size - 1}, sign_body);
-  httplib::Response response;
+  const auto parsed = make_request({reinterpret_cast<const char*>(data) + 1, size - 1}, sign_body);
+  if (!parsed) {
+    return 0;
+  }
+  const auto& request = *parsed;
+  HttpAnswer response;
   listener((flags & 8U) != 0).answer(request, response);
 
   FUZZ_CHECK(response.status >= 200 && response.status <= 599);

@@ -12,19 +12,15 @@ using linkhook::test::RawConnection;
 
 namespace {
 
-// A KeepAliveServer on a free loopback port that echoes each POST body, "from ADDRESS" appended,
-// served from its own thread until the fixture ends.
+// A KeepAliveServer on a free loopback port that echoes each body with "from METHOD PATH"
+// appended (bodies over 1000 bytes are not read: "too large"), answers /large with 200 KiB and
+// /throw with an exception, served from its own thread until the fixture ends.
 class EchoServer {
 public:
-  explicit EchoServer(time_t keep_alive_s = 30) {
+  explicit EchoServer(time_t keep_alive_s = 30) : m_server(echo) {
     m_server.set_keep_alive_max_count(1000);
     m_server.set_keep_alive_timeout(keep_alive_s);
-    m_server.Post("/", [](const httplib::Request& request, httplib::Response& response) {
-      response.set_content(request.body + " from " + request.remote_addr, "text/plain");
-    });
-    m_server.Get("/large", [](const httplib::Request&, httplib::Response& response) {
-      response.set_content(std::string(200 * 1024, 'x'), "text/plain");
-    });
+    m_server.set_payload_max_length(1000);
     m_port = m_server.bind_to_any_port("127.0.0.1");
     REQUIRE(m_port > 0);
     m_thread = std::thread([this] { m_server.listen_after_bind(); });
@@ -47,6 +43,17 @@ public:
   }
 
 private:
+  static void echo(const linkhook::HttpRequest& request, linkhook::HttpAnswer& answer) {
+    if (request.path == "/large") {
+      answer.body = std::string(200 * 1024, 'x');
+    } else if (request.path == "/throw") {
+      throw std::runtime_error("thrown");
+    } else {
+      answer.body = (request.body_too_large ? "too large" : request.body) + " from " +
+                    request.method + " " + request.path;
+    }
+  }
+
   linkhook::KeepAliveServer m_server;
   int m_port = 0;
   std::thread m_thread;
@@ -72,10 +79,10 @@ TEST_SUITE("keep_alive_server") {
     EchoServer server;
     RawConnection client("127.0.0.1", server.port());
     REQUIRE(client.send(post("one")));
-    const auto first = client.receive(5s, "one from 127.0.0.1");
+    const auto first = client.receive(5s, "one from POST /");
     CHECK(first.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
     REQUIRE(client.send(post("two") + post("three") + post("four")));
-    const auto rest = client.receive(5s, "four from 127.0.0.1");
+    const auto rest = client.receive(5s, "four from POST /");
     CHECK(count(rest, "HTTP/1.1 200 OK\r\n") == 3);
     CHECK(rest.find("two from") < rest.find("three from"));
     CHECK(rest.find("three from") < rest.find("four from"));
@@ -172,5 +179,93 @@ TEST_SUITE("keep_alive_server") {
     RawConnection client("127.0.0.1", server.port());
     REQUIRE(client.send(post("after")));
     CHECK(client.receive(5s, "after from").find("200 OK") != std::string::npos);
+  }
+
+  TEST_CASE("a chunked body, with extensions and trailers, is read whole") {
+    EchoServer server;
+    RawConnection client("127.0.0.1", server.port());
+    REQUIRE(client.send("POST /c HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        "5;name=value\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n"));
+    CHECK(client.receive(5s, "from POST /c").find("hello world from POST /c") != std::string::npos);
+    REQUIRE(client.send(post("next"))); // the connection goes on
+    CHECK(client.receive(5s, "next from POST /").find("200 OK") != std::string::npos);
+  }
+
+  TEST_CASE("a body over the limit is not read: the handler is told, the connection closed") {
+    EchoServer server;
+    RawConnection client("127.0.0.1", server.port());
+    REQUIRE(client.send("POST / HTTP/1.1\r\nHost: test\r\nExpect: 100-continue\r\n"
+                        "Content-Length: 5000\r\n\r\n"));
+    const auto answer = client.receive(5s, "from POST /");
+    CHECK(answer.find("100 Continue") == std::string::npos); // the client need not send it
+    CHECK(answer.find("too large from POST /") != std::string::npos);
+    CHECK(answer.find("Connection: close\r\n") != std::string::npos);
+    CHECK(client.closed_within(5s));
+
+    RawConnection chunked("127.0.0.1", server.port());
+    REQUIRE(chunked.send("POST / HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n"
+                         "3e8\r\n" +
+                         std::string(1000, 'x') + "\r\n1\r\ny\r\n0\r\n\r\n"));
+    CHECK(chunked.receive(5s, "from POST /").find("too large from") != std::string::npos);
+  }
+
+  TEST_CASE("HEAD gets the headers of the answer without its body") {
+    EchoServer server;
+    RawConnection client("127.0.0.1", server.port());
+    REQUIRE(client.send("HEAD /h HTTP/1.1\r\nHost: test\r\n\r\n" + post("after")));
+    const auto answers = client.receive(5s, "after from POST /");
+    CHECK(answers.find("Content-Length: 13\r\n") != std::string::npos); // " from HEAD /h"
+    CHECK(answers.find("from HEAD") == std::string::npos);
+    CHECK(count(answers, "HTTP/1.1 200 OK\r\n") == 2);
+  }
+
+  TEST_CASE("HTTP/1.0 and Connection: close end the connection after the answer") {
+    EchoServer server;
+    for (const auto* request :
+         {"POST / HTTP/1.0\r\nContent-Length: 2\r\n\r\nab",
+          "POST / HTTP/1.1\r\nConnection: close\r\nContent-Length: 2\r\n\r\nab"}) {
+      CAPTURE(request);
+      RawConnection client("127.0.0.1", server.port());
+      REQUIRE(client.send(request));
+      const auto answer = client.receive(5s, "ab from POST /");
+      CHECK(answer.find("Connection: close\r\n") != std::string::npos);
+      CHECK(client.closed_within(5s));
+    }
+    RawConnection kept("127.0.0.1", server.port());
+    REQUIRE(kept.send("POST / HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nab" +
+                      post("cd")));
+    CHECK(count(kept.receive(5s, "cd from POST /"), "200 OK") == 2);
+  }
+
+  TEST_CASE("a malformed head is refused with its status, and the connection closed") {
+    EchoServer server;
+    const std::pair<const char*, const char*> cases[] = {
+        {"POST / HTTP/1.1\nHost: test\n\n", "HTTP/1.1 400 "},
+        {"POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", "HTTP/1.1 400 "},
+        {"POST / HTTP/1.1\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n",
+         "HTTP/1.1 400 "},
+        {"POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", "HTTP/1.1 501 "},
+        {"POST / HTTP/1.1\r\nExpect: the-unexpected\r\n\r\n", "HTTP/1.1 417 "},
+        {"POST / HTTP/2.0\r\n\r\n", "HTTP/1.1 505 "},
+        {"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "HTTP/1.1 400 "},
+    };
+    for (const auto& [request, status] : cases) {
+      CAPTURE(request);
+      RawConnection client("127.0.0.1", server.port());
+      REQUIRE(client.send(request));
+      const auto answer = client.receive(5s, "\n\r\n");
+      CHECK(answer.rfind(status, 0) == 0);
+      CHECK(client.closed_within(5s));
+    }
+  }
+
+  TEST_CASE("a handler that throws is answered 500, and the server goes on") {
+    EchoServer server;
+    RawConnection client("127.0.0.1", server.port());
+    REQUIRE(client.send("GET /throw HTTP/1.1\r\n\r\n"));
+    CHECK(client.receive(5s, "thrown\n").rfind("HTTP/1.1 500 Internal Server Error\r\n", 0) == 0);
+    RawConnection next("127.0.0.1", server.port());
+    REQUIRE(next.send("\r\n" + post("after"))); // an empty line before a request is skipped
+    CHECK(next.receive(5s, "after from POST /").find("200 OK") != std::string::npos);
   }
 }
