@@ -39,6 +39,7 @@ struct ReplayOptions {
   bool no_store = false;
   std::optional<std::string> store;
   bool json = false;
+  bool quiet = false;
 };
 
 // --since: a time (ISO-8601 or Unix seconds), or a duration with a unit before now ("2h").
@@ -153,7 +154,9 @@ int run_replay(const ReplayOptions& o) {
   }
   const bool color = !o.json && color_enabled(stdout);
   ReplayHooks hooks;
-  if (o.json) {
+  if (o.quiet) {
+    // the summary only
+  } else if (o.json) {
     hooks.attempted = [real_time = o.time_scale > 0](const ReplayEvent& event,
                                                      const Attempt& attempt) {
       const auto line = replay_attempt_json(event, attempt);
@@ -236,6 +239,7 @@ void add_replay(CLI::App& app, int& exit_code) {
   sub->add_flag("--dry-run", o->dry_run, "Print the planned attempts; send nothing");
   sub->add_flag("--no-store", o->no_store, "Do not write the attempt history back to the store");
   sub->add_flag("--json", o->json, "JSON lines: one object per attempt, then {\"summary\"}");
+  sub->add_flag("-q,--quiet", o->quiet, "No timeline or line per attempt, only the summary");
   sub->footer(
       "Each attempt is signed afresh: the same webhook-id, a fresh timestamp. 2xx ends an event\n"
       "as delivered, 410 as gone; anything else (3xx included, not followed), a timeout or a\n"

@@ -103,6 +103,21 @@ TEST_SUITE("cli.replay") {
     CHECK(r.err.find(k_test_secret) == std::string::npos);
   }
 
+  TEST_CASE("--quiet: only the summary, as text or JSON") {
+    const StoredEvent stored("msg_replay_quiet");
+    RunningListener listener(
+        {"--secret", k_test_secret, "--no-store", "--fail-first", "1", "--timeout", "20"});
+    auto r = replay(stored.store, listener.url(), {"msg_replay_quiet", "--quiet", "--json"});
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    const auto lines = json_lines(r.out);
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0]["summary"]["attempts"] == 2);
+    r = replay(stored.store, listener.url(), {"msg_replay_quiet", "-q"});
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    REQUIRE(lines_of(r.out).size() == 2);
+    CHECK(lines_of(r.out)[0] == "1 event: 1 delivered, 0 gone, 0 gave up; 1 attempt");
+  }
+
   TEST_CASE("--status 410: gone after one attempt, exit 1") {
     const StoredEvent stored("msg_replay_gone");
     const auto& store = stored.store;
