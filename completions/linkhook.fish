@@ -143,6 +143,7 @@ complete -c linkhook -n '__fish_seen_subcommand_from replay' -s c -l concurrency
 complete -c linkhook -n '__fish_seen_subcommand_from replay' -l dry-run -d 'Print the planned attempts; send nothing'
 complete -c linkhook -n '__fish_seen_subcommand_from replay' -l no-store -d 'Do not write the attempt history back to the store'
 complete -c linkhook -n '__fish_seen_subcommand_from replay' -l json -d 'JSON lines: one object per attempt, then {"summary"}'
+complete -c linkhook -n '__fish_seen_subcommand_from replay' -s q -l quiet -d 'No timeline or line per attempt, only the summary'
 
 # linkhook store
 complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear' -a list -d 'One line per stored record, oldest first'

@@ -14,4 +14,12 @@ struct PayloadScan {
 };
 PayloadScan scan_payload(std::string_view body);
 
+namespace detail {
+// The two paths of scan_payload, exposed for the fuzz target that checks that the fast one never
+// accepts what nlohmann refuses and finds the same event. The fast one: true, with the event,
+// for JSON it is sure of; false for JSON it leaves to nlohmann, and for anything invalid.
+bool scan_json_fast(std::string_view body, std::string& event);
+PayloadScan scan_json_nlohmann(std::string_view body);
+} // namespace detail
+
 } // namespace linkhook
