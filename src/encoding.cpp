@@ -24,6 +24,8 @@ constexpr std::array<int, 256> make_base64_table() {
 
 constexpr auto k_base64_table = make_base64_table();
 
+} // namespace
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9') {
     return c - '0';
@@ -36,8 +38,6 @@ int hex_value(char c) {
   }
   return k_invalid;
 }
-
-} // namespace
 
 std::span<const unsigned char> as_bytes(std::string_view text) {
   return {reinterpret_cast<const unsigned char*>(text.data()), text.size()};

@@ -23,6 +23,9 @@ std::optional<Bytes> base64_decode(std::string_view text);
 // Lower-case hexadecimal.
 std::string hex_encode(std::span<const unsigned char> bytes);
 
+// The value of one hex digit (either case), -1 for any other byte.
+int hex_value(char c);
+
 // Accepts upper and lower case; none for an odd length or a non-hex byte.
 std::optional<Bytes> hex_decode(std::string_view text);
 

@@ -1,5 +1,7 @@
 #include "http_request.hpp"
 
+#include "encoding.hpp"
+
 #include <algorithm>
 #include <charconv>
 
@@ -8,19 +10,6 @@ namespace linkhook {
 namespace {
 
 constexpr std::string_view k_crlf = "\r\n";
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 
 // The path of a request target: percent-decoded, without the query. A '%' not followed by two
 // hex digits stays as it is.

@@ -1,5 +1,6 @@
 #include "payload_scan.hpp"
 
+#include "encoding.hpp"
 #include "text.hpp"
 
 #include <cstring>
@@ -184,13 +185,6 @@ private:
     return take(']');
   }
 
-  static int hex(char c) {
-    return (c >= '0' && c <= '9')   ? c - '0'
-           : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-           : (c >= 'A' && c <= 'F') ? c - 'A' + 10
-                                    : -1;
-  }
-
   // At the opening quote; `raw`, when given, gets the bytes between the quotes.
   bool string(std::string_view* raw) {
     const char* begin = ++m_at;
@@ -218,7 +212,7 @@ private:
           }
           int code = 0;
           for (int i = 1; i <= 4; ++i) {
-            const auto digit = hex(m_at[i]);
+            const auto digit = hex_value(m_at[i]);
             if (digit < 0) {
               return false;
             }
