@@ -1,5 +1,5 @@
-# `cpack -G DEB` in the build tree makes linkhook_<version>_<arch>.deb: the binary, its network
-# module, the completions and the man page under /usr, with the runtime dependencies that
+# `cpack -G DEB` in the build tree makes linkhook_<version>_<arch>.deb: the binary (one file),
+# the completions and the man page under /usr, with the runtime dependencies that
 # dpkg-shlibdeps (dpkg-dev) finds in them.
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME linkhook)

@@ -1,7 +1,6 @@
 #include "commands.hpp"
 #include "config_file.hpp"
 #include "error.hpp"
-#include "network_module.hpp"
 #include "text.hpp"
 #include "version.hpp"
 
@@ -17,18 +16,6 @@ struct Command {
   void (*add)(CLI::App&, int&);
 };
 
-void add_listen(CLI::App& app, int& exit_code) {
-  linkhook::cmd::network_commands().add_listen(app, exit_code);
-}
-
-void add_send(CLI::App& app, int& exit_code) {
-  linkhook::cmd::network_commands().add_send(app, exit_code);
-}
-
-void add_replay(CLI::App& app, int& exit_code) {
-  linkhook::cmd::network_commands().add_replay(app, exit_code);
-}
-
 // Every subcommand, in the order `linkhook --help` lists them. Help, completion scripts, the man
 // page and the config file's sections all follow this table.
 constexpr Command k_commands[] = {
@@ -37,9 +24,9 @@ constexpr Command k_commands[] = {
     {"sign", linkhook::cmd::add_sign},
     {"verify", linkhook::cmd::add_verify},
     {"secret", linkhook::cmd::add_secret},
-    {"listen", add_listen},
-    {"send", add_send},
-    {"replay", add_replay},
+    {"listen", linkhook::cmd::add_listen},
+    {"send", linkhook::cmd::add_send},
+    {"replay", linkhook::cmd::add_replay},
     {"store", linkhook::cmd::add_store},
     {"config", linkhook::cmd::add_config},
     {"completion", linkhook::cmd::add_completion},

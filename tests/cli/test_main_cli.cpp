@@ -1,7 +1,10 @@
 #include "cli_helpers.hpp"
 #include "temp_dir.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 using namespace linkhook::test;
 
@@ -38,23 +41,42 @@ TEST_SUITE("cli.main") {
     check_usage_error(run_linkhook({"events", "--bogus"}), "--bogus");
   }
 
-  TEST_CASE("only the network commands need the network module") {
-    // A copy of the binary without linkhook-net.so beside it (nor installed under it).
+  TEST_CASE("the binary alone, copied into an empty folder, runs every command") {
     const TempDir dir;
     const auto lonely = dir / "linkhook";
     std::filesystem::copy_file(linkhook_binary(), lonely);
-    const auto sign =
-        run({lonely.string(), "sign", "--secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "--id",
-             "msg_1", "--timestamp", "1760869800"},
-            "{}");
-    CHECK(sign.exit_code == 0);
-    CHECK(sign.out.find("webhook-signature: v1,") != std::string::npos);
-    for (const char* command : {"listen", "send", "replay"}) {
-      const auto r = run({lonely.string(), command, "--help"});
-      CHECK(r.exit_code == 1);
-      CHECK(r.out.empty());
-      CHECK(lines_of(r.err).size() == 1);
-      CHECK(r.err.find("network module is missing") != std::string::npos);
+    const Env env{{"LINKHOOK_STORE", (dir / "store").string()},
+                  {"LINKHOOK_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}};
+    for (const std::vector<std::string>& args :
+         std::vector<std::vector<std::string>>{{"--version"},
+                                               {"help"},
+                                               {"help", "listen"},
+                                               {"completion", "bash"},
+                                               {"listen", "--help"},
+                                               {"send", "--help"},
+                                               {"replay", "--help"}}) {
+      auto argv = args;
+      argv.insert(argv.begin(), lonely.string());
+      const auto r = run(argv, {}, env);
+      CHECK_MESSAGE(r.exit_code == 0, args.front(), ": ", r.err);
+      CHECK(!r.out.empty());
     }
+    // A real round trip between two copies: listen, send, then replay from the store.
+    Process listener({lonely.string(), "listen", "--port", "0", "--max-events", "2"}, env);
+    const auto url = listener.read_line(20s);
+    REQUIRE(url.has_value());
+    const auto sent = run(
+        {lonely.string(), "send", "link.clicked", "--id", "msg_lonely", "--url", *url}, {}, env);
+    CHECK_MESSAGE(sent.exit_code == 0, sent.err);
+    const auto replayed = run({lonely.string(), "replay", "msg_lonely", "--url", *url}, {}, env);
+    CHECK_MESSAGE(replayed.exit_code == 0, replayed.err);
+    CHECK(listener.wait(20s) == 0);
+    // Nothing was written beside it.
+    std::vector<std::string> beside;
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+      beside.push_back(entry.path().filename().string());
+    }
+    std::sort(beside.begin(), beside.end());
+    CHECK(beside == std::vector<std::string>{"linkhook", "store"});
   }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # check_deb.sh BUILD_DIR: builds the .deb with CPack and checks it as installed, by extracting it
-# into a directory of the build tree (nothing outside the build tree changes): the binary runs
-# and finds its network module, the man page is valid roff and renders, the bash completion
+# into a directory of the build tree (nothing outside the build tree changes): the binary is one
+# file that runs every command, the man page is valid roff and renders, the bash completion
 # completes. Exit 77 (skipped) where cpack or dpkg-deb is missing.
 set -euo pipefail
 build=$1
@@ -23,7 +23,8 @@ done
 
 lh="$root/usr/bin/linkhook"
 [[ $("$lh" --version) == "linkhook "* ]] || fail "--version"
-"$lh" listen --help | grep -q -- '--port' || fail "listen --help: the network module was not found"
+"$lh" listen --help | grep -q -- '--port' || fail "listen --help"
+[[ ! -e $root/usr/lib/linkhook ]] || fail "the .deb still installs a module beside the binary"
 
 page="$root/usr/share/man/man1/linkhook.1.gz"
 warnings=$(zcat "$page" | groff -man -ww -z 2>&1)
