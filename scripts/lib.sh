@@ -13,6 +13,10 @@ LINKHOOK_PACKAGES=(cmake make g++ pkg-config libcli11-dev libcpp-httplib-dev nlo
 # the completion tests run the scripts in bash, fish and zsh.
 LINKHOOK_TEST_PACKAGES=(dpkg-dev file man-db groff-base curl jq fish zsh)
 
+# How scripts/test configures build/: scripts/demo configures it the same way, so that the test
+# run after a demo reuses every object the demo built instead of rebuilding with other flags.
+LINKHOOK_BUILD_ARGS=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DLINKHOOK_WERROR=ON -DLINKHOOK_TESTS=ON)
+
 say() { printf '==> %s\n' "$*" >&2; }
 die() {
   printf 'error: %s\n' "$*" >&2
