@@ -26,6 +26,9 @@ namespace linkhook::cmd {
 
 namespace {
 
+// More than any load test needs, and far from the sender's overflow.
+constexpr std::uint64_t k_max_deliveries = 1'000'000'000'000;
+
 struct SendOptions {
   std::vector<std::string> events;
   std::optional<std::string> file;
@@ -86,6 +89,17 @@ void choose_payloads(const SendOptions& o, SendConfig& config) {
   config.seed = o.seed;
 }
 
+// --count N is N of each selected event (as in generate), or N copies of --file.
+std::uint64_t delivery_count(const SendOptions& o, const SendConfig& config) {
+  const auto per_payload = static_cast<std::uint64_t>(o.count);
+  const auto payloads = std::max<std::uint64_t>(config.events.size(), 1);
+  if (per_payload > k_max_deliveries / payloads) {
+    throw Error(fmt::format("--count {} of {} events is more than {} deliveries", o.count,
+                            payloads, k_max_deliveries));
+  }
+  return per_payload * payloads;
+}
+
 SendConfig make_config(const SendOptions& o, const Secret& secret) {
   check_counts(o);
   SendConfig config;
@@ -98,7 +112,7 @@ SendConfig make_config(const SendOptions& o, const Secret& secret) {
     config.extra_headers.add(std::move(header.name), std::move(header.value));
   }
   config.id = o.id;
-  config.count = static_cast<std::uint64_t>(o.count);
+  config.count = delivery_count(o, config);
   config.concurrency = static_cast<std::size_t>(o.concurrency);
   config.rate = o.rate;
   config.retry.max_attempts = static_cast<std::size_t>(o.retries) + 1;
@@ -199,7 +213,8 @@ int run_send(const SendOptions& o) {
 void add_send(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<SendOptions>();
   auto* sub = app.add_subcommand("send", "Sign and POST deliveries to an endpoint");
-  sub->add_option("event", o->events, "Events to generate and send (cycled with --count)")
+  sub->add_option("event", o->events,
+                  "Events or globs (link.clicked, 'link.*'): every one is sent, --count times")
       ->type_name("EVENT");
   sub->add_option("--file", o->file, "Send this body instead, byte for byte ('-': stdin)")
       ->type_name("FILE");
@@ -220,7 +235,9 @@ void add_send(CLI::App& app, int& exit_code) {
       ->group(payload);
 
   const std::string many = "Many deliveries";
-  sub->add_option("-n,--count", o->count, "Deliveries to send")->default_val(1)->group(many);
+  sub->add_option("-n,--count", o->count, "Deliveries of each event (of --file: copies)")
+      ->default_val(1)
+      ->group(many);
   sub->add_option("-c,--concurrency", o->concurrency, "Deliveries in flight at once")
       ->default_val(1)
       ->group(many);
@@ -241,6 +258,9 @@ void add_send(CLI::App& app, int& exit_code) {
   sub->add_flag("--json", o->json, "JSON lines: one object per delivery, then {\"summary\"}");
   sub->add_flag("-q,--quiet", o->quiet, "No line per delivery, only the summary");
   sub->footer(
+      "Every named event and every event a glob matches is sent; --count N sends N of each (as\n"
+      "generate --count does), cycling through the events: 'link.*' --count 1000 is 3000\n"
+      "deliveries. With --file, N copies.\n\n"
       "Exit status: 0 when every delivery ended 2xx, 1 otherwise, 2 for a usage error, 130 when\n"
       "interrupted (after the summary of what was sent).\n\n"
       "Examples:\n"

@@ -52,7 +52,8 @@ struct DeliveryOutcome {
   std::string body_prefix; // the first bytes of the response body
   double ms = 0;           // from sending to the answer (or the failure)
 
-  bool ok() const { return status >= 200 && status < 300; }
+  // A 2xx answer that came whole.
+  bool ok() const { return error == DeliveryError::none && status >= 200 && status < 300; }
 };
 
 class DeliveryClient {

@@ -60,6 +60,19 @@ timeval to_timeval(double seconds) {
   return tv;
 }
 
+// A head whose body did not end (a timeout, a close) is no answer, whatever status it named: a
+// 200 that never completes must not count as delivered.
+DeliveryOutcome unfinished_is_no_answer(DeliveryOutcome outcome) {
+  if (outcome.error == DeliveryError::none || outcome.status == 0) {
+    return outcome;
+  }
+  DeliveryOutcome unfinished;
+  unfinished.error = outcome.error;
+  unfinished.error_text = fmt::format("{} (an HTTP {} answer began, its body did not end)",
+                                      outcome.error_text, outcome.status);
+  return unfinished;
+}
+
 } // namespace
 
 PlainHttpConnection::PlainHttpConnection(Url url, double timeout_s)
@@ -179,7 +192,7 @@ DeliveryOutcome PlainHttpConnection::post(const Headers& headers, std::string_vi
     }
     // A kept-alive connection the server closed meanwhile: once more on a new one.
     if (exchange(outcome, reused) == Step::done || round > 0) {
-      return outcome;
+      return unfinished_is_no_answer(std::move(outcome));
     }
   }
 }

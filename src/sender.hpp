@@ -35,7 +35,7 @@ struct SendConfig {
 
   Headers extra_headers;         // -H, after the signature headers
   std::optional<std::string> id; // the webhook-id of every delivery; fresh per delivery otherwise
-  std::uint64_t count = 1;
+  std::uint64_t count = 1; // deliveries in all: send --count times the number of events
   std::size_t concurrency = 1;
   std::optional<double> rate; // deliveries per second at most
   // One attempt unless told otherwise (send --retries N: N + 1 attempts).

@@ -40,7 +40,7 @@ TEST_SUITE("cli.send") {
       RunningListener listener(
           {"--secret", k_test_secret, "--scheme", scheme, "--no-store", "--timeout", "20"});
       auto args = k_events;
-      args.insert(args.end(), {"--scheme", scheme, "--count", "13", "--no-store", "--json"});
+      args.insert(args.end(), {"--scheme", scheme, "--no-store", "--json"});
       const auto r = send_to(listener.url(), args);
       CHECK_MESSAGE(r.exit_code == 0, r.err);
       const auto lines = json_lines(r.out);
@@ -63,6 +63,36 @@ TEST_SUITE("cli.send") {
       }
       CHECK(received == sent);
     }
+  }
+
+  TEST_CASE("every named event and every match of a glob is sent, --count N times each") {
+    const auto events_of = [](const Result& r) {
+      std::multiset<std::string> events;
+      for (const auto& line : json_lines(r.out)) {
+        if (!line.contains("summary")) {
+          events.insert(line["event"].get<std::string>());
+        }
+      }
+      return events;
+    };
+    const std::string closed = "http://127.0.0.1:1/"; // each delivery is refused, and has a line
+    auto r = send_to(closed, {"link.clicked", "qr.scanned", "team.member_added", "--no-store",
+                              "--json"});
+    CHECK(events_of(r) ==
+          std::multiset<std::string>{"link.clicked", "qr.scanned", "team.member_added"});
+    CHECK(json_lines(r.out).back()["summary"]["sent"] == 3);
+    r = send_to(closed, {"link.*", "--no-store", "--json"});
+    CHECK(events_of(r) == std::multiset<std::string>{"link.clicked", "link.created", "link.expired"});
+    r = send_to(closed, {"*", "--no-store", "--json"});
+    CHECK(events_of(r) == std::multiset<std::string>(k_events.begin(), k_events.end()));
+    r = send_to(closed, {"link.clicked", "qr.scanned", "--count", "2", "--no-store", "--json"});
+    CHECK(events_of(r) == std::multiset<std::string>{"link.clicked", "link.clicked", "qr.scanned",
+                                                     "qr.scanned"});
+    r = send_to(closed, {"--file", "-", "--count", "2", "--no-store", "--json"},
+                R"({"event":"qr.scanned"})");
+    CHECK(events_of(r) == std::multiset<std::string>{"qr.scanned", "qr.scanned"});
+    check_usage_error(send_to(closed, {"*", "--count", "100000000000", "--no-store"}),
+                      "more than 1000000000000 deliveries");
   }
 
   TEST_CASE("--file sends the exact bytes, with -H and User-Agent, and both sides store them") {
@@ -138,6 +168,24 @@ TEST_SUITE("cli.send") {
     CHECK(r.out.find("no answer within 0.5s") != std::string::npos);
   }
 
+  TEST_CASE("a 200 whose body does not end within --timeout is a failed delivery, exit 1") {
+    for (const auto& answer : unfinished_answers()) {
+      RawServer server(answer);
+      const auto r =
+          send_to(server.url(), {"link.clicked", "--timeout", "1", "--no-store", "--json"});
+      CHECK(r.exit_code == 1);
+      const auto lines = json_lines(r.out);
+      REQUIRE(lines.size() == 2);
+      CHECK(lines[0]["ok"] == false);
+      CHECK(lines[0]["status"] == 0);
+      CHECK(lines[0]["error"] == "timeout");
+      CHECK(lines[0]["reason"] ==
+            "no answer within 1s (an HTTP 200 answer began, its body did not end)");
+      CHECK(lines[1]["summary"]["2xx"] == 0);
+      CHECK(lines[1]["summary"]["errors"]["timeout"] == 1);
+    }
+  }
+
   TEST_CASE("a closed port is refused, exit 1") {
     const auto r = send_to("http://127.0.0.1:1/", {"link.clicked", "--no-store", "--json"});
     CHECK(r.exit_code == 1);
@@ -205,5 +253,9 @@ TEST_SUITE("cli.send") {
     check_usage_error(send_to(url, {"link.clicked", "--count", "0", "--no-store"}), "--count");
     check_usage_error(send_to(url, {"--file", "-", "--no-store"}, "{not json"), "is not JSON");
     check_usage_error(send_to(url, {"link.clicked", "--timeout", "0", "--no-store"}), "--timeout");
+    for (const std::string timeout : {"1e10", "0.0001", "nan", "-1"}) {
+      check_usage_error(send_to(url, {"link.clicked", "--timeout", timeout, "--no-store"}),
+                        "--timeout must be from 0.001 to 86400 seconds");
+    }
   }
 }

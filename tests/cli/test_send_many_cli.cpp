@@ -11,7 +11,7 @@ TEST_SUITE("cli.send.many") {
   TEST_CASE("--count and --concurrency: every delivery has a line and the summary adds up") {
     RunningListener listener({"--secret", k_test_secret, "--no-store", "--fail-rate", "0.3",
                               "--seed", "5", "--status", "503", "--timeout", "30"});
-    const auto r = send_to(listener.url(), {"link.clicked", "qr.scanned", "--count", "60",
+    const auto r = send_to(listener.url(), {"link.clicked", "qr.scanned", "--count", "30",
                                             "--concurrency", "4", "--no-store", "--json"});
     const auto lines = json_lines(r.out);
     REQUIRE(lines.size() == 61);

@@ -56,6 +56,7 @@ TEST_SUITE("send_report") {
           "\n");
     CHECK(send_human_line(refused, false, false) ==
           "link.clicked msg_1 refused 1.3ms  cannot connect to http://127.0.0.1:1\n");
+    CHECK(!delivery(200, DeliveryError::timeout).outcome.ok()); // a 2xx that did not end
   }
 
   TEST_CASE("the stored record keeps what was sent and how it ended") {
