@@ -14,6 +14,7 @@
 #include "terminal.hpp"
 #include "timestamp.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -38,6 +39,7 @@ struct SendOptions {
   std::optional<std::uint64_t> seed;
   std::vector<std::string> headers;
   std::optional<std::string> id;
+  std::optional<std::string> timestamp;
   long long count = 1;
   int concurrency = 1;
   std::optional<double> rate;
@@ -89,6 +91,21 @@ void choose_payloads(const SendOptions& o, SendConfig& config) {
   config.seed = o.seed;
 }
 
+// A -H that names a header the signer sets replaces it (see delivery_headers): on purpose, to
+// test a verifier, but worth a word, since the delivery will probably not verify.
+void warn_if_signed(const std::string& name, Scheme scheme, const Headers& given_before) {
+  const auto names = signed_header_names(scheme);
+  const bool is_signed = std::any_of(names.begin(), names.end(), [&](std::string_view signed_name) {
+    return header_name_equal(name, signed_name);
+  });
+  if (is_signed && !given_before.contains(name)) {
+    fmt::print(stderr,
+               "linkhook: warning: -H {} replaces the header linkhook signs; the signature no "
+               "longer covers it (--id and --timestamp sign a value of your choice)\n",
+               name);
+  }
+}
+
 // --count N is N of each selected event (as in generate), or N copies of --file.
 std::uint64_t delivery_count(const SendOptions& o, const SendConfig& config) {
   const auto per_payload = static_cast<std::uint64_t>(o.count);
@@ -109,9 +126,13 @@ SendConfig make_config(const SendOptions& o, const Secret& secret) {
   choose_payloads(o, config);
   for (const auto& line : o.headers) {
     auto header = parse_header_line(line);
+    warn_if_signed(header.name, config.scheme, config.extra_headers);
     config.extra_headers.add(std::move(header.name), std::move(header.value));
   }
   config.id = o.id;
+  if (o.timestamp) {
+    config.timestamp = parse_timestamp_option(*o.timestamp);
+  }
   config.count = delivery_count(o, config);
   config.concurrency = static_cast<std::size_t>(o.concurrency);
   config.rate = o.rate;
@@ -228,10 +249,15 @@ void add_send(CLI::App& app, int& exit_code) {
       ->group(payload);
   sub->add_option("--seed", o->seed, "Seed for generated values (and exponential jitter)")
       ->group(payload);
-  sub->add_option("-H,--header", o->headers, "Extra header 'Name: value'; repeatable")
+  sub->add_option("-H,--header", o->headers,
+                  "Extra header 'Name: value'; repeatable; one the signature sets is replaced")
       ->allow_extra_args(false)
       ->group(payload);
   sub->add_option("--id", o->id, "The webhook-id (default: a fresh one per delivery)")
+      ->group(payload);
+  sub->add_option("--timestamp", o->timestamp,
+                  "Sign with this time, Unix seconds or ISO-8601 (default: now): a stale "
+                  "delivery on purpose")
       ->group(payload);
 
   const std::string many = "Many deliveries";
@@ -261,13 +287,18 @@ void add_send(CLI::App& app, int& exit_code) {
       "Every named event and every event a glob matches is sent; --count N sends N of each (as\n"
       "generate --count does), cycling through the events: 'link.*' --count 1000 is 3000\n"
       "deliveries. With --file, N copies.\n\n"
+      "A -H naming a header the signature sets (webhook-id, webhook-timestamp,\n"
+      "webhook-signature; Stripe-Signature; X-Hub-Signature-256) replaces it, with a warning;\n"
+      "a second -H of that name adds another line. --timestamp T signs every attempt with T\n"
+      "(and dates generated payloads T): an old T sends a stale delivery on purpose.\n\n"
       "Exit status: 0 when every delivery ended 2xx, 1 otherwise, 2 for a usage error, 130 when\n"
       "interrupted (after the summary of what was sent).\n\n"
       "Examples:\n"
       "  linkhook send link.clicked --url http://localhost:3000/webhooks\n"
       "  linkhook send --file event.json --url https://staging.example.com/hooks --json\n"
       "  linkhook send 'link.*' --count 1000 --concurrency 16 --url http://127.0.0.1:4000/\n"
-      "  linkhook send qr.scanned --retries 3 --schedule 0,5s,30s --url \"$URL\"");
+      "  linkhook send qr.scanned --retries 3 --schedule 0,5s,30s --url \"$URL\"\n"
+      "  linkhook send link.clicked --timestamp 2025-01-01T00:00:00Z --url \"$URL\"   # stale");
   sub->callback([o, &exit_code] { exit_code = run_send(*o); });
 }
 

@@ -1,6 +1,7 @@
 #include "send_helpers.hpp"
 #include "temp_dir.hpp"
 
+#include <map>
 #include <set>
 #include <thread>
 
@@ -129,6 +130,55 @@ TEST_SUITE("cli.send") {
     }
     CHECK(trace);
     CHECK(agent);
+  }
+
+  TEST_CASE("-H naming a signature header replaces it, with a warning; a second one adds") {
+    TempDir dir;
+    const auto store = (dir / "store").string();
+    RunningListener listener({"--secret", k_test_secret, "--store", store, "--timeout", "20"});
+    auto r = send_to(listener.url(), {"link.clicked", "--id", "msg_h1", "-H", "webhook-timestamp: 1",
+                                      "-H", "Content-Type: application/json; charset=utf-8",
+                                      "--no-store"});
+    CHECK(r.exit_code == 1); // the listener refuses what the signature does not cover
+    CHECK(Json::parse(listener.next_line())["verified"] == false);
+    REQUIRE(lines_of(r.err).size() == 1); // Content-Type is replaced without a word
+    CHECK(r.err.starts_with("linkhook: warning: -H webhook-timestamp replaces the header "
+                            "linkhook signs; the signature no longer covers it"));
+    r = send_to(listener.url(), {"link.clicked", "--id", "msg_h2", "-H", "webhook-timestamp: 1",
+                                 "-H", "webhook-timestamp: 2", "--no-store"});
+    CHECK(lines_of(r.err).size() == 1);
+    listener.next_line();
+    std::map<std::string, std::vector<std::string>> timestamps;
+    for (const auto& record : exported(store)) {
+      for (const auto& header : record["headers"]) {
+        if (header[0] == "webhook-timestamp") {
+          timestamps[record["id"]].push_back(header[1]);
+        }
+      }
+    }
+    CHECK(timestamps["msg_h1"] == std::vector<std::string>{"1"});
+    CHECK(timestamps["msg_h2"] == std::vector<std::string>{"1", "2"});
+  }
+
+  TEST_CASE("--timestamp signs with the time given: a stale delivery on purpose") {
+    RunningListener listener({"--secret", k_test_secret, "--no-store", "--timeout", "20"});
+    TempDir dir;
+    const auto store = (dir / "store").string();
+    for (const std::string time : {"1000000000", "2001-09-09T01:46:40Z"}) {
+      const auto r = send_to(listener.url(), {"link.clicked", "--timestamp", time, "--store", store});
+      CHECK(r.exit_code == 1);
+      CHECK(r.err.empty());
+      const auto line = Json::parse(listener.next_line());
+      CHECK(line["verified"] == false);
+      CHECK_MESSAGE(line["reason"].get<std::string>().starts_with("timestamp too old"), line);
+    }
+    for (const auto& record : exported(store)) {
+      CHECK(record["headers"][1] == Json::array({"webhook-timestamp", "1000000000"}));
+      CHECK(Json::parse(record["body"].get<std::string>())["timestamp"] ==
+            "2001-09-09T01:46:40Z");
+    }
+    check_usage_error(send_to(listener.url(), {"link.clicked", "--timestamp", "soon"}),
+                      "--timestamp 'soon' is not a time");
   }
 
   TEST_CASE("--seed sends the payload generate prints for that seed") {
