@@ -12,6 +12,7 @@
 #include "signature_options.hpp"
 #include "store_options.hpp"
 #include "terminal.hpp"
+#include "text.hpp"
 #include "timestamp.hpp"
 
 #include <algorithm>
@@ -19,6 +20,7 @@
 #include <chrono>
 #include <cmath>
 #include <fmt/format.h>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <unistd.h>
@@ -91,6 +93,20 @@ void choose_payloads(const SendOptions& o, SendConfig& config) {
   config.seed = o.seed;
 }
 
+// --schedule and --max-wait shape the waits between attempts: without --retries there is one
+// attempt and they would be ignored, silently.
+void require_retries(const CLI::Option& retries, std::initializer_list<const CLI::Option*> shaping) {
+  if (retries.count() > 0) {
+    return;
+  }
+  for (const auto* option : shaping) {
+    if (option->count() > 0) {
+      throw Error(fmt::format("{} needs --retries N: without it a failed delivery is not retried",
+                              option->get_name()));
+    }
+  }
+}
+
 // A -H that names a header the signer sets replaces it (see delivery_headers): on purpose, to
 // test a verifier, but worth a word, since the delivery will probably not verify.
 void warn_if_signed(const std::string& name, Scheme scheme, const Headers& given_before) {
@@ -111,8 +127,8 @@ std::uint64_t delivery_count(const SendOptions& o, const SendConfig& config) {
   const auto per_payload = static_cast<std::uint64_t>(o.count);
   const auto payloads = std::max<std::uint64_t>(config.events.size(), 1);
   if (per_payload > k_max_deliveries / payloads) {
-    throw Error(fmt::format("--count {} of {} events is more than {} deliveries", o.count,
-                            payloads, k_max_deliveries));
+    throw Error(fmt::format("--count {} of {} is more than {} deliveries", o.count,
+                            count_of(payloads, "event"), k_max_deliveries));
   }
   return per_payload * payloads;
 }
@@ -270,11 +286,16 @@ void add_send(CLI::App& app, int& exit_code) {
   sub->add_option("--rate", o->rate, "At most this many deliveries per second")->group(many);
 
   const std::string retry = "Retries";
-  sub->add_option("--retries", o->retries, "Retry a failed delivery up to N times")->group(retry);
-  sub->add_option("--schedule", o->schedule, "Waits: standard, exponential or a LIST like 0,5s,1m")
+  const auto* retries =
+      sub->add_option("--retries", o->retries, "Retry a failed delivery up to N times")
+          ->group(retry);
+  const auto* schedule =
+      sub->add_option("--schedule", o->schedule,
+                      "Waits: standard, exponential or a LIST like 0,5s,1m (needs --retries)")
       ->default_val("standard")
       ->group(retry);
-  sub->add_option("--max-wait", o->max_wait, "Longest wait before a retry")
+  const auto* max_wait =
+      sub->add_option("--max-wait", o->max_wait, "Longest wait before a retry (needs --retries)")
       ->default_val("60s")
       ->group(retry);
 
@@ -299,7 +320,10 @@ void add_send(CLI::App& app, int& exit_code) {
       "  linkhook send 'link.*' --count 1000 --concurrency 16 --url http://127.0.0.1:4000/\n"
       "  linkhook send qr.scanned --retries 3 --schedule 0,5s,30s --url \"$URL\"\n"
       "  linkhook send link.clicked --timestamp 2025-01-01T00:00:00Z --url \"$URL\"   # stale");
-  sub->callback([o, &exit_code] { exit_code = run_send(*o); });
+  sub->callback([o, &exit_code, retries, schedule, max_wait] {
+    require_retries(*retries, {schedule, max_wait});
+    exit_code = run_send(*o);
+  });
 }
 
 } // namespace linkhook::cmd

@@ -143,6 +143,7 @@ DeliveryOutcome DeliveryClient::post_tls(const Headers& headers, std::string_vie
   outcome.location = result->get_header_value("Location");
   outcome.retry_after = result->get_header_value("Retry-After");
   outcome.body_prefix = result->body.substr(0, k_response_prefix_bytes);
+  outcome.body_cut = result->body.size() > k_response_prefix_bytes;
   return outcome;
 }
 

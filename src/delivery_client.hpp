@@ -50,6 +50,7 @@ struct DeliveryOutcome {
   std::string location;    // a redirect's Location (redirects are not followed)
   std::string retry_after; // the Retry-After header, as answered (see parse_retry_after)
   std::string body_prefix; // the first bytes of the response body
+  bool body_cut = false;   // the body went on beyond body_prefix
   double ms = 0;           // from sending to the answer (or the failure)
 
   // A 2xx answer that came whole.

@@ -306,6 +306,7 @@ void PlainHttpConnection::take(DeliveryOutcome& outcome, std::size_t bytes) {
   const auto kept = std::min(bytes, k_response_prefix_bytes - std::min(k_response_prefix_bytes,
                                                                        outcome.body_prefix.size()));
   outcome.body_prefix.append(m_in, 0, kept);
+  outcome.body_cut = outcome.body_cut || kept < bytes;
   m_in.erase(0, bytes);
 }
 

@@ -298,8 +298,13 @@ TEST_SUITE("cli.send") {
     check_usage_error(send_to("ftp://example.com/", {"link.clicked", "--no-store"}),
                       "is not an http:// or https:// URL");
     check_usage_error(send_to(url, {"link.clicked", "-H", "no colon", "--no-store"}), "colon");
-    check_usage_error(send_to(url, {"link.clicked", "--schedule", "0,soon", "--no-store"}),
-                      "'soon'");
+    check_usage_error(
+        send_to(url, {"link.clicked", "--retries", "1", "--schedule", "0,soon", "--no-store"}),
+        "'soon'");
+    check_usage_error(send_to(url, {"link.clicked", "--schedule", "0,5s", "--no-store"}),
+                      "--schedule needs --retries N");
+    check_usage_error(send_to(url, {"link.clicked", "--max-wait", "5s", "--no-store"}),
+                      "--max-wait needs --retries N");
     check_usage_error(send_to(url, {"link.clicked", "--count", "0", "--no-store"}), "--count");
     check_usage_error(send_to(url, {"--file", "-", "--no-store"}, "{not json"), "is not JSON");
     check_usage_error(send_to(url, {"link.clicked", "--timeout", "0", "--no-store"}), "--timeout");
