@@ -313,7 +313,7 @@ void add_send(CLI::App& app, int& exit_code) {
       "a second -H of that name adds another line. --timestamp T signs every attempt with T\n"
       "(and dates generated payloads T): an old T sends a stale delivery on purpose.\n\n"
       "Exit status: 0 when every delivery ended 2xx, 1 otherwise, 2 for a usage error, 130 when\n"
-      "interrupted (after the summary of what was sent).\n\n"
+      "interrupted: deliveries awaiting an answer give up at once, then the summary is printed.\n\n"
       "Examples:\n"
       "  linkhook send link.clicked --url http://localhost:3000/webhooks\n"
       "  linkhook send --file event.json --url https://staging.example.com/hooks --json\n"

@@ -49,7 +49,7 @@ public:
   Worker(const std::vector<ReplayEvent>& events, const ReplayConfig& config,
          const ReplayHooks& hooks, SharedState& shared)
       : m_events(events), m_config(config), m_hooks(hooks), m_shared(shared),
-        m_client(config.client) {}
+        m_client(config.client, config.stop) {}
 
   void run() {
     for (auto index = m_shared.next++; index < m_events.size(); index = m_shared.next++) {

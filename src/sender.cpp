@@ -33,7 +33,7 @@ struct SharedState {
 class Worker {
 public:
   Worker(const SendConfig& config, const SendHooks& hooks, SharedState& shared, std::uint64_t seed)
-      : m_config(config), m_hooks(hooks), m_shared(shared), m_client(config.client),
+      : m_config(config), m_hooks(hooks), m_shared(shared), m_client(config.client, config.stop),
         m_random(seed) {
     for (const auto* event : config.events) {
       m_generators.emplace_back(event->fixture, config.assignments);

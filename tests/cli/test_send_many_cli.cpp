@@ -80,6 +80,23 @@ TEST_SUITE("cli.send.interrupt") {
   }
 }
 
+TEST_SUITE("cli.send.interrupt") {
+  TEST_CASE("SIGINT while an answer is awaited ends the wait at once: the summary, exit 130") {
+    RawServer server([](RawConnection& client) { client.closed_within(30s); }); // never answers
+    Process send({linkhook_binary(), "send", "link.clicked", "--url", server.url(), "--secret",
+                  k_test_secret, "--timeout", "30", "--no-store", "--json"});
+    REQUIRE(server.wait_for_request(10s));
+    const auto start = std::chrono::steady_clock::now();
+    send.send_signal(SIGINT);
+    CHECK(send.wait(10s) == 130);
+    CHECK(std::chrono::steady_clock::now() - start < 2s);
+    const auto lines = json_lines(send.rest_of_out());
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0]["error"] == "interrupted");
+    CHECK(lines[1]["summary"]["errors"]["interrupted"] == 1);
+  }
+}
+
 TEST_SUITE("cli.send.progress") {
   TEST_CASE("a progress line goes to stderr on a terminal, and never with --json") {
     // script(1) runs the command on a pseudo-terminal, as a person at a shell would.
