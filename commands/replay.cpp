@@ -150,8 +150,8 @@ int run_replay(const ReplayOptions& o) {
   }
   if (!o.json) {
     fmt::print(stderr, "Replaying {} to {} {}, {} signatures with {}\n",
-               count_of(events.size(), "event"), config.client.url.str(),
-               clock_words(o.time_scale), scheme_name(config.scheme), secret.describe());
+               count_of(events.size(), "event"), config.client.url.str(), clock_words(o.time_scale),
+               scheme_name(config.scheme), secret.describe());
   }
   const bool color = !o.json && color_enabled(stdout);
   ReplayHooks hooks;

@@ -95,7 +95,8 @@ void choose_payloads(const SendOptions& o, SendConfig& config) {
 
 // --schedule and --max-wait shape the waits between attempts: without --retries there is one
 // attempt and they would be ignored, silently.
-void require_retries(const CLI::Option& retries, std::initializer_list<const CLI::Option*> shaping) {
+void require_retries(const CLI::Option& retries,
+                     std::initializer_list<const CLI::Option*> shaping) {
   if (retries.count() > 0) {
     return;
   }
@@ -292,12 +293,12 @@ void add_send(CLI::App& app, int& exit_code) {
   const auto* schedule =
       sub->add_option("--schedule", o->schedule,
                       "Waits: standard, exponential or a LIST like 0,5s,1m (needs --retries)")
-      ->default_val("standard")
-      ->group(retry);
+          ->default_val("standard")
+          ->group(retry);
   const auto* max_wait =
       sub->add_option("--max-wait", o->max_wait, "Longest wait before a retry (needs --retries)")
-      ->default_val("60s")
-      ->group(retry);
+          ->default_val("60s")
+          ->group(retry);
 
   sub->add_flag("--show-response", o->show_response, "Show the response body of every delivery");
   sub->add_flag("--no-store", o->no_store, "Do not keep sent deliveries in the event store");

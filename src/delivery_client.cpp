@@ -5,9 +5,9 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <mutex>
 #include <fmt/format.h>
 #include <httplib.h>
+#include <mutex>
 #include <unistd.h>
 
 namespace linkhook {
@@ -149,8 +149,8 @@ DeliveryOutcome DeliveryClient::post_tls(const Headers& headers, std::string_vie
       m_client->Post(m_config.url.target, request_headers, body.data(), body.size(), content_type);
   DeliveryOutcome outcome;
   if (!result) {
-    outcome.error = m_stop != nullptr && *m_stop ? DeliveryError::interrupted
-                                                 : classify(result.error());
+    outcome.error =
+        m_stop != nullptr && *m_stop ? DeliveryError::interrupted : classify(result.error());
     // httplib reports a read that ran into the timeout as a plain read error.
     const auto ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

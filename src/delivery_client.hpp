@@ -25,11 +25,11 @@ namespace linkhook {
 
 // Why a delivery got no HTTP answer.
 enum class DeliveryError {
-  none,    // an answer came (any status)
-  refused, // the connection could not be made (refused, unreachable, no such host)
-  timeout, // no connection or no answer within the timeout
-  tls,     // the TLS handshake or the certificate check failed
-  other,   // the connection broke while writing or reading
+  none,        // an answer came (any status)
+  refused,     // the connection could not be made (refused, unreachable, no such host)
+  timeout,     // no connection or no answer within the timeout
+  tls,         // the TLS handshake or the certificate check failed
+  other,       // the connection broke while writing or reading
   interrupted, // a stop (Ctrl-C) ended the wait for the answer
 };
 

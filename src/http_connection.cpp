@@ -75,8 +75,7 @@ DeliveryOutcome unfinished_is_no_answer(DeliveryOutcome outcome) {
 
 } // namespace
 
-PlainHttpConnection::PlainHttpConnection(Url url, double timeout_s,
-                                         const std::atomic<bool>* stop)
+PlainHttpConnection::PlainHttpConnection(Url url, double timeout_s, const std::atomic<bool>* stop)
     : m_url(std::move(url)), m_timeout_s(timeout_s), m_stop(stop),
       m_slice_s(std::min(timeout_s, std::chrono::duration<double>(k_stop_slice).count())) {}
 

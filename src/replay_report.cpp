@@ -2,8 +2,8 @@
 
 #include "send_report.hpp"
 #include "terminal.hpp"
-#include "timestamp.hpp"
 #include "text.hpp"
+#include "timestamp.hpp"
 
 #include <cmath>
 #include <fmt/format.h>

@@ -70,10 +70,9 @@ private:
     replayed.ending = run_timeline(
         event_policy(m_config, event), clock, m_config.stop,
         [&] {
-          replayed.headers =
-              delivery_headers(m_config.scheme, *m_config.secret,
-                               Message{event.id, unix_now(), event.body}, {},
-                               m_config.client.user_agent);
+          replayed.headers = delivery_headers(m_config.scheme, *m_config.secret,
+                                              Message{event.id, unix_now(), event.body}, {},
+                                              m_config.client.user_agent);
           return m_client.post(replayed.headers, event.body);
         },
         [&](const Attempt& attempt) {

@@ -86,7 +86,8 @@ std::string send_human_line(const SentDelivery& d, bool show_response, bool colo
   }
   if (outcome.error == DeliveryError::none && (show_response || !outcome.ok()) &&
       !outcome.body_prefix.empty()) {
-    line += "  " + paint(one_line_preview(outcome.body_prefix, outcome.body_cut), Color::dim, color);
+    line +=
+        "  " + paint(one_line_preview(outcome.body_prefix, outcome.body_cut), Color::dim, color);
   }
   return line + "\n";
 }

@@ -100,8 +100,10 @@ std::optional<VerifyResult> check_timestamp(UnixSeconds timestamp, UnixSeconds n
   return failure(old ? VerifyFailure::timestamp_too_old : VerifyFailure::timestamp_too_new,
                  fmt::format("timestamp too {}: {} in the {}, beyond the tolerance of {} (signed "
                              "at {})",
-                             old ? "old" : "new", count_of(static_cast<std::uint64_t>(old ? age : -age), "second"),
-                             old ? "past" : "future", count_of(static_cast<std::uint64_t>(tolerance_s), "second"),
+                             old ? "old" : "new",
+                             count_of(static_cast<std::uint64_t>(old ? age : -age), "second"),
+                             old ? "past" : "future",
+                             count_of(static_cast<std::uint64_t>(tolerance_s), "second"),
                              format_iso8601(timestamp)));
 }
 

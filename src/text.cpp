@@ -113,8 +113,8 @@ std::string one_line_preview(std::string_view text, bool cut) {
     out.pop_back();
   }
   // A cut can split the last character: drop its first bytes rather than show them as '?'.
-  for (int i = 0; cut && i < 3 && !is_valid_utf8(out) &&
-                  !out.empty() && (static_cast<unsigned char>(out.back()) & 0x80) != 0;
+  for (int i = 0; cut && i < 3 && !is_valid_utf8(out) && !out.empty() &&
+                  (static_cast<unsigned char>(out.back()) & 0x80) != 0;
        ++i) {
     out.pop_back();
   }

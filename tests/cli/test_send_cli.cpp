@@ -77,18 +77,19 @@ TEST_SUITE("cli.send") {
       return events;
     };
     const std::string closed = "http://127.0.0.1:1/"; // each delivery is refused, and has a line
-    auto r = send_to(closed, {"link.clicked", "qr.scanned", "team.member_added", "--no-store",
-                              "--json"});
+    auto r = send_to(closed,
+                     {"link.clicked", "qr.scanned", "team.member_added", "--no-store", "--json"});
     CHECK(events_of(r) ==
           std::multiset<std::string>{"link.clicked", "qr.scanned", "team.member_added"});
     CHECK(json_lines(r.out).back()["summary"]["sent"] == 3);
     r = send_to(closed, {"link.*", "--no-store", "--json"});
-    CHECK(events_of(r) == std::multiset<std::string>{"link.clicked", "link.created", "link.expired"});
+    CHECK(events_of(r) ==
+          std::multiset<std::string>{"link.clicked", "link.created", "link.expired"});
     r = send_to(closed, {"*", "--no-store", "--json"});
     CHECK(events_of(r) == std::multiset<std::string>(k_events.begin(), k_events.end()));
     r = send_to(closed, {"link.clicked", "qr.scanned", "--count", "2", "--no-store", "--json"});
-    CHECK(events_of(r) == std::multiset<std::string>{"link.clicked", "link.clicked", "qr.scanned",
-                                                     "qr.scanned"});
+    CHECK(events_of(r) ==
+          std::multiset<std::string>{"link.clicked", "link.clicked", "qr.scanned", "qr.scanned"});
     r = send_to(closed, {"--file", "-", "--count", "2", "--no-store", "--json"},
                 R"({"event":"qr.scanned"})");
     CHECK(events_of(r) == std::multiset<std::string>{"qr.scanned", "qr.scanned"});
@@ -136,9 +137,9 @@ TEST_SUITE("cli.send") {
     TempDir dir;
     const auto store = (dir / "store").string();
     RunningListener listener({"--secret", k_test_secret, "--store", store, "--timeout", "20"});
-    auto r = send_to(listener.url(), {"link.clicked", "--id", "msg_h1", "-H", "webhook-timestamp: 1",
-                                      "-H", "Content-Type: application/json; charset=utf-8",
-                                      "--no-store"});
+    auto r = send_to(listener.url(),
+                     {"link.clicked", "--id", "msg_h1", "-H", "webhook-timestamp: 1", "-H",
+                      "Content-Type: application/json; charset=utf-8", "--no-store"});
     CHECK(r.exit_code == 1); // the listener refuses what the signature does not cover
     CHECK(Json::parse(listener.next_line())["verified"] == false);
     REQUIRE(lines_of(r.err).size() == 1); // Content-Type is replaced without a word
@@ -165,7 +166,8 @@ TEST_SUITE("cli.send") {
     TempDir dir;
     const auto store = (dir / "store").string();
     for (const std::string time : {"1000000000", "2001-09-09T01:46:40Z"}) {
-      const auto r = send_to(listener.url(), {"link.clicked", "--timestamp", time, "--store", store});
+      const auto r =
+          send_to(listener.url(), {"link.clicked", "--timestamp", time, "--store", store});
       CHECK(r.exit_code == 1);
       CHECK(r.err.empty());
       const auto line = Json::parse(listener.next_line());
@@ -174,8 +176,7 @@ TEST_SUITE("cli.send") {
     }
     for (const auto& record : exported(store)) {
       CHECK(record["headers"][1] == Json::array({"webhook-timestamp", "1000000000"}));
-      CHECK(Json::parse(record["body"].get<std::string>())["timestamp"] ==
-            "2001-09-09T01:46:40Z");
+      CHECK(Json::parse(record["body"].get<std::string>())["timestamp"] == "2001-09-09T01:46:40Z");
     }
     check_usage_error(send_to(listener.url(), {"link.clicked", "--timestamp", "soon"}),
                       "--timestamp 'soon' is not a time");

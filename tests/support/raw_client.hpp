@@ -11,7 +11,7 @@ namespace linkhook::test {
 class RawConnection {
 public:
   RawConnection(const std::string& host, int port); // throws when it cannot connect
-  explicit RawConnection(int fd) : m_fd(fd) {} // a connected socket, closed by the destructor
+  explicit RawConnection(int fd) : m_fd(fd) {}      // a connected socket, closed by the destructor
   RawConnection(const RawConnection&) = delete;
   RawConnection& operator=(const RawConnection&) = delete;
   ~RawConnection();
