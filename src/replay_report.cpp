@@ -140,11 +140,11 @@ std::string replay_summary_json(const ReplaySummary& s) {
 
 std::string replay_summary_text(const ReplaySummary& s) {
   return fmt::format("{}: {} delivered, {} gone, {} gave up{}; {}\n"
-                     "simulated span {}; real time {:.2f}s ({:.1f} attempts/s)\n",
+                     "simulated span {}; real time {} ({:.1f} attempts/s)\n",
                      count_of(s.events, "event"), s.delivered, s.gone, s.gave_up,
                      s.interrupted > 0 ? fmt::format(", {} interrupted", s.interrupted) : "",
-                     count_of(s.attempts, "attempt"), format_duration(s.span), s.seconds,
-                     s.attempts_per_second());
+                     count_of(s.attempts, "attempt"), format_duration(s.span),
+                     format_ms(s.seconds * 1000), s.attempts_per_second());
 }
 
 std::string planned_json(const ReplayEvent& event, const std::vector<Milliseconds>& offsets) {

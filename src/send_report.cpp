@@ -120,10 +120,10 @@ std::string send_summary_text(const SendSummary& s) {
     failures += fmt::format("{}{}: {}", failures.empty() ? "" : ", ", kind, n);
   }
   return fmt::format("{} sent: {} 2xx, {} failed{}\n"
-                     "{:.1f} deliveries/s over {:.2f}s; latency p50 {}, p90 {}, p99 {}, max {}\n",
+                     "{:.1f} deliveries/s over {}; latency p50 {}, p90 {}, p99 {}, max {}\n",
                      s.sent, s.succeeded, s.failed(),
                      failures.empty() ? "" : fmt::format(" ({})", failures), s.per_second(),
-                     s.seconds, format_ms(s.latency.percentile(50)),
+                     format_ms(s.seconds * 1000), format_ms(s.latency.percentile(50)),
                      format_ms(s.latency.percentile(90)), format_ms(s.latency.percentile(99)),
                      format_ms(s.latency.max()));
 }

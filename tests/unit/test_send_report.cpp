@@ -93,7 +93,7 @@ TEST_SUITE("send_report") {
           "\n");
     CHECK(send_summary_text(summary) ==
           "4 sent: 2 2xx, 2 failed (503: 1, timeout: 1)\n"
-          "2.0 deliveries/s over 2.00s; latency p50 2.0ms, p90 40ms, p99 40ms, max 40ms\n");
+          "2.0 deliveries/s over 2.0s; latency p50 2.0ms, p90 40ms, p99 40ms, max 40ms\n");
     summary.latency = {};
     for (const double ms : {0.04, 3.2}) {
       summary.latency.add(ms);
