@@ -94,7 +94,7 @@ DeliveryClient::DeliveryClient(const ClientConfig& config, const std::atomic<boo
   // Without --ca-file, httplib trusts the system's store (SSL_CTX_set_default_verify_paths).
   m_client->enable_server_certificate_verification(!config.insecure);
   if (stop != nullptr) {
-    m_stopper = std::jthread([this](std::stop_token ending) {
+    m_stopper = std::jthread([this](const std::stop_token& ending) {
       std::mutex mutex;
       std::condition_variable_any tick;
       std::unique_lock lock(mutex);

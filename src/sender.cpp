@@ -121,7 +121,7 @@ private:
 
 // `signed_headers` with those `extra` names replaced (by the first -H of the name: a later one
 // adds a second header, as a test of a verifier may want), then the rest of `extra`.
-Headers with_extra(Headers signed_headers, const Headers& extra) {
+Headers with_extra(const Headers& signed_headers, const Headers& extra) {
   Headers headers;
   std::vector<bool> used(extra.size());
   for (const auto& header : signed_headers) {
@@ -150,7 +150,7 @@ Headers delivery_headers(Scheme scheme, const Secret& secret, const Message& mes
                          const Headers& extra, const std::string& user_agent) {
   auto headers = sign(scheme, secret, message);
   if (!extra.empty()) {
-    headers = with_extra(std::move(headers), extra);
+    headers = with_extra(headers, extra);
   }
   if (!headers.contains("content-type")) {
     headers.add("Content-Type", "application/json");
