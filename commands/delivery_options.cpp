@@ -3,7 +3,6 @@
 #include "error.hpp"
 #include "version.hpp"
 
-#include <cmath>
 #include <fmt/format.h>
 
 namespace linkhook::cmd {
@@ -20,9 +19,11 @@ void add_delivery_options(CLI::App& sub, DeliveryOptions& options, const std::st
 }
 
 ClientConfig client_config(const DeliveryOptions& options) {
-  if (!(options.timeout > 0 && std::isfinite(options.timeout))) {
-    throw Error(
-        fmt::format("--timeout must be a positive number of seconds, got {}", options.timeout));
+  // A millisecond at least: a socket timeout that rounds to zero would wait forever. A day at
+  // most: deadlines are steady_clock nanoseconds, which a timeout like 1e10 s overflows.
+  if (!(options.timeout >= 0.001 && options.timeout <= 86400)) {
+    throw Error(fmt::format("--timeout must be from 0.001 to 86400 seconds (a day), got {}",
+                            options.timeout));
   }
   const auto url = parse_url(options.url);
   if (!url) {

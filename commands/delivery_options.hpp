@@ -23,7 +23,7 @@ void add_delivery_options(CLI::App& sub, DeliveryOptions& options, const std::st
                           const std::string& timeout_help, const std::string& timeout_group);
 
 // The client's configuration. Throws Error (usage) for a URL that is not http(s) or a timeout
-// that is not positive; warns on stderr when --insecure turns a certificate check off.
+// outside 0.001-86400 seconds; warns on stderr when --insecure turns a certificate check off.
 ClientConfig client_config(const DeliveryOptions& options);
 
 } // namespace linkhook::cmd

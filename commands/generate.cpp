@@ -78,7 +78,9 @@ void add_generate(CLI::App& app, int& exit_code) {
       ->allow_extra_args(false);
   sub->add_flag("--pretty", options->pretty, "Indent each payload");
   sub->add_flag("--json", options->json, "Compact JSON lines (the default output)");
-  sub->footer("Examples:\n"
+  sub->footer("--count N prints N payloads of each event, one of every event per round: 'link.*'\n"
+              "--count 100 is 300 payloads (send --count counts the same way).\n\n"
+              "Examples:\n"
               "  linkhook generate link.clicked --pretty\n"
               "  linkhook generate --all --seed 7\n"
               "  linkhook generate 'link.*' --count 100 --set data.click.country=DE");

@@ -8,6 +8,7 @@
 #include "signature_options.hpp"
 #include "store_options.hpp"
 #include "terminal.hpp"
+#include "text.hpp"
 
 #include <cmath>
 #include <fmt/format.h>
@@ -174,7 +175,8 @@ int run_listen(const ListenOptions& o) {
   const bool short_of_events = reason == StopReason::timeout && o.max_events;
   if (short_of_events) {
     why =
-        fmt::format("--timeout reached with {} of {} deliveries", stats.deliveries, *o.max_events);
+        fmt::format("--timeout reached with {} of {}", stats.deliveries,
+                    count_of(static_cast<std::uint64_t>(*o.max_events), "delivery", "deliveries"));
   }
   fmt::print(stderr, "{}", listen_summary(stats, why));
   if (reason == StopReason::signal) {

@@ -10,6 +10,7 @@
 #include "signature_options.hpp"
 #include "store_options.hpp"
 #include "terminal.hpp"
+#include "text.hpp"
 #include "timestamp.hpp"
 
 #include <cctype>
@@ -120,8 +121,8 @@ int run_dry_run(const ReplayOptions& o, const ReplayConfig& config,
   }
   write_all(stdout, out);
   if (!o.json) {
-    fmt::print(stderr, "--dry-run: {} {} planned against {}, nothing sent\n", events.size(),
-               events.size() == 1 ? "event" : "events", config.client.url.str());
+    fmt::print(stderr, "--dry-run: {} planned against {}, nothing sent\n",
+               count_of(events.size(), "event"), config.client.url.str());
   }
   return 0;
 }
@@ -148,9 +149,9 @@ int run_replay(const ReplayOptions& o) {
     writer = std::make_unique<BackgroundWriter>(*store);
   }
   if (!o.json) {
-    fmt::print(stderr, "Replaying {} {} to {} {}, {} signatures with {}\n", events.size(),
-               events.size() == 1 ? "event" : "events", config.client.url.str(),
-               clock_words(o.time_scale), scheme_name(config.scheme), secret.describe());
+    fmt::print(stderr, "Replaying {} to {} {}, {} signatures with {}\n",
+               count_of(events.size(), "event"), config.client.url.str(), clock_words(o.time_scale),
+               scheme_name(config.scheme), secret.describe());
   }
   const bool color = !o.json && color_enabled(stdout);
   ReplayHooks hooks;

@@ -12,12 +12,15 @@
 #include "signature_options.hpp"
 #include "store_options.hpp"
 #include "terminal.hpp"
+#include "text.hpp"
 #include "timestamp.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <fmt/format.h>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <unistd.h>
@@ -25,6 +28,9 @@
 namespace linkhook::cmd {
 
 namespace {
+
+// More than any load test needs, and far from the sender's overflow.
+constexpr std::uint64_t k_max_deliveries = 1'000'000'000'000;
 
 struct SendOptions {
   std::vector<std::string> events;
@@ -35,6 +41,7 @@ struct SendOptions {
   std::optional<std::uint64_t> seed;
   std::vector<std::string> headers;
   std::optional<std::string> id;
+  std::optional<std::string> timestamp;
   long long count = 1;
   int concurrency = 1;
   std::optional<double> rate;
@@ -86,6 +93,47 @@ void choose_payloads(const SendOptions& o, SendConfig& config) {
   config.seed = o.seed;
 }
 
+// --schedule and --max-wait shape the waits between attempts: without --retries there is one
+// attempt and they would be ignored, silently.
+void require_retries(const CLI::Option& retries,
+                     std::initializer_list<const CLI::Option*> shaping) {
+  if (retries.count() > 0) {
+    return;
+  }
+  for (const auto* option : shaping) {
+    if (option->count() > 0) {
+      throw Error(fmt::format("{} needs --retries N: without it a failed delivery is not retried",
+                              option->get_name()));
+    }
+  }
+}
+
+// A -H that names a header the signer sets replaces it (see delivery_headers): on purpose, to
+// test a verifier, but worth a word, since the delivery will probably not verify.
+void warn_if_signed(const std::string& name, Scheme scheme, const Headers& given_before) {
+  const auto names = signed_header_names(scheme);
+  const bool is_signed = std::any_of(names.begin(), names.end(), [&](std::string_view signed_name) {
+    return header_name_equal(name, signed_name);
+  });
+  if (is_signed && !given_before.contains(name)) {
+    fmt::print(stderr,
+               "linkhook: warning: -H {} replaces the header linkhook signs; the signature no "
+               "longer covers it (--id and --timestamp sign a value of your choice)\n",
+               name);
+  }
+}
+
+// --count N is N of each selected event (as in generate), or N copies of --file.
+std::uint64_t delivery_count(const SendOptions& o, const SendConfig& config) {
+  const auto per_payload = static_cast<std::uint64_t>(o.count);
+  const auto payloads = std::max<std::uint64_t>(config.events.size(), 1);
+  if (per_payload > k_max_deliveries / payloads) {
+    throw Error(fmt::format("--count {} of {} is more than {} deliveries", o.count,
+                            count_of(payloads, "event"), k_max_deliveries));
+  }
+  return per_payload * payloads;
+}
+
 SendConfig make_config(const SendOptions& o, const Secret& secret) {
   check_counts(o);
   SendConfig config;
@@ -95,10 +143,14 @@ SendConfig make_config(const SendOptions& o, const Secret& secret) {
   choose_payloads(o, config);
   for (const auto& line : o.headers) {
     auto header = parse_header_line(line);
+    warn_if_signed(header.name, config.scheme, config.extra_headers);
     config.extra_headers.add(std::move(header.name), std::move(header.value));
   }
   config.id = o.id;
-  config.count = static_cast<std::uint64_t>(o.count);
+  if (o.timestamp) {
+    config.timestamp = parse_timestamp_option(*o.timestamp);
+  }
+  config.count = delivery_count(o, config);
   config.concurrency = static_cast<std::size_t>(o.concurrency);
   config.rate = o.rate;
   config.retry.max_attempts = static_cast<std::size_t>(o.retries) + 1;
@@ -199,7 +251,8 @@ int run_send(const SendOptions& o) {
 void add_send(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<SendOptions>();
   auto* sub = app.add_subcommand("send", "Sign and POST deliveries to an endpoint");
-  sub->add_option("event", o->events, "Events to generate and send (cycled with --count)")
+  sub->add_option("event", o->events,
+                  "Events or globs (link.clicked, 'link.*'): every one is sent, --count times")
       ->type_name("EVENT");
   sub->add_option("--file", o->file, "Send this body instead, byte for byte ('-': stdin)")
       ->type_name("FILE");
@@ -213,27 +266,39 @@ void add_send(CLI::App& app, int& exit_code) {
       ->group(payload);
   sub->add_option("--seed", o->seed, "Seed for generated values (and exponential jitter)")
       ->group(payload);
-  sub->add_option("-H,--header", o->headers, "Extra header 'Name: value'; repeatable")
+  sub->add_option("-H,--header", o->headers,
+                  "Extra header 'Name: value'; repeatable; one the signature sets is replaced")
       ->allow_extra_args(false)
       ->group(payload);
   sub->add_option("--id", o->id, "The webhook-id (default: a fresh one per delivery)")
       ->group(payload);
+  sub->add_option("--timestamp", o->timestamp,
+                  "Sign with this time, Unix seconds or ISO-8601 (default: now): a stale "
+                  "delivery on purpose")
+      ->group(payload);
 
   const std::string many = "Many deliveries";
-  sub->add_option("-n,--count", o->count, "Deliveries to send")->default_val(1)->group(many);
+  sub->add_option("-n,--count", o->count, "Deliveries of each event (of --file: copies)")
+      ->default_val(1)
+      ->group(many);
   sub->add_option("-c,--concurrency", o->concurrency, "Deliveries in flight at once")
       ->default_val(1)
       ->group(many);
   sub->add_option("--rate", o->rate, "At most this many deliveries per second")->group(many);
 
   const std::string retry = "Retries";
-  sub->add_option("--retries", o->retries, "Retry a failed delivery up to N times")->group(retry);
-  sub->add_option("--schedule", o->schedule, "Waits: standard, exponential or a LIST like 0,5s,1m")
-      ->default_val("standard")
-      ->group(retry);
-  sub->add_option("--max-wait", o->max_wait, "Longest wait before a retry")
-      ->default_val("60s")
-      ->group(retry);
+  const auto* retries =
+      sub->add_option("--retries", o->retries, "Retry a failed delivery up to N times")
+          ->group(retry);
+  const auto* schedule =
+      sub->add_option("--schedule", o->schedule,
+                      "Waits: standard, exponential or a LIST like 0,5s,1m (needs --retries)")
+          ->default_val("standard")
+          ->group(retry);
+  const auto* max_wait =
+      sub->add_option("--max-wait", o->max_wait, "Longest wait before a retry (needs --retries)")
+          ->default_val("60s")
+          ->group(retry);
 
   sub->add_flag("--show-response", o->show_response, "Show the response body of every delivery");
   sub->add_flag("--no-store", o->no_store, "Do not keep sent deliveries in the event store");
@@ -241,14 +306,25 @@ void add_send(CLI::App& app, int& exit_code) {
   sub->add_flag("--json", o->json, "JSON lines: one object per delivery, then {\"summary\"}");
   sub->add_flag("-q,--quiet", o->quiet, "No line per delivery, only the summary");
   sub->footer(
+      "Every named event and every event a glob matches is sent; --count N sends N of each (as\n"
+      "generate --count does), cycling through the events: 'link.*' --count 1000 is 3000\n"
+      "deliveries. With --file, N copies.\n\n"
+      "A -H naming a header the signature sets (webhook-id, webhook-timestamp,\n"
+      "webhook-signature; Stripe-Signature; X-Hub-Signature-256) replaces it, with a warning;\n"
+      "a second -H of that name adds another line. --timestamp T signs every attempt with T\n"
+      "(and dates generated payloads T): an old T sends a stale delivery on purpose.\n\n"
       "Exit status: 0 when every delivery ended 2xx, 1 otherwise, 2 for a usage error, 130 when\n"
-      "interrupted (after the summary of what was sent).\n\n"
+      "interrupted: deliveries awaiting an answer give up at once, then the summary is printed.\n\n"
       "Examples:\n"
       "  linkhook send link.clicked --url http://localhost:3000/webhooks\n"
       "  linkhook send --file event.json --url https://staging.example.com/hooks --json\n"
       "  linkhook send 'link.*' --count 1000 --concurrency 16 --url http://127.0.0.1:4000/\n"
-      "  linkhook send qr.scanned --retries 3 --schedule 0,5s,30s --url \"$URL\"");
-  sub->callback([o, &exit_code] { exit_code = run_send(*o); });
+      "  linkhook send qr.scanned --retries 3 --schedule 0,5s,30s --url \"$URL\"\n"
+      "  linkhook send link.clicked --timestamp 2025-01-01T00:00:00Z --url \"$URL\"   # stale");
+  sub->callback([o, &exit_code, retries, schedule, max_wait] {
+    require_retries(*retries, {schedule, max_wait});
+    exit_code = run_send(*o);
+  });
 }
 
 } // namespace linkhook::cmd

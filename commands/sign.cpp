@@ -25,13 +25,7 @@ UnixSeconds resolve_timestamp(const std::optional<std::string>& text) {
   if (!text) {
     return unix_now();
   }
-  const auto parsed = parse_timestamp(*text);
-  if (!parsed) {
-    throw Error(fmt::format("--timestamp '{}' is not a time; expected Unix seconds like "
-                            "1760869800 (or ISO-8601)",
-                            *text));
-  }
-  return *parsed;
+  return parse_timestamp_option(*text);
 }
 
 int run_sign(const SignOptions& options) {

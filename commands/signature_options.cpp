@@ -59,4 +59,14 @@ Secret resolve_secret(const SignatureOptions& options) {
                           k_secret_env));
 }
 
+UnixSeconds parse_timestamp_option(const std::string& text) {
+  const auto parsed = parse_timestamp(text);
+  if (!parsed) {
+    throw Error(fmt::format("--timestamp '{}' is not a time; expected Unix seconds like "
+                            "1760869800 (or ISO-8601)",
+                            text));
+  }
+  return *parsed;
+}
+
 } // namespace linkhook::cmd

@@ -2,6 +2,7 @@
 
 #include "scheme.hpp"
 #include "secret.hpp"
+#include "timestamp.hpp"
 
 #include <CLI/CLI.hpp>
 #include <optional>
@@ -32,5 +33,8 @@ Scheme resolve_scheme(const SignatureOptions& options);
 // The secret, parsed once. Throws Error (usage), in one line that never shows the secret, when
 // there is none or it cannot be read or parsed.
 Secret resolve_secret(const SignatureOptions& options);
+
+// --timestamp of sign and send: Unix seconds or ISO-8601. Throws Error (usage) for anything else.
+UnixSeconds parse_timestamp_option(const std::string& text);
 
 } // namespace linkhook::cmd

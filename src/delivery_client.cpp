@@ -4,8 +4,10 @@
 #include "http_connection.hpp"
 
 #include <chrono>
+#include <condition_variable>
 #include <fmt/format.h>
 #include <httplib.h>
+#include <mutex>
 #include <unistd.h>
 
 namespace linkhook {
@@ -38,6 +40,8 @@ std::string describe(DeliveryError kind, httplib::Error error, const ClientConfi
                ? fmt::format("the certificate of {} is not trusted (--ca-file, or --insecure)",
                              config.url.origin())
                : fmt::format("TLS handshake with {} failed", config.url.origin());
+  case DeliveryError::interrupted:
+    return std::string(k_interrupted_text);
   case DeliveryError::other:
   case DeliveryError::none:
     break;
@@ -58,15 +62,18 @@ std::string_view delivery_error_name(DeliveryError error) {
     return "timeout";
   case DeliveryError::tls:
     return "tls";
+  case DeliveryError::interrupted:
+    return "interrupted";
   case DeliveryError::other:
     break;
   }
   return "other";
 }
 
-DeliveryClient::DeliveryClient(const ClientConfig& config) : m_config(config) {
+DeliveryClient::DeliveryClient(const ClientConfig& config, const std::atomic<bool>* stop)
+    : m_config(config), m_stop(stop) {
   if (!config.url.tls()) {
-    m_plain = std::make_unique<PlainHttpConnection>(config.url, config.timeout_s);
+    m_plain = std::make_unique<PlainHttpConnection>(config.url, config.timeout_s, stop);
     return;
   }
   m_client = std::make_unique<httplib::Client>(config.url.origin());
@@ -86,6 +93,19 @@ DeliveryClient::DeliveryClient(const ClientConfig& config) : m_config(config) {
   }
   // Without --ca-file, httplib trusts the system's store (SSL_CTX_set_default_verify_paths).
   m_client->enable_server_certificate_verification(!config.insecure);
+  if (stop != nullptr) {
+    m_stopper = std::jthread([this](const std::stop_token& ending) {
+      std::mutex mutex;
+      std::condition_variable_any tick;
+      std::unique_lock lock(mutex);
+      while (!tick.wait_for(lock, ending, k_stop_slice, [] { return false; }) &&
+             !ending.stop_requested()) {
+        if (*m_stop) {
+          m_client->stop(); // again each tick: a request may start after one
+        }
+      }
+    });
+  }
 }
 
 DeliveryClient::~DeliveryClient() = default;
@@ -129,11 +149,13 @@ DeliveryOutcome DeliveryClient::post_tls(const Headers& headers, std::string_vie
       m_client->Post(m_config.url.target, request_headers, body.data(), body.size(), content_type);
   DeliveryOutcome outcome;
   if (!result) {
-    outcome.error = classify(result.error());
+    outcome.error =
+        m_stop != nullptr && *m_stop ? DeliveryError::interrupted : classify(result.error());
     // httplib reports a read that ran into the timeout as a plain read error.
     const auto ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    if (result.error() == httplib::Error::Read && ms >= m_config.timeout_s * 1000 * 0.95) {
+    if (outcome.error != DeliveryError::interrupted && result.error() == httplib::Error::Read &&
+        ms >= m_config.timeout_s * 1000 * 0.95) {
       outcome.error = DeliveryError::timeout;
     }
     outcome.error_text = describe(outcome.error, result.error(), m_config);
@@ -143,6 +165,7 @@ DeliveryOutcome DeliveryClient::post_tls(const Headers& headers, std::string_vie
   outcome.location = result->get_header_value("Location");
   outcome.retry_after = result->get_header_value("Retry-After");
   outcome.body_prefix = result->body.substr(0, k_response_prefix_bytes);
+  outcome.body_cut = result->body.size() > k_response_prefix_bytes;
   return outcome;
 }
 

@@ -75,7 +75,8 @@ std::string delivery_line(const DeliveryReport& report, bool json, bool color) {
 
 std::string listen_summary(const ListenerStats& s, std::string_view why_stopped) {
   std::string text =
-      fmt::format("{} deliveries: {} verified, {} rejected", s.deliveries, s.verified, s.rejected);
+      fmt::format("{}: {} verified, {} rejected", count_of(s.deliveries, "delivery", "deliveries"),
+                  s.verified, s.rejected);
   const std::pair<std::uint64_t, std::string_view> parts[] = {
       {s.stored, "stored"},
       {s.duplicates, "duplicate"},

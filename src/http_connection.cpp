@@ -60,10 +60,44 @@ timeval to_timeval(double seconds) {
   return tv;
 }
 
+// A head whose body did not end (a timeout, a close) is no answer, whatever status it named: a
+// 200 that never completes must not count as delivered.
+DeliveryOutcome unfinished_is_no_answer(DeliveryOutcome outcome) {
+  if (outcome.error == DeliveryError::none || outcome.status == 0) {
+    return outcome;
+  }
+  DeliveryOutcome unfinished;
+  unfinished.error = outcome.error;
+  unfinished.error_text = fmt::format("{} (an HTTP {} answer began, its body did not end)",
+                                      outcome.error_text, outcome.status);
+  return unfinished;
+}
+
 } // namespace
 
-PlainHttpConnection::PlainHttpConnection(Url url, double timeout_s)
-    : m_url(std::move(url)), m_timeout_s(timeout_s) {}
+PlainHttpConnection::PlainHttpConnection(Url url, double timeout_s, const std::atomic<bool>* stop)
+    : m_url(std::move(url)), m_timeout_s(timeout_s), m_stop(stop),
+      m_slice_s(std::min(timeout_s, std::chrono::duration<double>(k_stop_slice).count())) {}
+
+bool PlainHttpConnection::may_wait(DeliveryOutcome& outcome) {
+  if (m_stop != nullptr && *m_stop) {
+    fail(outcome, DeliveryError::interrupted, std::string(k_interrupted_text));
+    return false;
+  }
+  const auto left = std::chrono::duration<double>(m_deadline - std::chrono::steady_clock::now());
+  if (left.count() <= 0) {
+    fail(outcome, DeliveryError::timeout, fmt::format("no answer within {}s", m_timeout_s));
+    return false;
+  }
+  // Set only when it must change by more than 5 ms: most waits make no call here.
+  const auto wanted = std::min(left.count(), m_slice_s);
+  if (m_receive_s - left.count() > 0.005 || m_receive_s < wanted - 0.005) {
+    const auto tv = to_timeval(wanted);
+    ::setsockopt(m_fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    m_receive_s = wanted;
+  }
+  return true;
+}
 
 void PlainHttpConnection::fail(DeliveryOutcome& outcome, DeliveryError error, std::string text) {
   outcome.error = error;
@@ -127,14 +161,21 @@ bool PlainHttpConnection::open(DeliveryOutcome& outcome) {
         last_error = errno;
         continue;
       }
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          m_deadline - std::chrono::steady_clock::now());
-      pollfd waiting{fd.get(), POLLOUT, 0};
-      const int ready = ::poll(&waiting, 1, static_cast<int>(std::max<long long>(left.count(), 0)));
-      if (ready == 0) {
-        fail(outcome, DeliveryError::timeout,
-             fmt::format("cannot connect to {} within {}s", m_url.origin(), m_timeout_s));
-        return false;
+      int ready = 0;
+      while (ready == 0) {
+        if (m_stop != nullptr && *m_stop) {
+          fail(outcome, DeliveryError::interrupted, std::string(k_interrupted_text));
+          return false;
+        }
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            m_deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+          fail(outcome, DeliveryError::timeout,
+               fmt::format("cannot connect to {} within {}s", m_url.origin(), m_timeout_s));
+          return false;
+        }
+        pollfd waiting{fd.get(), POLLOUT, 0};
+        ready = ::poll(&waiting, 1, static_cast<int>(std::min(left, k_stop_slice).count()));
       }
       socklen_t size = sizeof last_error;
       if (ready < 0 || ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &last_error, &size) != 0 ||
@@ -143,16 +184,16 @@ bool PlainHttpConnection::open(DeliveryOutcome& outcome) {
         continue;
       }
     }
-    // Blocking from here on, each send and recv bounded by the timeout.
+    // Blocking from here on, each send and recv waiting a slice at most (see may_wait).
     ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
     const int one = 1;
     ::setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    const auto tv = to_timeval(m_timeout_s);
+    const auto tv = to_timeval(m_slice_s);
     ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     ::setsockopt(fd.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    m_receive_s = m_slice_s;
     m_fd = std::move(fd);
     m_in.clear();
-    m_timeout_cut = false;
     return true;
   }
   fail(outcome, DeliveryError::refused,
@@ -162,12 +203,6 @@ bool PlainHttpConnection::open(DeliveryOutcome& outcome) {
 
 DeliveryOutcome PlainHttpConnection::post(const Headers& headers, std::string_view body) {
   build_request(headers, body);
-  if (m_timeout_cut && m_fd) {
-    const auto tv = to_timeval(m_timeout_s);
-    ::setsockopt(m_fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  }
-  m_timeout_cut = false;
-  m_first_read = true;
   m_deadline = std::chrono::steady_clock::now() +
                std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                    std::chrono::duration<double>(m_timeout_s));
@@ -179,7 +214,7 @@ DeliveryOutcome PlainHttpConnection::post(const Headers& headers, std::string_vi
     }
     // A kept-alive connection the server closed meanwhile: once more on a new one.
     if (exchange(outcome, reused) == Step::done || round > 0) {
-      return outcome;
+      return unfinished_is_no_answer(std::move(outcome));
     }
   }
 }
@@ -191,14 +226,19 @@ PlainHttpConnection::Step PlainHttpConnection::exchange(DeliveryOutcome& outcome
     if (n < 0 && errno == EINTR) {
       continue;
     }
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) { // a slice passed, nothing sent
+      if (!may_wait(outcome)) {
+        return Step::done;
+      }
+      continue;
+    }
     if (n < 0) {
       const int error = errno;
       if (reused && sent == 0 && (error == EPIPE || error == ECONNRESET)) {
         m_fd = FileDescriptor();
         return Step::stale;
       }
-      fail(outcome,
-           error == EAGAIN || error == EWOULDBLOCK ? DeliveryError::timeout : DeliveryError::other,
+      fail(outcome, DeliveryError::other,
            fmt::format("cannot send to {}: {}", m_url.origin(), std::strerror(error)));
       return Step::done;
     }
@@ -246,20 +286,11 @@ PlainHttpConnection::Step PlainHttpConnection::exchange(DeliveryOutcome& outcome
 
 bool PlainHttpConnection::read_more(DeliveryOutcome& outcome, bool may_be_stale, bool& stale) {
   char buffer[16 * 1024];
-  // The socket's receive timeout is the whole --timeout, right for the first read of an answer;
-  // a later read may only wait for what is left, so that a trickling answer cannot stretch it.
-  if (!m_first_read) {
-    const auto left = std::chrono::duration<double>(m_deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      fail(outcome, DeliveryError::timeout, fmt::format("no answer within {}s", m_timeout_s));
+  // Each wait ends by the deadline of the whole answer, so that a trickling one cannot stretch it.
+  for (;;) {
+    if (!may_wait(outcome)) {
       return false;
     }
-    const auto tv = to_timeval(left.count());
-    ::setsockopt(m_fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    m_timeout_cut = true;
-  }
-  m_first_read = false;
-  for (;;) {
     const auto n = ::recv(m_fd.get(), buffer, sizeof buffer, 0);
     if (n > 0) {
       m_in.append(buffer, static_cast<std::size_t>(n));
@@ -279,12 +310,11 @@ bool PlainHttpConnection::read_more(DeliveryOutcome& outcome, bool may_be_stale,
       return false;
     }
     if (error == EAGAIN || error == EWOULDBLOCK) {
-      fail(outcome, DeliveryError::timeout, fmt::format("no answer within {}s", m_timeout_s));
-    } else {
-      fail(outcome, DeliveryError::other,
-           fmt::format("{} closed the connection{}", m_url.origin(),
-                       n == 0 ? "" : fmt::format(" ({})", std::strerror(error))));
+      continue; // a slice passed: may_wait tells whether to wait on
     }
+    fail(outcome, DeliveryError::other,
+         fmt::format("{} closed the connection{}", m_url.origin(),
+                     n == 0 ? "" : fmt::format(" ({})", std::strerror(error))));
     return false;
   }
 }
@@ -293,6 +323,7 @@ void PlainHttpConnection::take(DeliveryOutcome& outcome, std::size_t bytes) {
   const auto kept = std::min(bytes, k_response_prefix_bytes - std::min(k_response_prefix_bytes,
                                                                        outcome.body_prefix.size()));
   outcome.body_prefix.append(m_in, 0, kept);
+  outcome.body_cut = outcome.body_cut || kept < bytes;
   m_in.erase(0, bytes);
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fmt/format.h>
 
 namespace linkhook {
 
@@ -29,6 +30,22 @@ double LatencyStats::percentile(double p) const {
 
 double LatencyStats::max() const {
   return percentile(100);
+}
+
+std::string format_ms(double ms) {
+  if (ms >= 10'000) {
+    return fmt::format("{:.0f}s", ms / 1000);
+  }
+  if (ms >= 1000) {
+    return fmt::format("{:.1f}s", ms / 1000);
+  }
+  if (ms >= 10) {
+    return fmt::format("{:.0f}ms", ms);
+  }
+  if (ms >= 1) {
+    return fmt::format("{:.1f}ms", ms);
+  }
+  return fmt::format("{:.2g}ms", ms); // two significant digits: 0.42ms, 0.05ms
 }
 
 } // namespace linkhook

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 namespace linkhook {
@@ -28,5 +29,9 @@ private:
   mutable std::vector<double> m_samples;
   mutable bool m_sorted = true;
 };
+
+// A latency with the precision its size deserves: "0.42ms", "3.2ms", "45ms", "1.2s", "12s". A
+// fixed 0.1 ms would print a loopback p50 as "0ms" beside a "3.2ms".
+std::string format_ms(double ms);
 
 } // namespace linkhook

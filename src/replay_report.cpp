@@ -2,6 +2,7 @@
 
 #include "send_report.hpp"
 #include "terminal.hpp"
+#include "text.hpp"
 #include "timestamp.hpp"
 
 #include <cmath>
@@ -138,12 +139,12 @@ std::string replay_summary_json(const ReplaySummary& s) {
 }
 
 std::string replay_summary_text(const ReplaySummary& s) {
-  return fmt::format("{} {}: {} delivered, {} gone, {} gave up{}; {} {}\n"
-                     "simulated span {}; real time {:.2f}s ({:.1f} attempts/s)\n",
-                     s.events, s.events == 1 ? "event" : "events", s.delivered, s.gone, s.gave_up,
+  return fmt::format("{}: {} delivered, {} gone, {} gave up{}; {}\n"
+                     "simulated span {}; real time {} ({:.1f} attempts/s)\n",
+                     count_of(s.events, "event"), s.delivered, s.gone, s.gave_up,
                      s.interrupted > 0 ? fmt::format(", {} interrupted", s.interrupted) : "",
-                     s.attempts, s.attempts == 1 ? "attempt" : "attempts", format_duration(s.span),
-                     s.seconds, s.attempts_per_second());
+                     count_of(s.attempts, "attempt"), format_duration(s.span),
+                     format_ms(s.seconds * 1000), s.attempts_per_second());
 }
 
 std::string planned_json(const ReplayEvent& event, const std::vector<Milliseconds>& offsets) {

@@ -49,7 +49,7 @@ public:
   Worker(const std::vector<ReplayEvent>& events, const ReplayConfig& config,
          const ReplayHooks& hooks, SharedState& shared)
       : m_events(events), m_config(config), m_hooks(hooks), m_shared(shared),
-        m_client(config.client) {}
+        m_client(config.client, config.stop) {}
 
   void run() {
     for (auto index = m_shared.next++; index < m_events.size(); index = m_shared.next++) {
@@ -70,8 +70,9 @@ private:
     replayed.ending = run_timeline(
         event_policy(m_config, event), clock, m_config.stop,
         [&] {
-          replayed.headers = delivery_headers(m_config.scheme, *m_config.secret, event.id,
-                                              event.body, {}, m_config.client.user_agent);
+          replayed.headers = delivery_headers(m_config.scheme, *m_config.secret,
+                                              Message{event.id, unix_now(), event.body}, {},
+                                              m_config.client.user_agent);
           return m_client.post(replayed.headers, event.body);
         },
         [&](const Attempt& attempt) {

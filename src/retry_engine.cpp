@@ -75,6 +75,9 @@ AttemptDecision decide(const RetryPolicy& policy, std::size_t attempt,
   if (outcome.ok()) {
     return {Decision::delivered, Milliseconds(0)};
   }
+  if (outcome.error == DeliveryError::interrupted) { // a stop cut the attempt short
+    return {Decision::interrupted, Milliseconds(0)};
+  }
   if (outcome.status == 410) {
     return {Decision::gone, Milliseconds(0)};
   }

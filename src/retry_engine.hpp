@@ -55,7 +55,8 @@ struct AttemptDecision {
 };
 
 // What follows attempt number `attempt` (1-based) that ended with `outcome`: 2xx delivered, 410
-// gone, anything else (3xx, 4xx, 5xx, no answer) retried until the policy's attempts are spent.
+// gone, an attempt a stop cut short interrupted, anything else (3xx, 4xx, 5xx, no answer) retried
+// until the policy's attempts are spent.
 // A 429 or 503 with a Retry-After longer than the scheduled wait waits that long instead.
 AttemptDecision decide(const RetryPolicy& policy, std::size_t attempt,
                        const DeliveryOutcome& outcome, UnixSeconds now);

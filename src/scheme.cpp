@@ -54,4 +54,20 @@ std::string_view signature_header_name(Scheme scheme) {
   return k_webhook_signature;
 }
 
+std::span<const std::string_view> signed_header_names(Scheme scheme) {
+  static constexpr std::string_view standard[] = {k_webhook_id, k_webhook_timestamp,
+                                                  k_webhook_signature};
+  static constexpr std::string_view stripe[] = {k_stripe_signature};
+  static constexpr std::string_view github[] = {k_github_signature};
+  switch (scheme) {
+  case Scheme::standard:
+    break;
+  case Scheme::stripe:
+    return stripe;
+  case Scheme::github:
+    return github;
+  }
+  return standard;
+}
+
 } // namespace linkhook

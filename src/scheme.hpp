@@ -28,4 +28,8 @@ Scheme parse_scheme(std::string_view name);
 // The header that carries the scheme's signature: its presence tells which scheme signed a request.
 std::string_view signature_header_name(Scheme scheme);
 
+// Every header the scheme's signer sets (webhook-id, webhook-timestamp, webhook-signature for
+// standard): what a sender's -H replaces, with a warning, instead of adding a second one.
+std::span<const std::string_view> signed_header_names(Scheme scheme);
+
 } // namespace linkhook

@@ -1,6 +1,7 @@
 #include "send_report.hpp"
 
 #include "terminal.hpp"
+#include "text.hpp"
 
 #include <cmath>
 #include <fmt/format.h>
@@ -72,9 +73,9 @@ std::string send_human_line(const SentDelivery& d, bool show_response, bool colo
   const auto status = outcome.error != DeliveryError::none
                           ? std::string(delivery_error_name(outcome.error))
                           : std::to_string(outcome.status);
-  auto line = fmt::format("{} {} {} {}ms", d.event.empty() ? "-" : d.event, d.id,
+  auto line = fmt::format("{} {} {} {}", d.event.empty() ? "-" : d.event, d.id,
                           paint(status, outcome.ok() ? Color::green : Color::red, color),
-                          round_ms(outcome.ms));
+                          format_ms(outcome.ms));
   if (d.attempts > 1) {
     line += fmt::format(" after {} attempts", d.attempts);
   }
@@ -85,9 +86,8 @@ std::string send_human_line(const SentDelivery& d, bool show_response, bool colo
   }
   if (outcome.error == DeliveryError::none && (show_response || !outcome.ok()) &&
       !outcome.body_prefix.empty()) {
-    line += "  " + paint(nlohmann::json(outcome.body_prefix)
-                             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                         Color::dim, color);
+    line +=
+        "  " + paint(one_line_preview(outcome.body_prefix, outcome.body_cut), Color::dim, color);
   }
   return line + "\n";
 }
@@ -120,13 +120,12 @@ std::string send_summary_text(const SendSummary& s) {
     failures += fmt::format("{}{}: {}", failures.empty() ? "" : ", ", kind, n);
   }
   return fmt::format("{} sent: {} 2xx, {} failed{}\n"
-                     "{:.1f} deliveries/s over {:.2f}s; latency p50 {}ms, p90 {}ms, p99 {}ms, "
-                     "max {}ms\n",
+                     "{:.1f} deliveries/s over {}; latency p50 {}, p90 {}, p99 {}, max {}\n",
                      s.sent, s.succeeded, s.failed(),
                      failures.empty() ? "" : fmt::format(" ({})", failures), s.per_second(),
-                     s.seconds, round_ms(s.latency.percentile(50)),
-                     round_ms(s.latency.percentile(90)), round_ms(s.latency.percentile(99)),
-                     round_ms(s.latency.max()));
+                     format_ms(s.seconds * 1000), format_ms(s.latency.percentile(50)),
+                     format_ms(s.latency.percentile(90)), format_ms(s.latency.percentile(99)),
+                     format_ms(s.latency.max()));
 }
 
 } // namespace linkhook

@@ -6,6 +6,7 @@
 #include "timestamp.hpp"
 #include "worker_threads.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <limits>
@@ -32,7 +33,7 @@ struct SharedState {
 class Worker {
 public:
   Worker(const SendConfig& config, const SendHooks& hooks, SharedState& shared, std::uint64_t seed)
-      : m_config(config), m_hooks(hooks), m_shared(shared), m_client(config.client),
+      : m_config(config), m_hooks(hooks), m_shared(shared), m_client(config.client, config.stop),
         m_random(seed) {
     for (const auto* event : config.events) {
       m_generators.emplace_back(event->fixture, config.assignments);
@@ -64,8 +65,9 @@ private:
     } else {
       const auto which = index % m_config.events.size();
       delivery.event = m_config.events[which]->name;
-      m_generators[which].append(delivery.body, m_random,
-                                 m_config.seed ? k_seeded_timestamp : unix_now());
+      m_generators[which].append(
+          delivery.body, m_random,
+          m_config.timestamp.value_or(m_config.seed ? k_seeded_timestamp : unix_now()));
     }
     std::size_t attempts = 0;
     RealClock clock(1, m_config.stop);
@@ -73,9 +75,10 @@ private:
         m_config.retry, clock, m_config.stop,
         [&] {
           delivery.attempts = ++attempts;
-          delivery.headers =
-              delivery_headers(m_config.scheme, *m_config.secret, delivery.id, delivery.body,
-                               m_config.extra_headers, m_config.client.user_agent);
+          const Message message{delivery.id, m_config.timestamp.value_or(unix_now()),
+                                delivery.body};
+          delivery.headers = delivery_headers(m_config.scheme, *m_config.secret, message,
+                                              m_config.extra_headers, m_config.client.user_agent);
           delivery.sent_at_ms = unix_now_ms();
           delivery.outcome = m_client.post(delivery.headers, delivery.body);
           return delivery.outcome;
@@ -116,14 +119,38 @@ private:
   std::vector<PayloadGenerator> m_generators;
 };
 
+// `signed_headers` with those `extra` names replaced (by the first -H of the name: a later one
+// adds a second header, as a test of a verifier may want), then the rest of `extra`.
+Headers with_extra(const Headers& signed_headers, const Headers& extra) {
+  Headers headers;
+  std::vector<bool> used(extra.size());
+  for (const auto& header : signed_headers) {
+    const auto same = std::find_if(extra.begin(), extra.end(), [&](const Header& given) {
+      return header_name_equal(given.name, header.name);
+    });
+    if (same == extra.end()) {
+      headers.add(header.name, header.value);
+      continue;
+    }
+    used[static_cast<std::size_t>(same - extra.begin())] = true;
+    headers.add(same->name, same->value);
+  }
+  std::size_t i = 0;
+  for (const auto& header : extra) {
+    if (!used[i++]) {
+      headers.add(header.name, header.value);
+    }
+  }
+  return headers;
+}
+
 } // namespace
 
-Headers delivery_headers(Scheme scheme, const Secret& secret, const std::string& id,
-                         std::string_view body, const Headers& extra,
-                         const std::string& user_agent) {
-  auto headers = sign(scheme, secret, Message{id, unix_now(), body});
-  for (const auto& header : extra) {
-    headers.add(header.name, header.value);
+Headers delivery_headers(Scheme scheme, const Secret& secret, const Message& message,
+                         const Headers& extra, const std::string& user_agent) {
+  auto headers = sign(scheme, secret, message);
+  if (!extra.empty()) {
+    headers = with_extra(headers, extra);
   }
   if (!headers.contains("content-type")) {
     headers.add("Content-Type", "application/json");

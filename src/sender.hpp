@@ -8,6 +8,7 @@
 #include "retry_engine.hpp"
 #include "scheme.hpp"
 #include "secret.hpp"
+#include "signature.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -33,9 +34,11 @@ struct SendConfig {
   std::optional<std::string> body;
   std::string body_event;
 
-  Headers extra_headers;         // -H, after the signature headers
+  Headers extra_headers;         // -H: replacing a signature header of that name, else added
   std::optional<std::string> id; // the webhook-id of every delivery; fresh per delivery otherwise
-  std::uint64_t count = 1;
+  // The time every attempt is signed with (and generated payloads carry); now otherwise.
+  std::optional<UnixSeconds> timestamp;
+  std::uint64_t count = 1; // deliveries in all: send --count times the number of events
   std::size_t concurrency = 1;
   std::optional<double> rate; // deliveries per second at most
   // One attempt unless told otherwise (send --retries N: N + 1 attempts).
@@ -77,11 +80,11 @@ struct SendSummary {
   double per_second() const { return seconds > 0 ? static_cast<double>(sent) / seconds : 0; }
 };
 
-// The headers of one attempt: signed afresh (`id`, the current time, `body`), then `extra` (-H),
-// then Content-Type and User-Agent unless `extra` set them. Shared by send and replay.
-Headers delivery_headers(Scheme scheme, const Secret& secret, const std::string& id,
-                         std::string_view body, const Headers& extra,
-                         const std::string& user_agent);
+// The headers of one attempt: the signature headers of `message`, where the first header of
+// `extra` (-H) with the same name replaces one, then the rest of `extra`, then Content-Type and
+// User-Agent unless `extra` set them. Shared by send and replay.
+Headers delivery_headers(Scheme scheme, const Secret& secret, const Message& message,
+                         const Headers& extra, const std::string& user_agent);
 
 // Sends config.count deliveries (fewer when config.stop is set) with config.concurrency workers and
 // returns the summary. Throws Error for a configuration it cannot use (a payload template, a

@@ -4,6 +4,7 @@
 #include "error.hpp"
 #include "signature_diagnosis.hpp"
 #include "signature_headers.hpp"
+#include "text.hpp"
 
 #include <fmt/format.h>
 #include <variant>
@@ -97,10 +98,13 @@ std::optional<VerifyResult> check_timestamp(UnixSeconds timestamp, UnixSeconds n
   }
   const bool old = age > 0;
   return failure(old ? VerifyFailure::timestamp_too_old : VerifyFailure::timestamp_too_new,
-                 fmt::format("timestamp too {}: {} seconds in the {}, beyond the tolerance of {} "
-                             "seconds (signed at {})",
-                             old ? "old" : "new", old ? age : -age, old ? "past" : "future",
-                             tolerance_s, format_iso8601(timestamp)));
+                 fmt::format("timestamp too {}: {} in the {}, beyond the tolerance of {} (signed "
+                             "at {})",
+                             old ? "old" : "new",
+                             count_of(static_cast<std::uint64_t>(old ? age : -age), "second"),
+                             old ? "past" : "future",
+                             count_of(static_cast<std::uint64_t>(tolerance_s), "second"),
+                             format_iso8601(timestamp)));
 }
 
 } // namespace

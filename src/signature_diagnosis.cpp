@@ -3,6 +3,7 @@
 #include "body_variants.hpp"
 #include "crypto.hpp"
 #include "signature_headers.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -30,10 +31,6 @@ bool ed25519_matches(const SignedRequest& request, std::span<const unsigned char
   const auto message = request.prefix + std::string(body);
   return std::any_of(request.ed25519.begin(), request.ed25519.end(),
                      [&](const Bytes& sig) { return ed25519_verify(public_key, message, sig); });
-}
-
-std::string count_of(std::size_t n, std::string_view what) {
-  return fmt::format("{} {}{}", n, what, n == 1 ? "" : "s");
 }
 
 } // namespace

@@ -98,6 +98,41 @@ std::string printable(std::string_view text) {
   return out;
 }
 
+std::string one_line_preview(std::string_view text, bool cut) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '\n' || c == '\r' || c == '\t') {
+      if (!out.empty() && out.back() != ' ') {
+        out += ' ';
+      }
+    } else {
+      out += static_cast<unsigned char>(c) < 0x20 || c == 0x7F ? '?' : c;
+    }
+  }
+  while (!out.empty() && out.back() == ' ') {
+    out.pop_back();
+  }
+  // A cut can split the last character: drop its first bytes rather than show them as '?'.
+  for (int i = 0; cut && i < 3 && !is_valid_utf8(out) && !out.empty() &&
+                  (static_cast<unsigned char>(out.back()) & 0x80) != 0;
+       ++i) {
+    out.pop_back();
+  }
+  if (!is_valid_utf8(out)) {
+    for (auto& c : out) {
+      c = static_cast<unsigned char>(c) >= 0x80 ? '?' : c;
+    }
+  }
+  return cut ? out + "…" : out;
+}
+
+std::string count_of(std::uint64_t n, std::string_view singular, std::string_view plural) {
+  if (n == 1) {
+    return fmt::format("1 {}", singular);
+  }
+  return plural.empty() ? fmt::format("{} {}s", n, singular) : fmt::format("{} {}", n, plural);
+}
+
 bool is_valid_utf8(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {

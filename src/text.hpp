@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -26,6 +27,15 @@ bool glob_match(std::string_view pattern, std::string_view text);
 // `text` with control bytes (newlines, escapes, DEL) as '?': safe to print on one line of a
 // terminal or log when it comes from outside.
 std::string printable(std::string_view text);
+
+// An answer's body on one line of a terminal: line breaks and tabs as one space, the trailing
+// ones dropped, other control bytes as '?', bytes that are not UTF-8 as '?', and "…" when `cut`
+// (only the first bytes of the body are at hand).
+std::string one_line_preview(std::string_view text, bool cut);
+
+// "1 delivery", "2 deliveries", "0 seconds": `singular` for one, else `plural` (default: with an
+// "s").
+std::string count_of(std::uint64_t n, std::string_view singular, std::string_view plural = {});
 
 // Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
 bool is_valid_utf8(std::string_view text);

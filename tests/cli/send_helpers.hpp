@@ -2,7 +2,9 @@
 
 #include "cli_helpers.hpp"
 #include "listener_fixture.hpp"
+#include "raw_server.hpp"
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -22,6 +24,20 @@ inline std::vector<nlohmann::json> json_lines(const std::string& out) {
     parsed.push_back(nlohmann::json::parse(line));
   }
   return parsed;
+}
+
+// Answers that begin "200 OK" and never end: a chunked body that drips forever, and a
+// Content-Length that is never reached. Each returns once the client has gone.
+inline std::vector<std::function<void(RawConnection&)>> unfinished_answers() {
+  return {[](RawConnection& client) {
+            client.send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+            while (client.send("1\r\na\r\n") && !client.closed_within(20ms)) {
+            }
+          },
+          [](RawConnection& client) {
+            client.send("HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\nabc");
+            client.closed_within(30s);
+          }};
 }
 
 } // namespace linkhook::test

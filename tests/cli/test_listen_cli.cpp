@@ -35,7 +35,7 @@ TEST_SUITE("cli.listen") {
     CHECK(line["verified"] == true);
     CHECK(line["status"] == 200);
     CHECK(listener.process().wait() == 0);
-    CHECK(listener.process().err().find("1 deliveries: 1 verified") != std::string::npos);
+    CHECK(listener.process().err().find("1 delivery: 1 verified") != std::string::npos);
   }
 
   TEST_CASE("bad signatures get 401, non-JSON 400, off-path 404, each with a reason") {

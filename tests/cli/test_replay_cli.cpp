@@ -177,6 +177,23 @@ TEST_SUITE("cli.replay") {
     CHECK(lines[7]["decision"] == "gave up");
   }
 
+  TEST_CASE("a 200 whose body does not end within --timeout is a failed attempt") {
+    const StoredEvent stored("msg_replay_unfinished");
+    for (const auto& answer : unfinished_answers()) {
+      RawServer server(answer);
+      const auto r = replay(stored.store, server.url(),
+                            {"msg_replay_unfinished", "--max-attempts", "1", "--timeout", "1",
+                             "--no-store", "--json"});
+      CHECK(r.exit_code == 1);
+      const auto lines = json_lines(r.out);
+      REQUIRE(lines.size() == 2);
+      CHECK(lines[0]["status"] == 0);
+      CHECK(lines[0]["error"] == "timeout");
+      CHECK(lines[0]["decision"] == "gave up");
+      CHECK(lines[1]["summary"]["delivered"] == 0);
+    }
+  }
+
   TEST_CASE("--dry-run prints the planned attempts and sends nothing") {
     const StoredEvent stored("msg_replay_plan");
     const auto& store = stored.store;

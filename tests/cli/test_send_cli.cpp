@@ -1,6 +1,7 @@
 #include "send_helpers.hpp"
 #include "temp_dir.hpp"
 
+#include <map>
 #include <set>
 #include <thread>
 
@@ -40,7 +41,7 @@ TEST_SUITE("cli.send") {
       RunningListener listener(
           {"--secret", k_test_secret, "--scheme", scheme, "--no-store", "--timeout", "20"});
       auto args = k_events;
-      args.insert(args.end(), {"--scheme", scheme, "--count", "13", "--no-store", "--json"});
+      args.insert(args.end(), {"--scheme", scheme, "--no-store", "--json"});
       const auto r = send_to(listener.url(), args);
       CHECK_MESSAGE(r.exit_code == 0, r.err);
       const auto lines = json_lines(r.out);
@@ -63,6 +64,37 @@ TEST_SUITE("cli.send") {
       }
       CHECK(received == sent);
     }
+  }
+
+  TEST_CASE("every named event and every match of a glob is sent, --count N times each") {
+    const auto events_of = [](const Result& r) {
+      std::multiset<std::string> events;
+      for (const auto& line : json_lines(r.out)) {
+        if (!line.contains("summary")) {
+          events.insert(line["event"].get<std::string>());
+        }
+      }
+      return events;
+    };
+    const std::string closed = "http://127.0.0.1:1/"; // each delivery is refused, and has a line
+    auto r = send_to(closed,
+                     {"link.clicked", "qr.scanned", "team.member_added", "--no-store", "--json"});
+    CHECK(events_of(r) ==
+          std::multiset<std::string>{"link.clicked", "qr.scanned", "team.member_added"});
+    CHECK(json_lines(r.out).back()["summary"]["sent"] == 3);
+    r = send_to(closed, {"link.*", "--no-store", "--json"});
+    CHECK(events_of(r) ==
+          std::multiset<std::string>{"link.clicked", "link.created", "link.expired"});
+    r = send_to(closed, {"*", "--no-store", "--json"});
+    CHECK(events_of(r) == std::multiset<std::string>(k_events.begin(), k_events.end()));
+    r = send_to(closed, {"link.clicked", "qr.scanned", "--count", "2", "--no-store", "--json"});
+    CHECK(events_of(r) ==
+          std::multiset<std::string>{"link.clicked", "link.clicked", "qr.scanned", "qr.scanned"});
+    r = send_to(closed, {"--file", "-", "--count", "2", "--no-store", "--json"},
+                R"({"event":"qr.scanned"})");
+    CHECK(events_of(r) == std::multiset<std::string>{"qr.scanned", "qr.scanned"});
+    check_usage_error(send_to(closed, {"*", "--count", "100000000000", "--no-store"}),
+                      "more than 1000000000000 deliveries");
   }
 
   TEST_CASE("--file sends the exact bytes, with -H and User-Agent, and both sides store them") {
@@ -101,6 +133,55 @@ TEST_SUITE("cli.send") {
     CHECK(agent);
   }
 
+  TEST_CASE("-H naming a signature header replaces it, with a warning; a second one adds") {
+    TempDir dir;
+    const auto store = (dir / "store").string();
+    RunningListener listener({"--secret", k_test_secret, "--store", store, "--timeout", "20"});
+    auto r = send_to(listener.url(),
+                     {"link.clicked", "--id", "msg_h1", "-H", "webhook-timestamp: 1", "-H",
+                      "Content-Type: application/json; charset=utf-8", "--no-store"});
+    CHECK(r.exit_code == 1); // the listener refuses what the signature does not cover
+    CHECK(Json::parse(listener.next_line())["verified"] == false);
+    REQUIRE(lines_of(r.err).size() == 1); // Content-Type is replaced without a word
+    CHECK(r.err.starts_with("linkhook: warning: -H webhook-timestamp replaces the header "
+                            "linkhook signs; the signature no longer covers it"));
+    r = send_to(listener.url(), {"link.clicked", "--id", "msg_h2", "-H", "webhook-timestamp: 1",
+                                 "-H", "webhook-timestamp: 2", "--no-store"});
+    CHECK(lines_of(r.err).size() == 1);
+    listener.next_line();
+    std::map<std::string, std::vector<std::string>> timestamps;
+    for (const auto& record : exported(store)) {
+      for (const auto& header : record["headers"]) {
+        if (header[0] == "webhook-timestamp") {
+          timestamps[record["id"]].push_back(header[1]);
+        }
+      }
+    }
+    CHECK(timestamps["msg_h1"] == std::vector<std::string>{"1"});
+    CHECK(timestamps["msg_h2"] == std::vector<std::string>{"1", "2"});
+  }
+
+  TEST_CASE("--timestamp signs with the time given: a stale delivery on purpose") {
+    RunningListener listener({"--secret", k_test_secret, "--no-store", "--timeout", "20"});
+    TempDir dir;
+    const auto store = (dir / "store").string();
+    for (const std::string time : {"1000000000", "2001-09-09T01:46:40Z"}) {
+      const auto r =
+          send_to(listener.url(), {"link.clicked", "--timestamp", time, "--store", store});
+      CHECK(r.exit_code == 1);
+      CHECK(r.err.empty());
+      const auto line = Json::parse(listener.next_line());
+      CHECK(line["verified"] == false);
+      CHECK_MESSAGE(line["reason"].get<std::string>().starts_with("timestamp too old"), line);
+    }
+    for (const auto& record : exported(store)) {
+      CHECK(record["headers"][1] == Json::array({"webhook-timestamp", "1000000000"}));
+      CHECK(Json::parse(record["body"].get<std::string>())["timestamp"] == "2001-09-09T01:46:40Z");
+    }
+    check_usage_error(send_to(listener.url(), {"link.clicked", "--timestamp", "soon"}),
+                      "--timestamp 'soon' is not a time");
+  }
+
   TEST_CASE("--seed sends the payload generate prints for that seed") {
     TempDir dir;
     const auto store = (dir / "store").string();
@@ -136,6 +217,24 @@ TEST_SUITE("cli.send") {
     CHECK(r.exit_code == 1);
     CHECK_MESSAGE(r.out.find(" timeout ") != std::string::npos, r.out);
     CHECK(r.out.find("no answer within 0.5s") != std::string::npos);
+  }
+
+  TEST_CASE("a 200 whose body does not end within --timeout is a failed delivery, exit 1") {
+    for (const auto& answer : unfinished_answers()) {
+      RawServer server(answer);
+      const auto r =
+          send_to(server.url(), {"link.clicked", "--timeout", "1", "--no-store", "--json"});
+      CHECK(r.exit_code == 1);
+      const auto lines = json_lines(r.out);
+      REQUIRE(lines.size() == 2);
+      CHECK(lines[0]["ok"] == false);
+      CHECK(lines[0]["status"] == 0);
+      CHECK(lines[0]["error"] == "timeout");
+      CHECK(lines[0]["reason"] ==
+            "no answer within 1s (an HTTP 200 answer began, its body did not end)");
+      CHECK(lines[1]["summary"]["2xx"] == 0);
+      CHECK(lines[1]["summary"]["errors"]["timeout"] == 1);
+    }
   }
 
   TEST_CASE("a closed port is refused, exit 1") {
@@ -200,10 +299,19 @@ TEST_SUITE("cli.send") {
     check_usage_error(send_to("ftp://example.com/", {"link.clicked", "--no-store"}),
                       "is not an http:// or https:// URL");
     check_usage_error(send_to(url, {"link.clicked", "-H", "no colon", "--no-store"}), "colon");
-    check_usage_error(send_to(url, {"link.clicked", "--schedule", "0,soon", "--no-store"}),
-                      "'soon'");
+    check_usage_error(
+        send_to(url, {"link.clicked", "--retries", "1", "--schedule", "0,soon", "--no-store"}),
+        "'soon'");
+    check_usage_error(send_to(url, {"link.clicked", "--schedule", "0,5s", "--no-store"}),
+                      "--schedule needs --retries N");
+    check_usage_error(send_to(url, {"link.clicked", "--max-wait", "5s", "--no-store"}),
+                      "--max-wait needs --retries N");
     check_usage_error(send_to(url, {"link.clicked", "--count", "0", "--no-store"}), "--count");
     check_usage_error(send_to(url, {"--file", "-", "--no-store"}, "{not json"), "is not JSON");
     check_usage_error(send_to(url, {"link.clicked", "--timeout", "0", "--no-store"}), "--timeout");
+    for (const std::string timeout : {"1e10", "0.0001", "nan", "-1"}) {
+      check_usage_error(send_to(url, {"link.clicked", "--timeout", timeout, "--no-store"}),
+                        "--timeout must be from 0.001 to 86400 seconds");
+    }
   }
 }

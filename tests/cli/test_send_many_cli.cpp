@@ -11,7 +11,7 @@ TEST_SUITE("cli.send.many") {
   TEST_CASE("--count and --concurrency: every delivery has a line and the summary adds up") {
     RunningListener listener({"--secret", k_test_secret, "--no-store", "--fail-rate", "0.3",
                               "--seed", "5", "--status", "503", "--timeout", "30"});
-    const auto r = send_to(listener.url(), {"link.clicked", "qr.scanned", "--count", "60",
+    const auto r = send_to(listener.url(), {"link.clicked", "qr.scanned", "--count", "30",
                                             "--concurrency", "4", "--no-store", "--json"});
     const auto lines = json_lines(r.out);
     REQUIRE(lines.size() == 61);
@@ -77,6 +77,23 @@ TEST_SUITE("cli.send.interrupt") {
     const auto& summary = rest.back()["summary"];
     CHECK(summary["sent"] == rest.size()); // the first line and the rest but the summary
     CHECK(summary["sent"] < 100000);
+  }
+}
+
+TEST_SUITE("cli.send.interrupt") {
+  TEST_CASE("SIGINT while an answer is awaited ends the wait at once: the summary, exit 130") {
+    RawServer server([](RawConnection& client) { client.closed_within(30s); }); // never answers
+    Process send({linkhook_binary(), "send", "link.clicked", "--url", server.url(), "--secret",
+                  k_test_secret, "--timeout", "30", "--no-store", "--json"});
+    REQUIRE(server.wait_for_request(10s));
+    const auto start = std::chrono::steady_clock::now();
+    send.send_signal(SIGINT);
+    CHECK(send.wait(10s) == 130);
+    CHECK(std::chrono::steady_clock::now() - start < 2s);
+    const auto lines = json_lines(send.rest_of_out());
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0]["error"] == "interrupted");
+    CHECK(lines[1]["summary"]["errors"]["interrupted"] == 1);
   }
 }
 

@@ -2,6 +2,12 @@
 #include "temp_dir.hpp"
 #include "tls_helpers.hpp"
 
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <mutex>
+#include <thread>
+
 using namespace linkhook::test;
 using Json = nlohmann::json;
 
@@ -29,6 +35,51 @@ TEST_SUITE("cli.send.tls") {
     r = send_to(listener.url(), {"link.clicked", "--no-store", "--insecure"});
     CHECK_MESSAGE(r.exit_code == 0, (r.out + r.err));
     CHECK(r.err.find("warning: --insecure") != std::string::npos);
+  }
+
+  TEST_CASE("SIGINT while an https answer is awaited ends the wait soon: the summary, exit 130") {
+    TempDir dir;
+    const auto [cert, key] = make_self_signed_certificate(dir);
+    httplib::SSLServer server(cert.c_str(), key.c_str());
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool arrived = false;
+    bool released = false;
+    server.Post("/", [&](const httplib::Request&, httplib::Response& response) {
+      std::unique_lock lock(mutex);
+      arrived = true;
+      changed.notify_all();
+      changed.wait(lock, [&] { return released; }); // no answer until the test is done
+      response.status = 200;
+    });
+    const int port = server.bind_to_any_port("127.0.0.1");
+    REQUIRE(port > 0);
+    std::thread serving([&server] { server.listen_after_bind(); }); // bound: connects queue
+    Process send({linkhook_binary(), "send", "link.clicked", "--url",
+                  "https://127.0.0.1:" + std::to_string(port) + "/", "--insecure", "--secret",
+                  k_test_secret, "--timeout", "30", "--no-store", "--json"});
+    bool request_came = false;
+    {
+      std::unique_lock lock(mutex);
+      request_came = changed.wait_for(lock, 10s, [&] { return arrived; });
+    }
+    CHECK(request_came);
+    const auto start = std::chrono::steady_clock::now();
+    send.send_signal(SIGINT);
+    CHECK(send.wait(10s) == 130);
+    CHECK(std::chrono::steady_clock::now() - start < 2s);
+    const auto lines = json_lines(send.rest_of_out());
+    CHECK(lines.size() == 2);
+    if (lines.size() == 2) {
+      CHECK(lines[1]["summary"]["errors"]["interrupted"] == 1);
+    }
+    {
+      std::lock_guard lock(mutex);
+      released = true;
+    }
+    changed.notify_all();
+    server.stop();
+    serving.join();
   }
 
   TEST_CASE("a --ca-file that cannot be read is a usage error") {

@@ -5,12 +5,13 @@
 #include <string_view>
 
 // A TCP client that sends exactly the bytes it is given, for requests no HTTP library would send:
-// half requests, floods of headers, lies about Content-Length.
+// half requests, floods of headers, lies about Content-Length. RawServer's side uses it too.
 namespace linkhook::test {
 
 class RawConnection {
 public:
   RawConnection(const std::string& host, int port); // throws when it cannot connect
+  explicit RawConnection(int fd) : m_fd(fd) {}      // a connected socket, closed by the destructor
   RawConnection(const RawConnection&) = delete;
   RawConnection& operator=(const RawConnection&) = delete;
   ~RawConnection();

@@ -2,9 +2,20 @@
 
 #include <doctest/doctest.h>
 
+using linkhook::format_ms;
 using linkhook::LatencyStats;
 
 TEST_SUITE("latency_stats") {
+  TEST_CASE("format_ms gives each latency the precision its size deserves") {
+    CHECK(format_ms(0) == "0ms");
+    CHECK(format_ms(0.04) == "0.04ms"); // not "0ms" beside a "3.2ms"
+    CHECK(format_ms(0.4213) == "0.42ms");
+    CHECK(format_ms(3.24) == "3.2ms");
+    CHECK(format_ms(45.4) == "45ms");
+    CHECK(format_ms(1234) == "1.2s");
+    CHECK(format_ms(45'000) == "45s");
+  }
+
   TEST_CASE("no samples give zeros") {
     const LatencyStats stats;
     CHECK(stats.count() == 0);

@@ -38,7 +38,11 @@ TEST_SUITE("send_report") {
           R"("attempts":3,"response":"boom"})"
           "\n");
     CHECK(send_human_line(failed, false, false) ==
-          "link.clicked msg_1 500 1.3ms after 3 attempts  \"boom\"\n");
+          "link.clicked msg_1 500 1.3ms after 3 attempts  boom\n");
+    failed.outcome.body_prefix = "{\"error\": \"no\"}\n";
+    failed.outcome.body_cut = true;
+    CHECK(send_human_line(failed, false, false) ==
+          "link.clicked msg_1 500 1.3ms after 3 attempts  {\"error\": \"no\"}…\n");
     auto moved = delivery(301);
     moved.outcome.location = "https://example.com/new";
     CHECK(send_human_line(moved, false, false) ==
@@ -56,6 +60,7 @@ TEST_SUITE("send_report") {
           "\n");
     CHECK(send_human_line(refused, false, false) ==
           "link.clicked msg_1 refused 1.3ms  cannot connect to http://127.0.0.1:1\n");
+    CHECK(!delivery(200, DeliveryError::timeout).outcome.ok()); // a 2xx that did not end
   }
 
   TEST_CASE("the stored record keeps what was sent and how it ended") {
@@ -88,6 +93,12 @@ TEST_SUITE("send_report") {
           "\n");
     CHECK(send_summary_text(summary) ==
           "4 sent: 2 2xx, 2 failed (503: 1, timeout: 1)\n"
-          "2.0 deliveries/s over 2.00s; latency p50 2ms, p90 40ms, p99 40ms, max 40ms\n");
+          "2.0 deliveries/s over 2.0s; latency p50 2.0ms, p90 40ms, p99 40ms, max 40ms\n");
+    summary.latency = {};
+    for (const double ms : {0.04, 3.2}) {
+      summary.latency.add(ms);
+    }
+    CHECK(send_summary_text(summary).ends_with("latency p50 0.04ms, p90 3.2ms, p99 3.2ms, max "
+                                               "3.2ms\n"));
   }
 }

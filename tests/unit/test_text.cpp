@@ -30,6 +30,23 @@ TEST_SUITE("text") {
     CHECK(printable("caf\xc3\xa9") == "caf\xc3\xa9");
   }
 
+  TEST_CASE("one_line_preview: one readable line of an answer's body") {
+    CHECK(one_line_preview("ok\n", false) == "ok");
+    CHECK(one_line_preview("{\"error\":\n\t\"bad\"}\r\n", false) == "{\"error\": \"bad\"}");
+    CHECK(one_line_preview("a\x1b[31mb\x7f", false) == "a?[31mb?");
+    CHECK(one_line_preview("caf\xc3\xa9", false) == "caf\xc3\xa9");
+    CHECK(one_line_preview("caf\xc3", true) == "caf…"); // a character cut in two is dropped
+    CHECK(one_line_preview("\xff\xfe", false) == "??");
+    CHECK(one_line_preview("", false).empty());
+  }
+
+  TEST_CASE("count_of: one thing, or many") {
+    CHECK(count_of(1, "delivery", "deliveries") == "1 delivery");
+    CHECK(count_of(0, "delivery", "deliveries") == "0 deliveries");
+    CHECK(count_of(1, "second") == "1 second");
+    CHECK(count_of(2, "second") == "2 seconds");
+  }
+
   TEST_CASE("did_you_mean names the closest candidate, or nothing") {
     const std::vector<std::string> names = {"count", "concurrency", "seed"};
     CHECK(did_you_mean("coutn", names) == " (did you mean 'count'?)");
