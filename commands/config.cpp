@@ -43,8 +43,10 @@ void make_flags_optional(CLI::App& command) {
   }
 }
 
-// The value as the command sees it; a secret only by its fingerprint.
-std::string value_of(const CLI::Option& option, const SettingSource& source) {
+// The value as the command sees it; a secret only by its fingerprint, parsed as the command's
+// --scheme (`scheme`, empty when it has none) takes it.
+std::string value_of(const CLI::Option& option, const SettingSource& source,
+                     const std::string& scheme) {
   std::string value;
   if (source.kind == SettingSource::Kind::env) {
     value = std::getenv(source.where.c_str());
@@ -60,7 +62,8 @@ std::string value_of(const CLI::Option& option, const SettingSource& source) {
   }
   if (option.check_lname("secret")) {
     try {
-      return Secret::parse(value).describe();
+      return Secret::parse(value, scheme.empty() ? Scheme::standard : parse_scheme(scheme))
+          .describe();
     } catch (const Error&) {
       return "(not a valid secret)";
     }
@@ -71,11 +74,15 @@ std::string value_of(const CLI::Option& option, const SettingSource& source) {
 void collect(CLI::App& command, const ConfigFile& config, std::vector<Setting>& settings) {
   auto section = command_path(command).substr(std::string_view("linkhook ").size());
   std::replace(section.begin(), section.end(), ' ', '.');
+  const auto* scheme_option = command.get_option_no_throw("--scheme");
+  const auto scheme = scheme_option == nullptr
+                          ? std::string()
+                          : value_of(*scheme_option, config.source_of(*scheme_option), {});
   for (const auto* option : command.get_options()) {
     if (is_setting(*option)) {
       const auto source = config.source_of(*option);
       settings.push_back(
-          {section, option->get_lnames().front(), value_of(*option, source), source});
+          {section, option->get_lnames().front(), value_of(*option, source, scheme), source});
     }
   }
   for (auto* sub : command.get_subcommands([](CLI::App*) { return true; })) {

@@ -28,8 +28,10 @@ CLI::Option* add_scheme_option(CLI::App& sub, std::string& scheme) {
 
 void add_signature_options(CLI::App& sub, SignatureOptions& options) {
   add_scheme_option(sub, options.scheme);
-  sub.add_option("--secret", options.secret,
-                 "Signing secret (whsec_... for standard; whsk_/whpk_ for Ed25519 v1a)");
+  sub.add_option(
+      "--secret", options.secret,
+      "Signing secret: whsec_... for standard (whsk_/whpk_ for Ed25519 v1a); for stripe and "
+      "github the whole string is the key");
   sub.add_option("--secret-file", options.secret_file,
                  "Read the secret from this file (else $LINKHOOK_SECRET)")
       ->type_name("FILE");
@@ -40,8 +42,9 @@ Scheme resolve_scheme(const SignatureOptions& options) {
 }
 
 Secret resolve_secret(const SignatureOptions& options) {
+  const auto scheme = resolve_scheme(options);
   if (options.secret) {
-    return Secret::parse(*options.secret);
+    return Secret::parse(*options.secret, scheme);
   }
   if (options.secret_file) {
     const auto text = read_input(*options.secret_file);
@@ -49,10 +52,10 @@ Secret resolve_secret(const SignatureOptions& options) {
     if (secret.empty()) {
       throw Error(fmt::format("secret file '{}' is empty", *options.secret_file));
     }
-    return Secret::parse(secret);
+    return Secret::parse(secret, scheme);
   }
   if (const char* env = std::getenv(k_secret_env.data()); env != nullptr && *env != '\0') {
-    return Secret::parse(env);
+    return Secret::parse(env, scheme);
   }
   throw Error(fmt::format("no secret: give --secret, --secret-file or set {}; 'linkhook secret' "
                           "makes one",

@@ -30,8 +30,9 @@ CLI::Option* add_scheme_option(CLI::App& sub, std::string& scheme);
 // Throws Error (usage) for an unknown scheme, naming the closest.
 Scheme resolve_scheme(const SignatureOptions& options);
 
-// The secret, parsed once. Throws Error (usage), in one line that never shows the secret, when
-// there is none or it cannot be read or parsed.
+// The secret, parsed once for the scheme (stripe and github take any string). Throws Error
+// (usage), in one line that never shows the secret, when there is none or it cannot be read or
+// parsed.
 Secret resolve_secret(const SignatureOptions& options);
 
 // --timestamp of sign and send: Unix seconds or ISO-8601. Throws Error (usage) for anything else.

@@ -47,12 +47,22 @@ std::string_view secret_prefix(SecretForm form) {
   return "";
 }
 
-Secret Secret::parse(std::string_view text) {
+Secret Secret::parse(std::string_view text, Scheme scheme) {
   if (text.empty()) {
     throw Error("the secret is empty");
   }
   Secret secret;
   secret.m_text = std::string(text);
+  if (scheme != Scheme::standard) {
+    const auto prefix = secret_prefix(SecretForm::whsec);
+    if (text.starts_with(prefix)) {
+      if (auto key = base64_decode(text.substr(prefix.size())); key && !key->empty()) {
+        secret.m_form = SecretForm::whsec;
+        secret.m_key = std::move(*key);
+      }
+    }
+    return secret;
+  }
   for (const auto form : k_prefixed_forms) {
     const auto prefix = secret_prefix(form);
     if (!text.starts_with(prefix)) {

@@ -9,11 +9,12 @@
 namespace linkhook {
 
 // The textual forms a secret comes in. Standard Webhooks prefixes base64 key bytes; Stripe and
-// GitHub use the whole string as the key (a Stripe secret happens to start with whsec_ too).
+// GitHub use the whole string as the key, whatever it looks like (a Stripe secret happens to start
+// with whsec_ too, and its test secrets, like whsec_test_secret, are not base64).
 enum class SecretForm {
   whsec, // whsec_<base64 HMAC key>
-  whsk,  // whsk_<base64 Ed25519 private key>: signs v1a
-  whpk,  // whpk_<base64 Ed25519 public key>: verifies v1a
+  whsk,  // whsk_<base64 Ed25519 private key>: signs v1a (standard only)
+  whpk,  // whpk_<base64 Ed25519 public key>: verifies v1a (standard only)
   raw,   // anything else
 };
 
@@ -21,9 +22,11 @@ enum class SecretForm {
 // name it by describe(), a short fingerprint.
 class Secret {
 public:
-  // Throws Error (usage) for an empty secret, or a whsec_/whsk_/whpk_ one whose key does not
-  // decode; the message names the secret by its fingerprint only.
-  static Secret parse(std::string_view text);
+  // Throws Error (usage) for an empty secret, or, for the standard scheme, a whsec_/whsk_/whpk_
+  // one whose key does not decode; the message names the secret by its fingerprint only. For
+  // stripe and github any text is a key: a whsec_ one that decodes keeps its decoded bytes too,
+  // only so that a mismatch can tell when they were used instead; all else is raw.
+  static Secret parse(std::string_view text, Scheme scheme);
 
   SecretForm form() const { return m_form; }
 

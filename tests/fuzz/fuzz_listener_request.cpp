@@ -40,8 +40,9 @@ struct Round {
 Round g_round;
 
 const Secret& secret_of(Scheme scheme) {
-  static const auto whsec = Secret::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
-  static const auto github = Secret::parse("It's a Secret to Everybody");
+  static const auto whsec =
+      Secret::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", Scheme::standard);
+  static const auto github = Secret::parse("It's a Secret to Everybody", Scheme::github);
   return scheme == Scheme::github ? github : whsec;
 }
 

@@ -23,12 +23,14 @@ using namespace linkhook;
 constexpr UnixSeconds k_now = 1614265330;
 
 const Secret& hmac_secret() {
-  static const Secret secret = Secret::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+  static const Secret secret =
+      Secret::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", Scheme::standard);
   return secret;
 }
 
 const Secret& ed25519_public_key() {
-  static const Secret secret = Secret::parse("whpk_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=");
+  static const Secret secret =
+      Secret::parse("whpk_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=", Scheme::standard);
   return secret;
 }
 

@@ -11,7 +11,7 @@ namespace {
 // The message of the Error that parsing `text` throws.
 std::string parse_error(std::string_view text) {
   try {
-    Secret::parse(text);
+    Secret::parse(text, Scheme::standard);
   } catch (const Error& e) {
     return e.what();
   }
@@ -23,16 +23,16 @@ std::string parse_error(std::string_view text) {
 
 TEST_SUITE("secret") {
   TEST_CASE("forms: whsec_, whsk_, whpk_ decode; anything else is raw") {
-    const auto whsec = Secret::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+    const auto whsec = Secret::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", Scheme::standard);
     CHECK(whsec.form() == SecretForm::whsec);
     CHECK(whsec.key().size() == 24);
     CHECK(whsec.text_bytes().size() == 38);
-    const auto raw = Secret::parse("It's a Secret to Everybody");
+    const auto raw = Secret::parse("It's a Secret to Everybody", Scheme::standard);
     CHECK(raw.form() == SecretForm::raw);
     CHECK(raw.key().empty());
     const auto keys = generate_ed25519_keys();
-    const auto private_key = Secret::parse(keys.secret_key);
-    const auto public_key = Secret::parse(keys.public_key);
+    const auto private_key = Secret::parse(keys.secret_key, Scheme::standard);
+    const auto public_key = Secret::parse(keys.public_key, Scheme::standard);
     CHECK(private_key.form() == SecretForm::whsk);
     CHECK(public_key.form() == SecretForm::whpk);
     CHECK(private_key.key().size() == 32);
@@ -50,19 +50,38 @@ TEST_SUITE("secret") {
     CHECK(parse_error("") == "the secret is empty");
   }
 
+  TEST_CASE("stripe and github: any text is the key, none refused but the empty one") {
+    for (const auto scheme : {Scheme::stripe, Scheme::github}) {
+      CAPTURE(scheme_name(scheme));
+      const auto test_secret = Secret::parse("whsec_test_secret", scheme);
+      CHECK(test_secret.form() == SecretForm::raw);
+      CHECK(test_secret.text_bytes().size() == 17);
+      CHECK(test_secret.describe() == "… (fp " + test_secret.fingerprint() + ")");
+      CHECK(Secret::parse("whpk_Zm9v", scheme).form() == SecretForm::raw);
+      CHECK(Secret::parse("whsk_", scheme).form() == SecretForm::raw);
+      // A whsec_ secret that decodes keeps its bytes, to diagnose a key used the other way.
+      const auto whsec = Secret::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", scheme);
+      CHECK(whsec.form() == SecretForm::whsec);
+      CHECK(whsec.key().size() == 24);
+      CHECK_THROWS_AS(Secret::parse("", scheme), Error);
+    }
+  }
+
   TEST_CASE("fingerprint: 8 hex digits, stable, different for different secrets") {
-    const auto a = Secret::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+    const auto a = Secret::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", Scheme::standard);
     CHECK(a.fingerprint().size() == 8);
-    CHECK(a.fingerprint() == Secret::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").fingerprint());
-    CHECK(a.fingerprint() != Secret::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSx").fingerprint());
+    CHECK(a.fingerprint() ==
+          Secret::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", Scheme::standard).fingerprint());
+    CHECK(a.fingerprint() !=
+          Secret::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSx", Scheme::standard).fingerprint());
     CHECK(a.describe() == "whsec_… (fp " + a.fingerprint() + ")");
-    CHECK(Secret::parse("hunter2").describe().starts_with("… (fp "));
+    CHECK(Secret::parse("hunter2", Scheme::standard).describe().starts_with("… (fp "));
   }
 
   TEST_CASE("generated secrets have the scheme's form and are fresh each time") {
     const auto standard = generate_secret(Scheme::standard);
     CHECK(standard.starts_with("whsec_"));
-    CHECK(Secret::parse(standard).key().size() == 32);
+    CHECK(Secret::parse(standard, Scheme::standard).key().size() == 32);
     CHECK(generate_secret(Scheme::github).size() == 64);
     CHECK(standard != generate_secret(Scheme::standard));
     const auto keys = generate_ed25519_keys();

@@ -22,12 +22,12 @@ nlohmann::json vectors() {
 
 Headers signed_headers(Scheme scheme, const std::string& secret, std::string_view body,
                        UnixSeconds at = k_now) {
-  return sign(scheme, Secret::parse(secret), {"msg_p5jXN8AQM9LWM0D4loKWxJek", at, body});
+  return sign(scheme, Secret::parse(secret, scheme), {"msg_p5jXN8AQM9LWM0D4loKWxJek", at, body});
 }
 
 VerifyResult check(Scheme scheme, const std::string& secret, const Headers& headers,
                    std::string_view body, UnixSeconds now = k_now) {
-  return verify(scheme, Secret::parse(secret), headers, body, now);
+  return verify(scheme, Secret::parse(secret, scheme), headers, body, now);
 }
 
 // `headers` with the value of `name` replaced.
@@ -110,7 +110,7 @@ TEST_SUITE("signature") {
                                     : c.verify_with + "x";
       const auto wrong = check(c.scheme, other_secret, headers, k_body);
       CHECK(wrong.failure == VerifyFailure::no_match);
-      CHECK(says(wrong, "(fp " + Secret::parse(other_secret).fingerprint() + ")"));
+      CHECK(says(wrong, "(fp " + Secret::parse(other_secret, c.scheme).fingerprint() + ")"));
       CHECK_FALSE(says(wrong, other_secret));
     }
   }
@@ -128,7 +128,9 @@ TEST_SUITE("signature") {
     const auto stripe = signed_headers(Scheme::stripe, "sk", k_body);
     CHECK(check(Scheme::stripe, "sk", stripe, k_body, k_now + 1000).failure ==
           VerifyFailure::timestamp_too_old);
-    CHECK(verify(Scheme::stripe, Secret::parse("sk"), stripe, k_body, k_now + 1000, 1000).valid);
+    CHECK(verify(Scheme::stripe, Secret::parse("sk", Scheme::stripe), stripe, k_body, k_now + 1000,
+                 1000)
+              .valid);
     // GitHub signs no time: any clock verifies.
     CHECK(
         check(Scheme::github, "sk", signed_headers(Scheme::github, "sk", k_body), k_body, 0).valid);
@@ -197,9 +199,10 @@ TEST_SUITE("signature") {
     const auto headers = signed_headers(Scheme::standard, k_whsec, k_body);
     const auto raw = check(Scheme::standard, "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", headers, k_body);
     CHECK(raw.failure == VerifyFailure::wrong_secret_form);
-    CHECK(says(raw, "the secret … (fp " +
-                        Secret::parse("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").fingerprint() +
-                        ") is a raw string"));
+    CHECK(says(
+        raw, "the secret … (fp " +
+                 Secret::parse("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", Scheme::standard).fingerprint() +
+                 ") is a raw string"));
     CHECK(says(raw, "expects whsec_<base64 key>"));
     CHECK_FALSE(says(raw, "MfKQ9r8"));
     // Signed as Standard Webhooks does (decoded key), checked as GitHub (whole string): and back.
@@ -207,8 +210,6 @@ TEST_SUITE("signature") {
     CHECK(check(Scheme::github, k_whsec, github_headers, k_body).failure ==
           VerifyFailure::no_match);
     const auto keys = generate_ed25519_keys();
-    CHECK(check(Scheme::stripe, keys.public_key, headers, k_body).failure ==
-          VerifyFailure::wrong_secret_form);
     const auto v1a = signed_headers(Scheme::standard, keys.secret_key, k_body);
     const auto hmac_secret_for_v1a = check(Scheme::standard, k_whsec, v1a, k_body);
     CHECK(hmac_secret_for_v1a.failure == VerifyFailure::wrong_secret_form);
@@ -217,11 +218,27 @@ TEST_SUITE("signature") {
           VerifyFailure::wrong_secret_form);
     CHECK_THROWS_AS(signed_headers(Scheme::standard, keys.public_key, k_body), Error);
     CHECK_THROWS_AS(signed_headers(Scheme::standard, "raw", k_body), Error);
-    CHECK_THROWS_AS(signed_headers(Scheme::github, keys.secret_key, k_body), Error);
+    // For github the whole string is the key, whatever it looks like: a whsk_ text too.
+    const auto github = signed_headers(Scheme::github, keys.secret_key, k_body);
+    CHECK(check(Scheme::github, keys.secret_key, github, k_body).valid);
+  }
+
+  TEST_CASE("stripe and github take a secret of any form: the whole string is the key") {
+    for (const auto scheme : {Scheme::stripe, Scheme::github}) {
+      CAPTURE(scheme_name(scheme));
+      for (const std::string secret : {"whsec_test_secret", "whsec_", "whpk_Zm9v", "whsk_!"}) {
+        CAPTURE(secret);
+        const auto headers = signed_headers(scheme, secret, k_body);
+        CHECK(check(scheme, secret, headers, k_body).valid);
+        const auto expected = hex_encode(
+            hmac_sha256(as_bytes(secret), {scheme == Scheme::stripe ? "1614265330." : "", k_body}));
+        CHECK(headers.find(signature_header_name(scheme))->ends_with(expected));
+      }
+    }
   }
 
   TEST_CASE("a whsec_ secret used whole, or decoded, where the scheme wants the other way") {
-    const auto secret = Secret::parse(k_whsec);
+    const auto secret = Secret::parse(k_whsec, Scheme::standard);
     // A sender that keyed Standard Webhooks with the whole string instead of the decoded bytes.
     const auto whole = hmac_sha256(secret.text_bytes(), {"msg_1.1614265330.", k_body});
     const Headers standard = {{"webhook-id", "msg_1"},
