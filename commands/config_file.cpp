@@ -1,6 +1,7 @@
 #include "config_file.hpp"
 
 #include "error.hpp"
+#include "file_io.hpp"
 #include "signature_options.hpp"
 #include "store_location.hpp"
 #include "text.hpp"
@@ -10,6 +11,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <sstream>
 
 namespace linkhook::cmd {
 
@@ -84,6 +86,18 @@ bool help_asked(CLI::App& app) {
   return std::any_of(parsed.begin(), parsed.end(), [](CLI::App* sub) { return help_asked(*sub); });
 }
 
+// The config file's text; throws Error (usage) naming it and why it cannot be read.
+std::string read_config_text(const std::string& file) {
+  if (std::filesystem::is_directory(file)) {
+    throw Error(fmt::format("config file: '{}' is a directory, not a file", file));
+  }
+  try {
+    return read_input(file, k_text_limit);
+  } catch (const Error& e) {
+    throw Error(fmt::format("config file: {}", e.what()));
+  }
+}
+
 } // namespace
 
 ConfigFile::ConfigFile(CLI::App& root, std::vector<std::string> commands)
@@ -92,8 +106,37 @@ ConfigFile::ConfigFile(CLI::App& root, std::vector<std::string> commands)
 std::shared_ptr<ConfigFile> ConfigFile::attach(CLI::App& root, std::vector<std::string> commands) {
   std::shared_ptr<ConfigFile> config(new ConfigFile(root, std::move(commands)));
   root.config_formatter(config);
-  root.get_config_ptr()->default_str(default_config_path());
+  // CLI11 silently skips a default file that is a directory or unreadable. The option's callback
+  // runs once CLI11 has read (or skipped) the file, before any command runs; forced, it runs for
+  // the default file too. The root owns the formatter, so `config` outlives the callback.
+  root.get_config_ptr()
+      ->default_str(default_config_path())
+      ->force_callback()
+      ->each([raw = config.get()](const std::string& file) { raw->check_read(file); });
   return config;
+}
+
+void ConfigFile::check_read(const std::string& file) const {
+  if (m_read || file.empty() || help_asked(m_root)) {
+    return;
+  }
+  if (!std::filesystem::exists(file)) {
+    if (file != m_root.get_config_ptr()->get_default_str()) {
+      throw Error(fmt::format("config file: '{}' does not exist", file));
+    }
+    return; // no default file: nothing to read
+  }
+  read_file(file); // throws, naming why CLI11 could not read it
+}
+
+void ConfigFile::read_file(const std::string& file) const {
+  std::istringstream text(read_config_text(file));
+  m_read = true;
+  for (const auto& item : ConfigBase::from_config(text)) {
+    if (item.name != "++" && item.name != "--") { // CLI11's marks of a section's start and end
+      apply(item, file);
+    }
+  }
 }
 
 std::string ConfigFile::path() const {
@@ -104,19 +147,14 @@ std::string ConfigFile::path() const {
 void ConfigFile::read() {
   const auto file = path();
   if (!file.empty() && std::filesystem::exists(file)) {
-    from_file(file);
+    read_file(file);
   }
 }
 
-std::vector<CLI::ConfigItem> ConfigFile::from_config(std::istream& input) const {
-  if (help_asked(m_root)) {
-    return {};
-  }
-  const auto file = path();
-  for (const auto& item : ConfigBase::from_config(input)) {
-    if (item.name != "++" && item.name != "--") { // CLI11's marks of a section's start and end
-      apply(item, file);
-    }
+std::vector<CLI::ConfigItem> ConfigFile::from_config(std::istream& /*input*/) const {
+  // The file is read again by path rather than from CLI11's stream, so that its size is capped.
+  if (!help_asked(m_root)) {
+    read_file(path());
   }
   return {};
 }

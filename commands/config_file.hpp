@@ -35,7 +35,8 @@ public:
 
   // Applies the file's settings to the options no flag set, and leaves nothing for CLI11 to
   // apply. Throws Error (usage), one line naming the file and the key, for a section that is no
-  // command, a key that is no setting of it, or a value it does not take.
+  // command, a key that is no setting of it, or a value it does not take; or naming the file
+  // and why, for one that cannot be read or is over k_text_limit.
   std::vector<CLI::ConfigItem> from_config(std::istream& input) const override;
 
   // Reads the file now, if it exists (as parsing would).
@@ -49,6 +50,10 @@ public:
 private:
   ConfigFile(CLI::App& root, std::vector<std::string> commands);
 
+  void read_file(const std::string& file) const;
+  // Run once CLI11 has read the file or skipped it: throws Error (usage) for a file that was
+  // given but does not exist, or that exists and was not read (a directory, no permission).
+  void check_read(const std::string& file) const;
   void apply(const CLI::ConfigItem& item, const std::string& path) const;
   // Sets `option` of `command` from the file, unless a flag, the environment or a nearer section
   // set it.
@@ -61,6 +66,7 @@ private:
   // depth of the section that set it.
   mutable std::map<const CLI::Option*, SettingSource> m_sources;
   mutable std::map<const CLI::Option*, std::size_t> m_depths;
+  mutable bool m_read = false;
 };
 
 // ./linkhook.toml when it exists, else ${XDG_CONFIG_HOME:-~/.config}/linkhook/config.toml (which

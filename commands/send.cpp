@@ -78,7 +78,7 @@ void choose_payloads(const SendOptions& o, SendConfig& config) {
     if (!o.sets.empty() || o.seed) {
       throw Error("--set and --seed shape generated payloads; --file is sent as it is");
     }
-    config.body = read_input(*o.file);
+    config.body = read_input(*o.file, k_body_limit);
     const auto scan = scan_payload(*config.body);
     if (!scan.json) {
       throw Error(fmt::format("--file {} is not JSON: {}", *o.file, scan.error));

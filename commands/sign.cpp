@@ -37,7 +37,7 @@ int run_sign(const SignOptions& options) {
     throw Error("--id is empty");
   }
   const auto timestamp = resolve_timestamp(options.timestamp);
-  const auto body = read_input(options.file);
+  const auto body = read_input(options.file, k_body_limit);
   const auto headers = sign(scheme, secret, {id, timestamp, body});
   std::string out;
   if (options.json) {

@@ -47,7 +47,7 @@ Secret resolve_secret(const SignatureOptions& options) {
     return Secret::parse(*options.secret, scheme);
   }
   if (options.secret_file) {
-    const auto text = read_input(*options.secret_file);
+    const auto text = read_input(*options.secret_file, k_secret_limit);
     const auto secret = trim_line_end(text);
     if (secret.empty()) {
       throw Error(fmt::format("secret file '{}' is empty", *options.secret_file));

@@ -1,6 +1,8 @@
 #include "commands.hpp"
 #include "error.hpp"
 #include "event_store.hpp"
+#include "file_io.hpp"
+#include "json_depth.hpp"
 #include "record_filter.hpp"
 #include "replay_selection.hpp"
 #include "store_json.hpp"
@@ -11,9 +13,6 @@
 
 #include <deque>
 #include <fmt/format.h>
-#include <fstream>
-#include <iostream>
-#include <iterator>
 #include <memory>
 
 namespace linkhook::cmd {
@@ -216,17 +215,6 @@ int run_export(const StoreOptions& options) {
   return 0;
 }
 
-std::string read_input(const std::string& file) {
-  if (file == "-") {
-    return {std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    throw Error(fmt::format("cannot read {}", file));
-  }
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 // What import or clear did: as JSON, as a line of text, or with --quiet not at all.
 void report_done(const StoreOptions& options, const nlohmann::ordered_json& json,
                  const std::string& text) {
@@ -236,7 +224,7 @@ void report_done(const StoreOptions& options, const nlohmann::ordered_json& json
 }
 
 int run_import(const StoreOptions& options) {
-  const auto input = read_input(options.file);
+  const auto input = read_input(options.file, k_import_limit);
   const auto name = options.file == "-" ? std::string("standard input") : options.file;
   std::vector<StoreRecord> records;
   std::size_t line_number = 0;
@@ -248,6 +236,11 @@ int run_import(const StoreOptions& options) {
     ++line_number;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
       continue;
+    }
+    // No record of linkhook's nests deep; a line that does would run the JSON writer off the stack.
+    if (json_nesting_depth(line) > k_max_json_depth) {
+      throw Error(fmt::format("{} line {}: nested deeper than {} levels, which no record is", name,
+                              line_number, k_max_json_depth));
     }
     try {
       records.push_back(record_from_json(nlohmann::ordered_json::parse(line)));

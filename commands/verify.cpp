@@ -36,7 +36,7 @@ int run_verify(const VerifyOptions& options) {
   };
   if (options.header_file) {
     // The output of `linkhook sign`: one 'Name: value' a line.
-    const auto text = read_input(*options.header_file);
+    const auto text = read_input(*options.header_file, k_text_limit);
     std::string_view rest = text;
     while (!rest.empty()) {
       auto line = rest.substr(0, rest.find('\n'));
@@ -52,7 +52,7 @@ int run_verify(const VerifyOptions& options) {
   for (const auto& line : options.headers) {
     add(line);
   }
-  const auto body = read_input(options.file);
+  const auto body = read_input(options.file, k_body_limit);
   const auto result =
       verify(scheme, secret, headers, body, options.now.value_or(unix_now()), options.tolerance);
   std::string out;

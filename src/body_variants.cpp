@@ -1,5 +1,7 @@
 #include "body_variants.hpp"
 
+#include "json_depth.hpp"
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
@@ -8,8 +10,6 @@ namespace linkhook {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-constexpr int k_max_depth = 64;
 
 struct Style {
   std::string_view name;
@@ -30,31 +30,6 @@ struct Options {
   bool sort_keys;
   bool ensure_ascii;
 };
-
-// Deepest nesting of arrays and objects, counted without parsing (strings are skipped), so that
-// hostile input cannot drive the recursive writer below off the stack.
-int nesting_depth(std::string_view text) {
-  int depth = 0;
-  int deepest = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return deepest;
-}
 
 void write(const Json& value, const Options& options, int depth, std::string& out) {
   if (!value.is_structured()) {
@@ -114,7 +89,7 @@ void add(std::vector<BodyVariant>& variants, std::string_view original, std::str
 }
 
 void add_json_variants(std::vector<BodyVariant>& variants, std::string_view body) {
-  if (nesting_depth(body) > k_max_depth) {
+  if (json_nesting_depth(body) > k_max_json_depth) {
     return;
   }
   const auto json = Json::parse(body, nullptr, false);

@@ -1,6 +1,7 @@
 #include "json_path.hpp"
 
 #include "error.hpp"
+#include "json_depth.hpp"
 #include "text.hpp"
 
 #include <charconv>
@@ -50,10 +51,21 @@ Assignment parse_assignment(std::string_view text, std::string_view flag) {
     assignment.path.emplace_back(path.substr(start, dot - start));
     start = dot + 1;
   }
+  if (assignment.path.size() > static_cast<std::size_t>(k_max_json_depth)) {
+    throw Error(fmt::format("{}: the path has {} levels; linkhook takes at most {}", flag,
+                            assignment.path.size(), k_max_json_depth));
+  }
   const auto value = text.substr(equals + 1);
-  assignment.value = nlohmann::ordered_json::accept(value)
-                         ? nlohmann::ordered_json::parse(value)
-                         : nlohmann::ordered_json(std::string(value));
+  if (!nlohmann::ordered_json::accept(value)) {
+    assignment.value = std::string(value);
+    return assignment;
+  }
+  if (const auto depth = json_nesting_depth(value); depth > k_max_json_depth) {
+    throw Error(fmt::format("{} {}=...: the value nests {} levels deep; linkhook takes at most {}",
+                            flag, join_path(assignment.path, assignment.path.size()), depth,
+                            k_max_json_depth));
+  }
+  assignment.value = nlohmann::ordered_json::parse(value);
   return assignment;
 }
 

@@ -15,7 +15,7 @@ struct Assignment {
 
 // Parses "data.link.title=Hi". VALUE is taken as JSON when it is valid JSON, else as a string.
 // Throws Error naming the problem (no '=', an empty path or path segment, a path that is not
-// UTF-8) and `flag`.
+// UTF-8, a path or JSON value nested deeper than k_max_json_depth) and `flag`.
 Assignment parse_assignment(std::string_view text, std::string_view flag = "--set");
 
 // Sets the value, creating missing objects on the way; throws Error when the path runs through

@@ -6,6 +6,7 @@
 #include "temp_dir.hpp"
 
 #include <fstream>
+#include <unistd.h>
 
 using namespace linkhook::test;
 using Json = nlohmann::json;
@@ -25,6 +26,20 @@ Result run_in(const std::filesystem::path& dir, std::vector<std::string> args,
   args.insert(args.begin(), {"env", "-C", dir.string(), linkhook_binary()});
   return run(args, input);
 }
+
+std::string deep_path(std::size_t levels) {
+  std::string path = "data";
+  for (std::size_t i = 1; i < levels; ++i) {
+    path += ".a";
+  }
+  return path;
+}
+
+std::string deep_value(std::size_t levels) {
+  return std::string(levels, '[') + std::string(levels, ']');
+}
+
+const std::string k_closed = "http://127.0.0.1:1/";
 
 } // namespace
 
@@ -80,5 +95,88 @@ TEST_SUITE("cli.input") {
     CHECK(shown.out.find("secret = … (fp ") != std::string::npos);
     CHECK(shown.out.find("test_secret") == std::string::npos);
     CHECK(shown.out.find("not a valid secret") == std::string::npos);
+  }
+
+  TEST_CASE("--set nested 20,000 levels is a usage error naming the limit, not a crash") {
+    check_usage_error(run_linkhook({"generate", "link.clicked", "--set", deep_path(20000) + "=1"}),
+                      "the path has 20000 levels; linkhook takes at most 64");
+    check_usage_error(
+        run_linkhook({"generate", "link.clicked", "--set", "data.x=" + deep_value(20000)}),
+        "the value nests 20000 levels deep; linkhook takes at most 64");
+    check_usage_error(run_linkhook({"send", "link.clicked", "--url", k_closed, "--secret",
+                                    k_test_secret, "--set", deep_path(20000) + "=1"}),
+                      "linkhook takes at most 64");
+    const auto within =
+        run_linkhook({"generate", "link.clicked", "--set", deep_path(60) + "=" + deep_value(60)});
+    CHECK_MESSAGE(within.exit_code == 0, within.err);
+  }
+
+  TEST_CASE("deep nesting in linkhook.toml or a store import is a usage error, not a crash") {
+    TempDir dir;
+    write_file(dir / "linkhook.toml", "[generate]\nset = [\"data.x=" + deep_value(20000) + "\"]\n");
+    check_usage_error(run_in(dir.path(), {"generate", "link.clicked"}),
+                      "linkhook takes at most 64");
+    std::string object;
+    for (int i = 0; i < 20000; ++i) {
+      object += R"({"a":)";
+    }
+    object += "1" + std::string(20000, '}');
+    write_file(dir / "deep.ndjson", R"({"id":"msg_1","kind":"received","headers":[],"body":"{}",)"
+                                    R"("received_at":1700000000000,"extra":)" +
+                                        object + "}\n");
+    const auto store = (dir / "store").string();
+    check_usage_error(
+        run_linkhook({"store", "import", (dir / "deep.ndjson").string(), "--store", store}),
+        "line 1: nested deeper than 64 levels");
+  }
+
+  TEST_CASE("input files are read up to a cap, then refused in one line naming it") {
+    check_usage_error(
+        run_linkhook({"send", "--file", "/dev/zero", "--url", k_closed, "--secret", k_test_secret}),
+        "'/dev/zero' holds more than 64 MiB, the most linkhook reads for a body");
+    check_usage_error(run_linkhook({"sign", "--secret", k_test_secret, "/dev/zero"}),
+                      "more than 64 MiB");
+    check_usage_error(run_linkhook({"verify", "--secret", k_test_secret, "/dev/zero"}),
+                      "more than 64 MiB");
+    check_usage_error(run_linkhook({"sign", "--secret-file", "/dev/zero"}, "{}"),
+                      "'/dev/zero' holds more than 4 KiB, the most linkhook reads for a secret");
+    check_usage_error(
+        run_linkhook({"verify", "--secret", k_test_secret, "--header-file", "/dev/zero"}, "{}"),
+        "more than 1 MiB");
+    check_usage_error(run_linkhook({"--config", "/dev/zero", "generate", "link.clicked"}),
+                      "config file: '/dev/zero' holds more than 1 MiB");
+    TempDir dir;
+    check_usage_error(
+        run_linkhook({"store", "import", "/dev/zero", "--store", (dir / "store").string()}),
+        "more than 256 MiB, the most linkhook reads for an import");
+  }
+
+  TEST_CASE("a config file that cannot be read is a usage error naming it, never skipped") {
+    TempDir dir;
+    std::filesystem::create_directory(dir / "linkhook.toml");
+    check_usage_error(run_in(dir.path(), {"generate", "link.clicked"}),
+                      "config file: './linkhook.toml' is a directory, not a file");
+    check_usage_error(run_in(dir.path(), {"config", "show"}), "'./linkhook.toml' is a directory");
+    const auto help = run_in(dir.path(), {"generate", "--help"});
+    CHECK(help.exit_code == 0); // help needs no settings
+    const auto config_dir = (dir / "linkhook.toml").string();
+    check_usage_error(run_linkhook({"--config", config_dir, "generate", "link.clicked"}),
+                      "config file: '" + config_dir + "' is a directory");
+    check_usage_error(
+        run_linkhook({"--config", (dir / "none.toml").string(), "generate", "link.clicked"}),
+        "none.toml' does not exist");
+    // The XDG file is the default where there is no ./linkhook.toml.
+    TempDir home;
+    std::filesystem::create_directories(home / "linkhook" / "config.toml");
+    check_usage_error(run({"env", "XDG_CONFIG_HOME=" + home.path().string(), linkhook_binary(),
+                           "generate", "link.clicked"}),
+                      "linkhook/config.toml' is a directory");
+    if (::geteuid() != 0) { // root reads a file of mode 000 all the same
+      const auto locked = dir / "locked.toml";
+      write_file(locked, "[generate]\ncount = 2\n");
+      std::filesystem::permissions(locked, std::filesystem::perms::none);
+      check_usage_error(run_linkhook({"--config", locked.string(), "generate", "link.clicked"}),
+                        "Permission denied");
+    }
   }
 }

@@ -35,6 +35,27 @@ TEST_SUITE("json_path") {
     CHECK(parse_assignment("data.caf\xc3\xa9=\xff").path.back() == "caf\xc3\xa9");
   }
 
+  TEST_CASE("parse_assignment bounds the nesting of the path and of the value") {
+    const auto path_of = [](std::size_t levels) {
+      std::string path = "a";
+      for (std::size_t i = 1; i < levels; ++i) {
+        path += ".a";
+      }
+      return path;
+    };
+    const auto nested = [](std::size_t levels) {
+      return std::string(levels, '[') + std::string(levels, ']');
+    };
+    CHECK(parse_assignment(path_of(64) + "=" + nested(64)).path.size() == 64);
+    CHECK_THROWS_WITH(parse_assignment(path_of(20000) + "=1"),
+                      "--set: the path has 20000 levels; linkhook takes at most 64");
+    CHECK_THROWS_WITH(parse_assignment("data.x=" + nested(20000), "--filter"),
+                      "--filter data.x=...: the value nests 20000 levels deep; linkhook takes at "
+                      "most 64");
+    // Not JSON, so a string: brackets inside it nest nothing.
+    CHECK(parse_assignment("x=" + std::string(20000, '[')).value.is_string());
+  }
+
   TEST_CASE("apply_assignment overrides, creates missing objects and indexes arrays") {
     auto doc = Json::parse(R"({"data":{"link":{"title":"a"},"tags":["x","y"],"none":null}})");
     apply_assignment(doc, parse_assignment("data.link.title=b"));
