@@ -74,7 +74,7 @@ void add_generate(CLI::App& app, int& exit_code) {
                   "2025-10-19T10:30:00Z)");
   sub->add_option("--set", options->sets,
                   "Override a field: PATH=VALUE, VALUE as JSON if valid, else a string; "
-                  "repeatable; creates missing objects")
+                  "repeatable; a path the event lacks is created, with a note")
       ->allow_extra_args(false);
   sub->add_flag("--pretty", options->pretty, "Indent each payload");
   sub->add_flag("--json", options->json, "Compact JSON lines (the default output)");
@@ -86,6 +86,9 @@ void add_generate(CLI::App& app, int& exit_code) {
               "  linkhook generate 'link.*' --count 100 --set data.click.country=DE");
   sub->callback([options, &exit_code] {
     const auto request = make_request(*options);
+    for (const auto& note : created_path_notes(request.events, request.assignments)) {
+      fmt::print(stderr, "linkhook: note: {}\n", note);
+    }
     generate_payloads(request, [](std::string_view chunk) { write_all(stdout, chunk); });
     exit_code = 0;
   });

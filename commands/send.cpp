@@ -4,6 +4,7 @@
 #include "event_store.hpp"
 #include "file_io.hpp"
 #include "group_commit.hpp"
+#include "payload_generator.hpp"
 #include "payload_scan.hpp"
 #include "random.hpp"
 #include "send_report.hpp"
@@ -89,6 +90,9 @@ void choose_payloads(const SendOptions& o, SendConfig& config) {
   config.events = select_events(o.events);
   for (const auto& text : o.sets) {
     config.assignments.push_back(parse_assignment(text));
+  }
+  for (const auto& note : created_path_notes(config.events, config.assignments)) {
+    fmt::print(stderr, "linkhook: note: {}\n", note);
   }
   config.seed = o.seed;
 }

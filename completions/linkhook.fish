@@ -29,7 +29,7 @@ complete -c linkhook -n '__fish_seen_subcommand_from generate' -l all -d 'One pa
 complete -c linkhook -n '__fish_seen_subcommand_from generate' -s n -l count -x -d 'Payloads of each event'
 complete -c linkhook -n '__fish_seen_subcommand_from generate' -l seed -x -d 'Seed for the varied values: the same seed prints the same bytes'
 complete -c linkhook -n '__fish_seen_subcommand_from generate' -l timestamp -x -d 'Payload time, ISO-8601 or Unix seconds (default: now; with --seed, 2025-10-19T10:30:00Z)'
-complete -c linkhook -n '__fish_seen_subcommand_from generate' -l set -x -d 'Override a field: PATH=VALUE, VALUE as JSON if valid, else a string; repeatable; creates missing objects'
+complete -c linkhook -n '__fish_seen_subcommand_from generate' -l set -x -d 'Override a field: PATH=VALUE, VALUE as JSON if valid, else a string; repeatable; a path the event lacks is created, with a note'
 complete -c linkhook -n '__fish_seen_subcommand_from generate' -l pretty -d 'Indent each payload'
 complete -c linkhook -n '__fish_seen_subcommand_from generate' -l json -d 'Compact JSON lines (the default output)'
 complete -c linkhook -n '__fish_seen_subcommand_from generate' -a 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' -d 'Event names or globs (link.clicked, \'link.*\')'

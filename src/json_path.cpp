@@ -20,7 +20,89 @@ std::optional<std::size_t> array_index(const std::string& segment, std::size_t s
   return index;
 }
 
+// The child of `node` at `segment`: a key of an object, an index of an array; null when none.
+const nlohmann::ordered_json* child(const nlohmann::ordered_json& node,
+                                    const std::string& segment) {
+  if (node.is_object()) {
+    const auto found = node.find(segment);
+    return found == node.end() || found->is_null() ? nullptr : &*found;
+  }
+  if (node.is_array()) {
+    const auto index = array_index(segment, node.size());
+    return index ? &node[*index] : nullptr;
+  }
+  return nullptr;
+}
+
+// Every path of `node` (inner ones too), "data.link.title" style, under `prefix`.
+void all_paths(const nlohmann::ordered_json& node, const std::string& prefix,
+               std::vector<std::string>& out) {
+  std::size_t index = 0;
+  for (const auto& [key, value] : node.items()) {
+    const auto path =
+        (prefix.empty() ? "" : prefix + ".") + (node.is_array() ? std::to_string(index++) : key);
+    out.push_back(path);
+    if (value.is_structured()) { // items() of a scalar would yield the scalar itself
+      all_paths(value, path, out);
+    }
+  }
+}
+
 } // namespace
+
+bool has_path(const nlohmann::ordered_json& document, const std::vector<std::string>& path) {
+  const nlohmann::ordered_json* node = &document;
+  for (const auto& segment : path) {
+    node = child(*node, segment);
+    if (node == nullptr) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::optional<std::string> nearest_path(const nlohmann::ordered_json& document,
+                                        const std::vector<std::string>& path) {
+  const nlohmann::ordered_json* node = &document;
+  std::vector<std::string> walked;
+  for (const auto& segment : path) {
+    const auto* next = child(*node, segment);
+    if (next == nullptr && node->is_object()) {
+      std::vector<std::string_view> keys;
+      for (const auto& [key, value] : node->items()) {
+        keys.push_back(key);
+      }
+      if (const auto match = closest_match(segment, keys)) {
+        walked.emplace_back(*match);
+        next = child(*node, walked.back());
+      }
+    } else if (next != nullptr) {
+      walked.push_back(segment);
+    }
+    if (next == nullptr) {
+      walked.clear();
+      break;
+    }
+    node = next;
+  }
+  if (!walked.empty()) {
+    return join_path(walked, walked.size());
+  }
+  // A field put under the wrong parent (data.country for data.click.country): the one path that
+  // ends in the same key.
+  std::vector<std::string> paths;
+  all_paths(document, "", paths);
+  std::optional<std::string> same_key;
+  for (const auto& candidate : paths) {
+    if (candidate.ends_with("." + path.back())) {
+      if (same_key) {
+        return std::nullopt;
+      }
+      same_key = candidate;
+    }
+  }
+  return same_key;
+}
 
 std::string join_path(const std::vector<std::string>& path, std::size_t count) {
   std::string result;

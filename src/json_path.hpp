@@ -1,6 +1,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,5 +25,14 @@ void apply_assignment(nlohmann::ordered_json& document, const Assignment& assign
 
 // "data.link.title"
 std::string join_path(const std::vector<std::string>& path, std::size_t count);
+
+// Whether `document` holds a value (not null) at `path`.
+bool has_path(const nlohmann::ordered_json& document, const std::vector<std::string>& path);
+
+// The path `document` has that is nearest to `path`: walked a segment at a time, each missing key
+// replaced by its closest sibling (data.qr.id -> data.qr_code.id), else the one path that ends in
+// the same key (data.country -> data.click.country). None when nothing is close enough.
+std::optional<std::string> nearest_path(const nlohmann::ordered_json& document,
+                                        const std::vector<std::string>& path);
 
 } // namespace linkhook

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace linkhook {
 
@@ -148,6 +149,35 @@ void PayloadGenerator::append(std::string& out, Random& random, UnixSeconds time
     }
     out += value;
   }
+}
+
+std::vector<std::string> created_path_notes(std::span<const EventInfo* const> events,
+                                            std::span<const Assignment> assignments) {
+  std::vector<nlohmann::ordered_json> fixtures;
+  for (const auto* event : events) {
+    fixtures.push_back(nlohmann::ordered_json::parse(event->fixture));
+  }
+  std::vector<std::string> notes;
+  for (const auto& assignment : assignments) {
+    std::vector<std::string_view> lacking;
+    std::optional<std::string> nearest;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      if (!has_path(fixtures[i], assignment.path)) {
+        lacking.push_back(events[i]->name);
+        nearest = nearest ? nearest : nearest_path(fixtures[i], assignment.path);
+      }
+    }
+    if (lacking.empty()) {
+      continue;
+    }
+    const auto who = lacking.size() == 1 ? fmt::format("{} has", lacking.front())
+                                         : fmt::format("{} of the events ({}) have", lacking.size(),
+                                                       fmt::join(lacking, ", "));
+    notes.push_back(fmt::format("--set {}: {} no such field, so it is created{}",
+                                join_path(assignment.path, assignment.path.size()), who,
+                                nearest ? fmt::format(" (did you mean '{}'?)", *nearest) : ""));
+  }
+  return notes;
 }
 
 void generate_payloads(const GenerateRequest& request,

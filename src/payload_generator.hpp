@@ -70,6 +70,12 @@ struct GenerateRequest {
   bool pretty = false;
 };
 
+// One line per assignment whose path some of `events` lack, such as "--set data.qr.id:
+// qr.scanned has no such field, so it is created (did you mean 'data.qr_code.id'?)". A path that
+// does not exist is created (SPEC), but is more often a typo than meant.
+std::vector<std::string> created_path_notes(std::span<const EventInfo* const> events,
+                                            std::span<const Assignment> assignments);
+
 // Writes `count` rounds of one payload per event, each payload on its own line (indented over
 // several lines when pretty), handing the text to `write` in chunks so memory stays flat.
 void generate_payloads(const GenerateRequest& request,

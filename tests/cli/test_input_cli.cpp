@@ -179,4 +179,18 @@ TEST_SUITE("cli.input") {
                         "Permission denied");
     }
   }
+
+  TEST_CASE("a --set path the event lacks is created, with a note naming the nearest real one") {
+    const auto r = run_linkhook({"generate", "qr.scanned", "--set", "data.qr.id=qr_42"});
+    REQUIRE(r.exit_code == 0);
+    CHECK(Json::parse(r.out)["data"]["qr"]["id"] == "qr_42"); // created, as SPEC says
+    CHECK(r.err == "linkhook: note: --set data.qr.id: qr.scanned has no such field, so it is "
+                   "created (did you mean 'data.qr_code.id'?)\n");
+    const auto real = run_linkhook({"generate", "qr.scanned", "--set", "data.qr_code.id=qr_42"});
+    CHECK(Json::parse(real.out)["data"]["qr_code"]["id"] == "qr_42");
+    CHECK(real.err.empty());
+    const auto sent = run_linkhook({"send", "qr.scanned", "--url", k_closed, "--secret",
+                                    k_test_secret, "--set", "data.qr.id=qr_42"});
+    CHECK(sent.err.find("did you mean 'data.qr_code.id'?") != std::string::npos);
+  }
 }

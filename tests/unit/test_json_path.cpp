@@ -56,6 +56,23 @@ TEST_SUITE("json_path") {
     CHECK(parse_assignment("x=" + std::string(20000, '[')).value.is_string());
   }
 
+  TEST_CASE("has_path and nearest_path") {
+    const auto doc = Json::parse(
+        R"({"event":"qr.scanned","data":{"qr_code":{"id":"q"},"click":{"country":"DE"},)"
+        R"("tags":["a"],"none":null,"link":{"id":"l"}}})");
+    CHECK(has_path(doc, {"data", "qr_code", "id"}));
+    CHECK(has_path(doc, {"data", "tags", "0"}));
+    CHECK_FALSE(has_path(doc, {"data", "tags", "1"}));
+    CHECK_FALSE(has_path(doc, {"data", "none"}));
+    CHECK_FALSE(has_path(doc, {"data", "qr", "id"}));
+    CHECK(nearest_path(doc, {"data", "qr", "id"}) == "data.qr_code.id");
+    CHECK(nearest_path(doc, {"data", "clik", "country"}) == "data.click.country");
+    CHECK(nearest_path(doc, {"evnt"}) == "event");
+    CHECK(nearest_path(doc, {"data", "country"}) == "data.click.country"); // under a wrong parent
+    CHECK(nearest_path(doc, {"data", "id"}) == std::nullopt);              // two paths end in id
+    CHECK(nearest_path(doc, {"data", "zzzzzzzz"}) == std::nullopt);
+  }
+
   TEST_CASE("apply_assignment overrides, creates missing objects and indexes arrays") {
     auto doc = Json::parse(R"({"data":{"link":{"title":"a"},"tags":["x","y"],"none":null}})");
     apply_assignment(doc, parse_assignment("data.link.title=b"));

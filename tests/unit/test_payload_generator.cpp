@@ -123,6 +123,21 @@ TEST_SUITE("payload_generator") {
     CHECK(doc["data"]["click"]["ip"] == "{{ip}}");
   }
 
+  TEST_CASE("created_path_notes: a note per path some events lack, with the nearest real one") {
+    const std::vector<const EventInfo*> qr = {find_event("qr.scanned")};
+    const std::vector<Assignment> sets = {parse_assignment("data.qr.id=qr_42"),
+                                          parse_assignment("data.qr_code.id=qr_42")};
+    CHECK(created_path_notes(qr, sets) ==
+          std::vector<std::string>{"--set data.qr.id: qr.scanned has no such field, so it is "
+                                   "created (did you mean 'data.qr_code.id'?)"});
+    const std::vector<const EventInfo*> two = {find_event("link.clicked"),
+                                               find_event("team.member_added")};
+    const std::vector<Assignment> title = {parse_assignment("data.link.title=x")};
+    CHECK(created_path_notes(two, title) ==
+          std::vector<std::string>{
+              "--set data.link.title: team.member_added has no such field, so it is created"});
+  }
+
   TEST_CASE("a bad fixture or placeholder is an error naming it") {
     CHECK_THROWS_AS(render("[1]", 1), Error);
     CHECK_THROWS_AS(render("not json", 1), Error);
