@@ -199,7 +199,7 @@ void add_config(CLI::App& app, int& exit_code) {
   show->fallthrough(false);
   show->footer(
       "After show's own flags, a command line (COMMAND [FLAGS...]) shows the settings that\n"
-      "command would run with.\n\n"
+      "command would run with. --json, wherever it stands, is show's own.\n\n"
       "Examples:\n"
       "  linkhook config show\n"
       "  linkhook config show listen --port 9000\n"
@@ -207,7 +207,14 @@ void add_config(CLI::App& app, int& exit_code) {
   show->callback([options, show, &app, &exit_code] {
     const auto* given = app.get_config_ptr();
     const auto file = given->count() > 0 ? given->results().front() : default_config_path();
-    exit_code = run_show(*options, file, show->remaining());
+    // --json anywhere is show's own: `config show generate --json` prints JSON, as
+    // `config show --json generate` does, rather than showing generate's own --json flag.
+    auto words = show->remaining();
+    if (const auto json = std::find(words.begin(), words.end(), "--json"); json != words.end()) {
+      options->json = true;
+      words.erase(json);
+    }
+    exit_code = run_show(*options, file, words);
   });
 }
 

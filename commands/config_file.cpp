@@ -2,6 +2,7 @@
 
 #include "error.hpp"
 #include "file_io.hpp"
+#include "parse_errors.hpp"
 #include "signature_options.hpp"
 #include "store_location.hpp"
 #include "text.hpp"
@@ -227,7 +228,8 @@ void ConfigFile::set(CLI::App& command, CLI::Option& option, const CLI::ConfigIt
     }
     option.run_callback();
   } catch (const CLI::Error& e) {
-    throw Error(fmt::format("{}: {} {}: {}", file, section, item.name, e.what()));
+    throw Error(fmt::format("{}: {} {}: {}", file, section, item.name,
+                            option_error_message(command, option, e)));
   }
   m_sources[&option] = {SettingSource::Kind::file, file};
   m_depths[&option] = depth;

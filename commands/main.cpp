@@ -1,13 +1,12 @@
 #include "commands.hpp"
 #include "config_file.hpp"
 #include "error.hpp"
-#include "text.hpp"
+#include "parse_errors.hpp"
 #include "version.hpp"
 
 #include <cstdio>
 #include <cstdlib>
 #include <fmt/format.h>
-#include <optional>
 
 namespace {
 
@@ -90,54 +89,6 @@ int report(std::string_view message, int code) {
   return code;
 }
 
-// "unknown command 'gen' (did you mean 'generate'?)" for a first word that names no subcommand.
-std::string unknown_command(std::string_view word) {
-  return fmt::format("unknown command '{}'{}; 'linkhook --help' lists them", word,
-                     linkhook::did_you_mean(word, linkhook::cmd::command_names()));
-}
-
-// For the first word the parse could not place, when it is a flag or a mistyped subcommand:
-// "unknown flag '--coutn' for 'linkhook generate' (did you mean '--count'?)".
-std::optional<std::string> unknown_word(CLI::App& app) {
-  const auto words = app.remaining(true);
-  if (words.empty()) {
-    return std::nullopt;
-  }
-  CLI::App* command = &app;
-  std::string path = "linkhook";
-  while (!command->get_subcommands().empty()) {
-    command = command->get_subcommands().front();
-    path += " " + command->get_name();
-  }
-  std::vector<std::string> names;
-  if (!words.front().starts_with('-')) {
-    for (const auto* sub : command->get_subcommands([](CLI::App*) { return true; })) {
-      names.push_back(sub->get_name());
-    }
-    if (names.empty()) {
-      return std::nullopt;
-    }
-    const auto label = command == &app ? std::string() : path.substr(path.find(' ') + 1) + " ";
-    return fmt::format("unknown {}command '{}'{}; '{} --help' lists them", label, words.front(),
-                       linkhook::did_you_mean(words.front(), names), path);
-  }
-  const auto word = words.front().substr(0, words.front().find('='));
-  for (const auto* at = command; at != nullptr; at = at->get_parent()) {
-    for (const auto* option : at->get_options()) {
-      if (!option->get_group().empty()) {
-        for (const auto& name : option->get_lnames()) {
-          names.push_back("--" + name);
-        }
-        for (const auto& name : option->get_snames()) {
-          names.push_back("-" + name);
-        }
-      }
-    }
-  }
-  return fmt::format("unknown flag '{}' for '{}'{}; '{} --help' lists them", word, path,
-                     linkhook::did_you_mean(word, names), path);
-}
-
 } // namespace
 
 namespace linkhook::cmd {
@@ -183,12 +134,9 @@ int main(int argc, char** argv) {
     }
     if (argc == 1) {
       fmt::print(stderr, "{}", app->help());
-    } else if (argv[1][0] != '-' && chosen_command(argc, argv) == nullptr) {
-      return report(unknown_command(argv[1]), static_cast<int>(linkhook::ExitCode::usage));
-    } else if (const auto word = unknown_word(*app)) {
-      return report(*word, static_cast<int>(linkhook::ExitCode::usage));
     }
-    return report(e.what(), static_cast<int>(linkhook::ExitCode::usage));
+    return report(linkhook::cmd::parse_error_message(*app, e),
+                  static_cast<int>(linkhook::ExitCode::usage));
   } catch (const linkhook::Error& e) {
     return report(e.what(), static_cast<int>(e.code()));
   } catch (const std::exception& e) {

@@ -193,4 +193,51 @@ TEST_SUITE("cli.input") {
                                     k_test_secret, "--set", "data.qr.id=qr_42"});
     CHECK(sent.err.find("did you mean 'data.qr_code.id'?") != std::string::npos);
   }
+
+  TEST_CASE("config show --json prints JSON wherever --json stands") {
+    for (const auto& args : {std::vector<std::string>{"config", "show", "generate", "--json"},
+                             std::vector<std::string>{"config", "show", "--json", "generate"}}) {
+      const auto r = run_linkhook(args);
+      REQUIRE(r.exit_code == 0);
+      const auto shown = Json::parse(r.out);
+      CHECK(shown["settings"][0]["section"] == "generate");
+    }
+  }
+
+  TEST_CASE("CLI11's parse errors are reworded in one line, with the choices or expected value") {
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+        {{"generate", "link.clicked", "--seed", "abc"}, "--seed expects a whole number, got 'abc'"},
+        {{"listen", "--port", "abc"}, "--port expects a whole number, got 'abc'"},
+        {{"generate", "--pretty=maybe", "link.clicked"},
+         "--pretty expects true or false, got 'maybe'"},
+        {{"store", "list", "--limit", "0"}, "--limit expects a whole number above 0, got '0'"},
+        {{"events", "x"},
+         "unexpected argument 'x' for 'linkhook events'; 'linkhook events --help' shows what it "
+         "takes"},
+        {{"sign", "a", "b"}, "unexpected argument 'b' for 'linkhook sign'"},
+        {{"completion", "pwsh"},
+         "unknown shell 'pwsh' for 'linkhook completion' (choose bash, zsh or fish)"},
+        {{"store", "list", "--kind", "x"},
+         "unknown --kind 'x' for 'linkhook store list' (choose received, sent or attempts)"},
+        {{"generate", "--count"}, "--count needs a value: a whole number"},
+        {{"send", "link.clicked"}, "'linkhook send' needs --url"},
+        {{"completion"}, "'linkhook completion' needs its SHELL argument"},
+        {{"config"}, "'linkhook config' needs a command: show"},
+    };
+    for (const auto& [args, message] : cases) {
+      CAPTURE(args.front());
+      const auto r = run_linkhook(args, {}, {{"LINKHOOK_SECRET", k_test_secret}});
+      check_usage_error(r, message);
+      CHECK(r.err.find("Could not convert") == std::string::npos);
+      CHECK(r.err.find("not expected") == std::string::npos);
+    }
+  }
+
+  TEST_CASE("a config file's value of the wrong type is worded as a flag's, and cut short") {
+    TempDir dir;
+    write_file(dir / "linkhook.toml", "[generate]\ncount = \"" + std::string(5000, 'x') + "\"\n");
+    const auto r = run_in(dir.path(), {"generate", "link.clicked"});
+    check_usage_error(r, "./linkhook.toml: [generate] count: --count expects a whole number, got");
+    CHECK(r.err.size() < 200);
+  }
 }
