@@ -156,6 +156,11 @@ std::vector<std::string> created_path_notes(std::span<const EventInfo* const> ev
   std::vector<nlohmann::ordered_json> fixtures;
   for (const auto* event : events) {
     fixtures.push_back(nlohmann::ordered_json::parse(event->fixture));
+    // An assignment that cannot apply is an error, which must come before any note about it.
+    auto applied = fixtures.back();
+    for (const auto& assignment : assignments) {
+      apply_assignment(applied, assignment);
+    }
   }
   std::vector<std::string> notes;
   for (const auto& assignment : assignments) {
