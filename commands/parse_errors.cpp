@@ -159,7 +159,7 @@ std::string unexpected_arguments(CLI::App& app) {
 std::string missing(CLI::App& app, const CLI::RequiredError& error) {
   auto& command = parsed_command(app);
   const auto path = command_path(command);
-  const std::string message = error.what();
+  std::string message = error.what(); // not const: returned as it is when not recognised
   if (message.starts_with("A subcommand")) {
     if (&command == &app) {
       return "name a command; 'linkhook --help' lists them";
@@ -188,7 +188,7 @@ std::string missing(CLI::App& app, const CLI::RequiredError& error) {
 
 // "--count needs a value: a whole number" for a flag given last without its value.
 std::string missing_value(CLI::App& app, const CLI::ArgumentMismatch& error) {
-  const std::string message = error.what();
+  std::string message = error.what(); // not const: returned as it is when not recognised
   const auto* option =
       find_option(parsed_command(app), message.substr(0, message.find(':'))).option;
   if (option == nullptr || message.find(" required ") == std::string::npos) {
