@@ -10,7 +10,6 @@
 #include "terminal.hpp"
 #include "text.hpp"
 
-#include <cmath>
 #include <fmt/format.h>
 #include <memory>
 #include <mutex>
@@ -51,6 +50,21 @@ struct ListenOptions { // largest members first: no padding between them
   bool quiet = false;
 };
 
+// The longest waits the options take: beyond them a time overflows on its way to the clock (a
+// --timeout of 1e10 seconds used to stop at once), and nobody waits that long on purpose.
+constexpr double k_max_timeout_s = 365 * 24 * 3600; // one year
+constexpr double k_max_forward_timeout_s = 24 * 3600;
+constexpr int k_max_io_timeout_s = 24 * 3600;
+constexpr int k_max_delay_ms = 3600 * 1000;
+
+// A number of seconds in (0, max]: anything else (NaN included) is a usage error naming the range.
+void check_seconds(std::string_view flag, double value, double max) {
+  if (!(value > 0 && value <= max)) {
+    throw Error(
+        fmt::format("{} must be more than 0 and at most {} seconds, got {}", flag, max, value));
+  }
+}
+
 void check_options(const ListenOptions& o) {
   if (o.path.empty() || o.path.front() != '/') {
     throw Error(fmt::format("--path must start with '/', got '{}'", o.path));
@@ -61,13 +75,22 @@ void check_options(const ListenOptions& o) {
   if (o.max_events && *o.max_events < 1) {
     throw Error(fmt::format("--max-events must be at least 1, got {}", *o.max_events));
   }
-  if (o.timeout && !(*o.timeout > 0 && std::isfinite(*o.timeout))) {
-    throw Error(fmt::format("--timeout must be a positive number of seconds, got {}", *o.timeout));
+  if (o.timeout) {
+    check_seconds("--timeout", *o.timeout, k_max_timeout_s);
   }
-  if (o.fail_first < 0 || o.delay < 0 || o.max_body < 1 || o.threads < 1 || o.max_connections < 1 ||
-      o.io_timeout < 1 || o.tolerance < 0) {
-    throw Error("--fail-first, --delay and --tolerance must not be negative; --max-body, "
-                "--threads, --max-connections and --io-timeout must be at least 1");
+  check_seconds("--forward-timeout", o.forward_timeout, k_max_forward_timeout_s);
+  if (o.io_timeout < 1 || o.io_timeout > k_max_io_timeout_s) {
+    throw Error(fmt::format("--io-timeout must be 1 to {} seconds, got {}", k_max_io_timeout_s,
+                            o.io_timeout));
+  }
+  if (o.delay < 0 || o.delay > k_max_delay_ms) {
+    throw Error(
+        fmt::format("--delay must be 0 to {} milliseconds, got {}", k_max_delay_ms, o.delay));
+  }
+  if (o.fail_first < 0 || o.max_body < 1 || o.threads < 1 || o.max_connections < 1 ||
+      o.tolerance < 0) {
+    throw Error("--fail-first and --tolerance must not be negative; --max-body, --threads and "
+                "--max-connections must be at least 1");
   }
 }
 
@@ -140,7 +163,7 @@ int run_listen(const ListenOptions& o) {
   hooks.verify = [scheme, &secret, tolerance = o.tolerance](const Headers& headers,
                                                             std::string_view body) {
     const auto result = verify(scheme, secret, headers, body, unix_now(), tolerance);
-    return SignatureCheck{result.valid, result.reason};
+    return SignatureCheck{result.valid, result.reason, secret.without_fingerprint(result.reason)};
   };
   if (writer) {
     hooks.persist = [&writer](const Headers& headers, std::string_view body,
@@ -175,14 +198,18 @@ int run_listen(const ListenOptions& o) {
   const bool short_of_events = reason == StopReason::timeout && o.max_events;
   if (short_of_events) {
     why =
-        fmt::format("--timeout reached with {} of {}", stats.deliveries,
+        fmt::format("--timeout reached with {} of {}", stats.deliveries - stats.filtered,
                     count_of(static_cast<std::uint64_t>(*o.max_events), "delivery", "deliveries"));
   }
   fmt::print(stderr, "{}", listen_summary(stats, why));
   if (reason == StopReason::signal) {
     return static_cast<int>(ExitCode::interrupted);
   }
-  return (stats.rejected == 0 && !short_of_events) ? 0 : 1;
+  // Accepted end to end: verified, and taken by the application and the store. The failures
+  // --fail-first, --fail-rate and --status ask for are the endpoint doing its job.
+  const bool all_accepted =
+      stats.rejected == 0 && stats.forward_failed == 0 && stats.store_failed == 0;
+  return (all_accepted && !short_of_events) ? 0 : 1;
 }
 
 } // namespace
@@ -236,8 +263,11 @@ void add_listen(CLI::App& app, int& exit_code) {
   sub->add_option("--delay", o->delay, "Wait this many milliseconds before answering")->group(fail);
 
   const std::string then = "Stopping, storing, forwarding";
-  sub->add_option("--max-events", o->max_events, "Stop after N deliveries")->group(then);
-  sub->add_option("--timeout", o->timeout, "Stop after this many seconds")->group(then);
+  sub->add_option("--max-events", o->max_events,
+                  "Stop after N deliveries (those --events/--filter leave out do not count)")
+      ->group(then);
+  sub->add_option("--timeout", o->timeout, "Stop after this many seconds (at most a year)")
+      ->group(then);
   sub->add_option("--forward-to", o->forward_to, "Relay verified deliveries to this URL")
       ->group(then);
   sub->add_option("--forward-timeout", o->forward_timeout, "Seconds to wait for --forward-to")
@@ -260,8 +290,10 @@ void add_listen(CLI::App& app, int& exit_code) {
   sub->add_flag("--json", o->json, "JSON lines: {\"listening\"}, then one object per delivery");
   sub->add_flag("-q,--quiet", o->quiet, "No line per delivery (the URL and summary remain)");
   sub->footer(
-      "Exit status: 0 when every delivery verified, 1 otherwise (or --timeout came before\n"
-      "--max-events), 130 when interrupted.\n\n"
+      "Exit status: 0 when every delivery was accepted end to end; 1 when one was not (a bad\n"
+      "signature, not JSON, too large, the --forward-to application down or not answering\n"
+      "2xx, the store failing) or --timeout came before --max-events; 130 when interrupted.\n"
+      "Failures asked for (--fail-first, --fail-rate, --status) do not count against it.\n\n"
       "Examples:\n"
       "  linkhook listen --port 4000 --secret \"$LINKHOOK_SECRET\"\n"
       "  linkhook listen --port 0 --max-events 13 --timeout 30 --json > deliveries.jsonl &\n"

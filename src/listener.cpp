@@ -6,11 +6,13 @@
 #include "keep_alive_server.hpp"
 #include "recent_ids.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <fmt/format.h>
 #include <httplib.h>
+#include <limits>
 #include <mutex>
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -145,7 +147,7 @@ void Listener::State::handle(const HttpRequest& request, HttpAnswer& answer) {
     }
   }
   answer.status = report.status;
-  answer.body = report.reason + "\n";
+  answer.body = (check.valid ? report.reason : check.answer) + "\n";
   finish(report);
 }
 
@@ -252,8 +254,9 @@ void Listener::State::finish(const DeliveryReport& report) {
   if (hooks.report) {
     hooks.report(report);
   }
+  // What the filters let through counts, so that --max-events waits for what was asked for.
   const auto max = max_events.load();
-  if (max != 0 && s.deliveries == max) {
+  if (max != 0 && report.outcome != Outcome::filtered && s.deliveries - s.filtered == max) {
     const std::uint64_t one = 1;
     [[maybe_unused]] const auto written = ::write(event_fd, &one, sizeof one);
   }
@@ -357,9 +360,11 @@ StopReason Listener::run(const RunLimits& limits, SignalWatch& signals) {
     pollfd fds[2] = {{signals.fd(), POLLIN, 0}, {s.event_fd, POLLIN, 0}};
     int wait_ms = -1;
     if (limits.timeout) {
+      // poll() waits an int of milliseconds, 24 days at most: a longer --timeout takes turns.
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
           deadline - std::chrono::steady_clock::now());
-      wait_ms = static_cast<int>(std::max<std::int64_t>(0, left.count()));
+      wait_ms = static_cast<int>(
+          std::clamp<std::int64_t>(left.count(), 0, std::numeric_limits<int>::max()));
     }
     const int ready = ::poll(fds, 2, wait_ms);
     if (ready < 0 && errno == EINTR) {
@@ -374,7 +379,7 @@ StopReason Listener::run(const RunLimits& limits, SignalWatch& signals) {
       reason = StopReason::max_events;
       break;
     }
-    if (ready == 0) {
+    if (ready == 0 && std::chrono::steady_clock::now() >= deadline) {
       break; // the timeout
     }
   }

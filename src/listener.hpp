@@ -36,7 +36,10 @@ struct ListenerConfig {
 // What verifying one delivery's signature said.
 struct SignatureCheck {
   bool valid = false;
-  std::string reason; // why not, in one line
+  std::string reason; // why not, in one line: for the terminal, --json lines and the store
+  // The same for the 401 answer: an unauthenticated caller must not learn the secret's
+  // fingerprint, with which a guessed secret could be confirmed offline.
+  std::string answer;
 };
 
 // One request at the webhook path, as the listener answered it.

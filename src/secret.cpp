@@ -100,6 +100,15 @@ std::string Secret::describe() const {
   return fmt::format("{}… (fp {})", secret_prefix(m_form), fingerprint());
 }
 
+std::string Secret::without_fingerprint(std::string_view text) const {
+  const auto mark = fmt::format(" (fp {})", fingerprint());
+  std::string out(text);
+  for (auto at = out.find(mark); at != std::string::npos; at = out.find(mark, at)) {
+    out.erase(at, mark.size());
+  }
+  return out;
+}
+
 std::string generate_secret(Scheme scheme) {
   const auto key = random_bytes(k_hmac_secret_size);
   if (scheme == Scheme::github) {

@@ -44,6 +44,10 @@ public:
   // "whsec_… (fp 1a2b3c4d)", or "… (fp 1a2b3c4d)" for a raw secret.
   std::string describe() const;
 
+  // `text` without the " (fp 1a2b3c4d)" that describe() put in it, for readers who must not learn
+  // the fingerprint: with it, a listener's unauthenticated callers could test guesses offline.
+  std::string without_fingerprint(std::string_view text) const;
+
 private:
   SecretForm m_form = SecretForm::raw;
   std::string m_text;

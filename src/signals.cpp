@@ -11,6 +11,27 @@
 
 namespace linkhook {
 
+namespace {
+
+// A shell without job control starts background commands with SIGINT (and SIGQUIT) ignored, and
+// exec keeps what is ignored. A signal that comes while it is ignored is dropped, not queued: a
+// `linkhook listen &` interrupted before SignalWatch blocked SIGINT ran on for ever. linkhook
+// honours its stop signals from the start: inherited as ignored, they go back to the default.
+void honour_stop_signals() {
+  for (const int signal : {SIGINT, SIGTERM}) {
+    struct sigaction current {};
+    if (::sigaction(signal, nullptr, &current) == 0 && current.sa_handler == SIG_IGN) {
+      static_cast<void>(std::signal(signal, SIG_DFL));
+    }
+  }
+}
+
+// Runs as the binary (or module) holding this file is loaded, before main(): the earliest moment
+// linkhook has.
+[[maybe_unused]] const bool k_stop_signals_honoured = (honour_stop_signals(), true);
+
+} // namespace
+
 SignalWatch::SignalWatch() {
   sigset_t set;
   sigemptyset(&set);

@@ -8,6 +8,8 @@ namespace linkhook {
 // Turns SIGINT and SIGTERM into a readable file descriptor for a poll loop, so a long-running
 // command (listen) stops cleanly, prints its summary and exits 130. Construct it before any
 // thread starts: threads inherit the blocked signal mask, so none of them is killed instead.
+// Before that, from the start of the process, SIGINT and SIGTERM have their default action even
+// when the parent left them ignored (signals.cpp): they stop linkhook at any moment.
 // SIGPIPE is ignored for the life of the process: a peer that hangs up is an error to report.
 // So is SIGXFSZ: a write beyond a file-size limit (RLIMIT_FSIZE) then fails with EFBIG, and the
 // store reports it like a full disk instead of the process being killed mid-write.

@@ -164,6 +164,12 @@ VerifyResult verify(Scheme scheme, const Secret& secret, const Headers& headers,
   if (const auto problem = detail::secret_form_problem(scheme, secret, false)) {
     return failure(VerifyFailure::wrong_secret_form, *problem);
   }
+  if (const auto repeated = repeated_signature_header(headers)) {
+    return failure(VerifyFailure::malformed_header,
+                   fmt::format("repeated header {}: each signature header must come once (which "
+                               "line was signed would be unclear)",
+                               *repeated));
+  }
   auto read = read_signed_request(scheme, headers);
   if (auto* result = std::get_if<VerifyResult>(&read)) {
     return std::move(*result);

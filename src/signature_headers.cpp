@@ -1,6 +1,7 @@
 #include "signature_headers.hpp"
 
 #include "crypto.hpp"
+#include "scheme.hpp"
 #include "text.hpp"
 
 #include <fmt/format.h>
@@ -86,6 +87,24 @@ std::optional<UnixSeconds> parse_unix_seconds(std::string_view text) {
     value = value * 10 + (c - '0');
   }
   return value;
+}
+
+std::optional<std::string> repeated_signature_header(const Headers& headers) {
+  static constexpr std::string_view k_signature_headers[] = {
+      k_webhook_id,     k_webhook_timestamp, k_webhook_signature, "svix-id",
+      "svix-timestamp", "svix-signature",    k_stripe_signature,  k_github_signature};
+  for (const auto name : k_signature_headers) {
+    bool seen = false;
+    for (const auto& header : headers) {
+      if (header_name_equal(header.name, name)) {
+        if (seen) {
+          return header.name;
+        }
+        seen = true;
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 StandardSignatures parse_standard_signatures(std::string_view value) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "encoding.hpp"
+#include "headers.hpp"
 #include "timestamp.hpp"
 
 #include <optional>
@@ -37,6 +38,13 @@ struct GithubSignature {
   std::string error;
 };
 GithubSignature parse_github_signature(std::string_view value);
+
+// The first signature header that `headers` carry more than once (webhook-id, -timestamp,
+// -signature and their svix- names, Stripe-Signature, X-Hub-Signature-256; any case), as the
+// repeat spells it; none when each comes once. Two lines of one such header leave open which one
+// was signed and which one a receiver reads, so a request with them is refused whatever the
+// scheme. (Several signatures belong in one webhook-signature line, separated by spaces.)
+std::optional<std::string> repeated_signature_header(const Headers& headers);
 
 // Unix seconds as the headers carry them: decimal digits only, no sign, no more than fit.
 std::optional<UnixSeconds> parse_unix_seconds(std::string_view text);

@@ -137,13 +137,12 @@ TEST_SUITE("cli.listen") {
   TEST_CASE("--events and --filter acknowledge other deliveries without keeping them") {
     RunningListener listener(
         with_secret({"--events", "qr.*,link.*", "--filter", "data.click.country=U?", "--max-events",
-                     "3", "--timeout", "20"}));
+                     "1", "--timeout", "20"}));
     const std::string qr = R"({"event":"qr.scanned","data":{}})";
     const std::string team = R"({"event":"team.member_added","data":{}})";
-    CHECK(post(listener.url(), signed_headers(k_body), k_body)->status == 200);
     CHECK(post(listener.url(), signed_headers(qr), qr)->status == 200);
     CHECK(post(listener.url(), signed_headers(team), team)->status == 200);
-    CHECK(next_delivery(listener)["outcome"] == "accepted");
+    CHECK(post(listener.url(), signed_headers(k_body), k_body)->status == 200); // the one counted
     const auto missing_field = next_delivery(listener);
     CHECK(missing_field["outcome"] == "filtered");
     CHECK(missing_field["reason"].get<std::string>().find("data.click.country is missing") !=
@@ -151,6 +150,7 @@ TEST_SUITE("cli.listen") {
     const auto other_event = next_delivery(listener);
     CHECK(other_event["outcome"] == "filtered");
     CHECK(other_event["reason"].get<std::string>().find("--events") != std::string::npos);
+    CHECK(next_delivery(listener)["outcome"] == "accepted");
     CHECK(listener.process().wait() == 0);
   }
 

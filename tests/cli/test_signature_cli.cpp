@@ -138,6 +138,14 @@ TEST_SUITE("cli.signature") {
                                "re-serialised as compact JSON, with a final newline"));
   }
 
+  TEST_CASE("a signature header given twice is invalid, named, even when both lines are good") {
+    auto headers = as_header_flags(signed_headers());
+    headers.insert(headers.end(), {"-H", headers[3]}); // webhook-timestamp, again
+    const auto twice = verify_with(headers);
+    CHECK(twice.exit_code == 1);
+    CHECK(twice.out.starts_with("invalid: repeated header webhook-timestamp"));
+  }
+
   TEST_CASE("the secret comes from --secret, else --secret-file, else LINKHOOK_SECRET") {
     const auto headers = as_header_flags(signed_headers());
     std::vector<std::string> args = {"verify", "--now", k_now};

@@ -24,13 +24,27 @@ export XDG_CONFIG_HOME="$HOME/.config" XDG_STATE_HOME="$HOME/.local/state"
 unset LINKHOOK_STORE
 export LINKHOOK_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 
+# wait_for_url FILE PID: true once FILE holds a URL, false when PID exits first or 30 s pass (a
+# start on a machine busy with builds has been seen to take over 10 s). FILE must be new, made
+# before PID started: a file left by an earlier server would hold its URL before PID wrote one.
+wait_for_url() {
+  local _
+  for _ in $(seq 600); do
+    grep -q 'http://' "$1" && return 0
+    kill -0 "$2" 2>/dev/null || break
+    sleep 0.05
+  done
+  grep -q 'http://' "$1"
+}
+
 # The endpoint that $URL names.
+: >"$work/endpoint.out"
 linkhook listen --port 0 --no-store --quiet >"$work/endpoint.out" 2>"$work/endpoint.err" &
 endpoint=$!
 trap 'kill "$endpoint" 2>/dev/null || true' EXIT
-for _ in $(seq 200); do [ -s "$work/endpoint.out" ] && break; sleep 0.05; done
+wait_for_url "$work/endpoint.out" "$endpoint" ||
+  { echo "the endpoint did not start: $(cat "$work/endpoint.err")"; exit 1; }
 URL=$(head -n 1 "$work/endpoint.out")
-[[ $URL == http://* ]] || { echo "the endpoint did not start: $(cat "$work/endpoint.err")"; exit 1; }
 export URL
 
 # Split README into blocks/N (the text) and blocks/N.tag (the fence's tag).
@@ -69,22 +83,23 @@ run_block() {
 }
 
 run_servers() {
-  local command pid
+  local command pid out err k=0
   while IFS= read -r command; do
     [[ -z $command || $command == '#'* ]] && continue
-    bash -c "exec $command" >"$work/server.out" 2>"$work/server.err" &
+    # Output files of its own, made before it starts: the URL waited for is this server's.
+    k=$((k + 1)) out="$work/blocks/$1.server$k.out" err="$work/blocks/$1.server$k.err"
+    : >"$out"
+    # Run as bash runs a background command: with SIGINT ignored, which linkhook must undo.
+    bash -c "exec $command" >"$out" 2>"$err" &
     pid=$!
-    # Up to 30 s: on a machine busy with builds, a start has been seen to take over 10 s.
-    for _ in $(seq 600); do [ -s "$work/server.out" ] && break; sleep 0.05; done
-    if ! grep -q 'http://' "$work/server.out"; then
-      fail "$1" "'$command' printed no URL: $(cat "$work/server.err")"
+    if ! wait_for_url "$out" "$pid"; then
+      fail "$1" "'$command' printed no URL within 30 s: $(cat "$err")"
     fi
     kill -INT "$pid" 2>/dev/null || true
-    # Never hang: a SIGINT that comes before linkhook takes over its signals is lost (bash starts
-    # background commands with SIGINT ignored), and then only SIGKILL ends the server.
+    # Never hang: whatever happens, SIGKILL ends a server that SIGINT did not.
     if ! timeout 10 tail --pid="$pid" -f /dev/null; then
       kill -KILL "$pid" 2>/dev/null || true
-      fail "$1" "'$command' did not stop within 10 s of SIGINT (stdout: $(head -c 200 "$work/server.out"))"
+      fail "$1" "'$command' did not stop within 10 s of SIGINT (stdout: $(head -c 200 "$out"))"
     fi
     local status=0
     wait "$pid" || status=$?

@@ -78,6 +78,12 @@ TEST_SUITE("secret") {
     CHECK(Secret::parse("hunter2", Scheme::standard).describe().starts_with("… (fp "));
   }
 
+  TEST_CASE("without_fingerprint takes every mention of the fingerprint out of a message") {
+    const auto raw = Secret::parse("hunter2");
+    const auto text = "the secret " + raw.describe() + " or " + raw.describe() + ", fp kept";
+    CHECK(raw.without_fingerprint(text) == "the secret … or …, fp kept");
+  }
+
   TEST_CASE("generated secrets have the scheme's form and are fresh each time") {
     const auto standard = generate_secret(Scheme::standard);
     CHECK(standard.starts_with("whsec_"));

@@ -282,6 +282,33 @@ TEST_SUITE("signature") {
     CHECK(check(Scheme::standard, k_whsec, svix, k_body).valid);
   }
 
+  TEST_CASE("a signature header given twice is refused, naming it, whatever its case") {
+    const auto headers = signed_headers(Scheme::standard, k_whsec, k_body);
+    for (const auto* name : {"webhook-id", "WEBHOOK-TIMESTAMP", "webhook-signature"}) {
+      auto twice = headers;
+      twice.add(name, *headers.find(name)); // the same value again, the name in any case
+      const auto result = check(Scheme::standard, k_whsec, twice, k_body);
+      CHECK_FALSE(result.valid);
+      CHECK(result.failure == VerifyFailure::malformed_header);
+      CHECK_MESSAGE(says(result, std::string("repeated header ") + name), result.reason);
+    }
+    for (const auto scheme : {Scheme::stripe, Scheme::github}) {
+      auto twice = signed_headers(scheme, k_whsec, k_body);
+      const auto first = *twice.begin();
+      twice.add(first.name, first.value); // even the same valid value: which one was meant?
+      const auto result = check(scheme, k_whsec, twice, k_body);
+      CHECK_FALSE(result.valid);
+      CHECK(says(result, "repeated header " + first.name));
+    }
+    const Headers svix = {{"svix-id", "a"}, {"svix-timestamp", "1"}, {"Svix-Id", "b"}};
+    CHECK(says(check(Scheme::standard, k_whsec, svix, k_body), "repeated header Svix-Id"));
+    // Several signatures in one webhook-signature header are the standard's way, still valid.
+    auto several = with(headers, "webhook-signature",
+                        "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE= " +
+                            *headers.find("webhook-signature"));
+    CHECK(check(Scheme::standard, k_whsec, several, k_body).valid);
+  }
+
   TEST_CASE("parse_scheme suggests the closest name") {
     CHECK(parse_scheme("github") == Scheme::github);
     CHECK_THROWS_WITH_AS(parse_scheme("strip"),
