@@ -82,7 +82,7 @@ TEST_SUITE("cli.listen.verdict") {
         with_secret({"--events", "analytics.milestone", "--max-events", "1", "--timeout", "2"}));
     post(waiting.url(), clicked_headers, k_clicked); // answered, or too late: neither counts
     CHECK(waiting.process().wait() == 1);            // what it waited for never came
-    CHECK(waiting.process().err().find("with 0 of 1 deliveries") != std::string::npos);
+    CHECK(waiting.process().err().find("with 0 of 1 delivery") != std::string::npos);
   }
 
   TEST_CASE("a delivery the application behind --forward-to did not accept fails the listener") {

@@ -79,7 +79,7 @@ TEST_SUITE("secret") {
   }
 
   TEST_CASE("without_fingerprint takes every mention of the fingerprint out of a message") {
-    const auto raw = Secret::parse("hunter2");
+    const auto raw = Secret::parse("hunter2", Scheme::standard);
     const auto text = "the secret " + raw.describe() + " or " + raw.describe() + ", fp kept";
     CHECK(raw.without_fingerprint(text) == "the secret … or …, fp kept");
   }
