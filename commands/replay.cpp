@@ -134,6 +134,14 @@ int run_replay(const ReplayOptions& o) {
   StoreScan scan;
   const auto events = select_replay_events(dir, selection, scan);
   report_damage(scan, dir);
+  if (events.empty()) { // --failed, and no replay failed
+    fmt::print(stderr,
+               "linkhook: note: no event in {} has a failed latest replay; nothing to "
+               "replay\n",
+               dir.string());
+    write_all(stdout, o.json ? replay_summary_json(ReplaySummary{}) : "");
+    return 0;
+  }
   if (o.dry_run) {
     return run_dry_run(o, config, events);
   }
@@ -166,12 +174,12 @@ int run_replay(const ReplayOptions& o) {
         write_all(stdout, line);
       }
     };
+  } else if (o.time_scale > 0) {
+    // Waits take time: each attempt is shown once, as it happens, not again in a timeline.
+    hooks.attempted = [](const ReplayEvent& event, const Attempt& attempt) {
+      write_now(stdout, replay_progress_line(event, attempt));
+    };
   } else {
-    if (o.time_scale > 0) { // waits take time: show each attempt as it happens
-      hooks.attempted = [](const ReplayEvent& event, const Attempt& attempt) {
-        write_all(stderr, replay_progress_line(event, attempt));
-      };
-    }
     hooks.finished = [color](const ReplayedEvent& replayed) {
       write_all(stdout, replay_timeline_text(replayed, color));
     };
