@@ -455,13 +455,14 @@ void add_store(CLI::App& app, int& exit_code) {
       options, exit_code);
   add_filter_options(*exporter, *options);
 
-  auto* importer = add_action(*store,
-                              {"import", "Append records from NDJSON written by export",
-                               "Print {\"imported\": N, \"already_stored\": M}",
-                               "  linkhook store import events.ndjson\n"
-                               "  ssh ci linkhook store export | linkhook store import -",
-                               run_import},
-                              options, exit_code);
+  auto* importer =
+      add_action(*store,
+                 {"import", "Add the records of an export that the store does not hold yet",
+                  "Print {\"imported\": N, \"already_stored\": M}",
+                  "  linkhook store import events.ndjson   # twice: adds nothing\n"
+                  "  ssh ci linkhook store export | linkhook store import -",
+                  run_import},
+                 options, exit_code);
   importer->add_option("file", options->file, "NDJSON file, or - for standard input")
       ->type_name("FILE")
       ->required();

@@ -149,7 +149,7 @@ complete -c linkhook -n '__fish_seen_subcommand_from replay' -s q -l quiet -d 'N
 complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear' -a list -d 'One line per stored record, oldest first'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear' -a show -d 'One record in full: headers and body'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear' -a export -d 'Every record as NDJSON, losslessly'
-complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear' -a import -d 'Append records from NDJSON written by export'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear' -a import -d 'Add the records of an export that the store does not hold yet'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear' -a clear -d 'Remove every record from the store'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear' -s h -l help -d 'Print this help message and exit'
 
