@@ -135,6 +135,14 @@ int run_replay(const ReplayOptions& o) {
   StoreScan scan;
   const auto events = select_replay_events(dir, selection, scan);
   report_damage(scan, dir);
+  if (events.empty()) { // --failed, and no replay failed
+    fmt::print(stderr,
+               "linkhook: note: no event in {} has a failed latest replay; nothing to "
+               "replay\n",
+               dir.string());
+    write_all(stdout, o.json ? replay_summary_json(ReplaySummary{}) : "");
+    return 0;
+  }
   if (o.dry_run) {
     return run_dry_run(o, config, events);
   }
@@ -167,12 +175,12 @@ int run_replay(const ReplayOptions& o) {
         write_all(stdout, line);
       }
     };
+  } else if (o.time_scale > 0) {
+    // Waits take time: each attempt is shown once, as it happens, not again in a timeline.
+    hooks.attempted = [](const ReplayEvent& event, const Attempt& attempt) {
+      write_now(stdout, replay_progress_line(event, attempt));
+    };
   } else {
-    if (o.time_scale > 0) { // waits take time: show each attempt as it happens
-      hooks.attempted = [](const ReplayEvent& event, const Attempt& attempt) {
-        write_all(stderr, replay_progress_line(event, attempt));
-      };
-    }
     hooks.finished = [color](const ReplayedEvent& replayed) {
       write_all(stdout, replay_timeline_text(replayed, color));
     };
@@ -246,8 +254,9 @@ void add_replay(CLI::App& app, int& exit_code) {
       "as delivered, 410 as gone; anything else (3xx included, not followed), a timeout or a\n"
       "connection error is retried; a 429 or 503 Retry-After longer than the scheduled wait is\n"
       "honoured. Events that gave up are listed by 'linkhook store list --failed'.\n\n"
-      "Exit status: 0 when every event was delivered, 1 otherwise, 2 for a usage error, 130\n"
-      "when interrupted.\n\n"
+      "With --time-scale above 0, each attempt is printed once, as it happens.\n\n"
+      "Exit status: 0 when every event was delivered (or --failed found none to replay), 1\n"
+      "otherwise, 2 for a usage error, 130 when interrupted.\n\n"
       "Examples:\n"
       "  linkhook replay msg_2KWPBgLlAfxdpx2AI54pPJ85f4W --url http://localhost:3000/webhooks\n"
       "  linkhook replay --event 'link.*' --since 2h --url \"$URL\" --schedule 0,5s,1m --json\n"

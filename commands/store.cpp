@@ -13,7 +13,13 @@
 
 #include <deque>
 #include <fmt/format.h>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <iterator>
 #include <memory>
+#include <set>
+#include <unordered_map>
 
 namespace linkhook::cmd {
 
@@ -31,32 +37,32 @@ struct StoreOptions {
   std::string file;
 };
 
-// "2025-10-19T10:30:00Z", or with milliseconds "2025-10-19T10:30:00.123Z".
-std::string format_time_ms(std::int64_t ms, bool with_millis) {
-  auto text = format_iso8601(ms / 1000);
-  if (with_millis) {
-    text.insert(text.size() - 1, fmt::format(".{:03}", ms % 1000));
-  }
-  return text;
-}
-
-// Visits the records the filter selects, oldest first, and reports what the scan skipped.
-void for_each_record(const StoreOptions& options, const std::filesystem::path& dir,
-                     const RecordVisitor& visit) {
+// The filter of --event, --verdict and --kind.
+RecordFilter record_filter(const StoreOptions& options) {
   auto filter = options.filter;
   if (options.kind) {
     filter.kind = parse_kind(*options.kind);
   }
-  report_damage(scan_store(dir,
-                           [&](const StoreRecord& record) {
-                             if (matches(filter, record)) {
-                               visit(record);
-                             }
-                           }),
-                dir);
+  return filter;
 }
 
-constexpr std::size_t k_verdict_column = 3;
+// Visits the records of the store in `dir`, oldest first, and reports what the scan skipped.
+void for_each_record(const std::filesystem::path& dir, const RecordVisitor& visit) {
+  report_damage(scan_store(dir, visit), dir);
+}
+
+// Visits the records the filter selects.
+void for_each_record(const StoreOptions& options, const std::filesystem::path& dir,
+                     const RecordVisitor& visit) {
+  const auto filter = record_filter(options);
+  for_each_record(dir, [&](const StoreRecord& record) {
+    if (matches(filter, record)) {
+      visit(record);
+    }
+  });
+}
+
+constexpr std::size_t k_verdict_column = 4;
 
 Color verdict_color(std::string_view verdict) {
   if (verdict == "verified" || verdict == "delivered") {
@@ -67,7 +73,7 @@ Color verdict_color(std::string_view verdict) {
 
 // The rows under a header, columns padded to their widest cell, verdicts coloured.
 std::string table(const std::deque<std::vector<std::string>>& rows, bool color) {
-  const std::vector<std::string> header = {"TIME", "ID", "EVENT", "VERDICT", "STATUS"};
+  const std::vector<std::string> header = {"TIME", "ID", "KIND", "EVENT", "VERDICT", "STATUS"};
   std::vector<std::size_t> widths(header.size());
   for (std::size_t i = 0; i < header.size(); ++i) {
     widths[i] = header[i].size();
@@ -91,34 +97,69 @@ std::string table(const std::deque<std::vector<std::string>>& rows, bool color) 
   return out;
 }
 
-// A row of `store list`: the table's cells, or one JSON line.
+// The cells of a table row.
+std::vector<std::string> cells(const StoreRecord& record, std::string_view id, RecordKind kind,
+                               std::string_view verdict) {
+  return {format_iso8601(record.time_ms / 1000),
+          std::string(id),
+          std::string(kind_name(kind)),
+          record.event.empty() ? "-" : record.event,
+          std::string(verdict),
+          record.verdict.status == 0 ? "-" : std::to_string(record.verdict.status)};
+}
+
+// A row of `store list`: the table's cells, or one JSON line. A replay's attempts show how it
+// ended ("gave up") as their verdict.
 std::vector<std::string> record_row(const StoreOptions& options, const StoreRecord& record) {
   if (options.json) {
     return {json_line(record_summary_json(record))};
   }
-  return {format_time_ms(record.time_ms, false), record.id,
-          record.event.empty() ? "-" : record.event, std::string(verdict_name(record)),
-          record.verdict.status == 0 ? "-" : std::to_string(record.verdict.status)};
+  return cells(record, record.id, record.kind,
+               record.kind == RecordKind::attempts ? replay_ending(record) : verdict_name(record));
 }
 
-// --failed: an event whose latest replay did not deliver it, under the event's id (what
-// `replay` takes), from that replay's attempts record.
-std::vector<std::string> failed_row(const StoreOptions& options, const StoreRecord& attempts) {
+// --failed: an event (of kind `kind`) whose latest replay did not deliver it, under the event's
+// id (what `replay` takes), from that replay's attempts record.
+std::vector<std::string> failed_row(const StoreOptions& options, const StoreRecord& attempts,
+                                    RecordKind kind) {
   const std::string ending(replay_ending(attempts));
   if (options.json) {
     return {
         json_line({{"id", attempts.ref},
+                   {"kind", kind_name(kind)},
                    {"event", attempts.event},
-                   {"replayed_at", format_time_ms(attempts.time_ms, true)},
+                   {"replayed_at", format_iso8601_ms(attempts.time_ms)},
                    {"ending", ending},
                    {"status", attempts.verdict.status},
                    {"attempts", attempts.extra.value("attempts", nlohmann::json::array()).size()},
                    {"url", attempts.extra.value("url", "")},
                    {"record", attempts.id}})};
   }
-  return {format_time_ms(attempts.time_ms, false), attempts.ref,
-          attempts.event.empty() ? "-" : attempts.event, ending,
-          attempts.verdict.status == 0 ? "-" : std::to_string(attempts.verdict.status)};
+  return cells(attempts, attempts.ref, kind, ending);
+}
+
+// The rows of `store list --failed`. The filter sees the latest attempts record of each event,
+// except for --kind, which is the event's.
+void add_failed_rows(const StoreOptions& options, const std::filesystem::path& dir,
+                     const std::function<void(std::vector<std::string>)>& add) {
+  ReplayHistory history;
+  std::unordered_map<std::string, RecordKind> event_kinds;
+  for_each_record(dir, [&](const StoreRecord& record) {
+    history.add(record);
+    if (record.kind != RecordKind::attempts) {
+      event_kinds.emplace(record.id, record.kind);
+    }
+  });
+  auto filter = record_filter(options);
+  const auto kind = filter.kind;
+  filter.kind.reset();
+  for (const auto& attempts : history.failed()) {
+    const auto found = event_kinds.find(attempts.ref);
+    const auto event_kind = found == event_kinds.end() ? RecordKind::attempts : found->second;
+    if (matches(filter, attempts) && (!kind || *kind == event_kind)) {
+      add(failed_row(options, attempts, event_kind));
+    }
+  }
 }
 
 int run_list(const StoreOptions& options) {
@@ -131,11 +172,7 @@ int run_list(const StoreOptions& options) {
     }
   };
   if (options.failed) {
-    ReplayHistory history;
-    for_each_record(options, dir, [&](const StoreRecord& record) { history.add(record); });
-    for (const auto& attempts : history.failed()) {
-      add(failed_row(options, attempts));
-    }
+    add_failed_rows(options, dir, add);
   } else {
     for_each_record(options, dir,
                     [&](const StoreRecord& record) { add(record_row(options, record)); });
@@ -154,21 +191,41 @@ int run_list(const StoreOptions& options) {
   return 0;
 }
 
-std::string describe(const StoreRecord& record, std::size_t later_copies) {
+// What `store show` found: the first record with the id (of --kind), how many more there are,
+// and the kinds of those that --kind would pick instead.
+struct Found {
+  std::optional<StoreRecord> record;
+  std::size_t later_copies = 0;
+  std::set<std::string_view> other_kinds;
+};
+
+std::string kinds_text(const std::set<std::string_view>& kinds) {
+  std::string text;
+  for (const auto kind : kinds) {
+    text += fmt::format("{}{}", text.empty() ? "" : ", ", kind);
+  }
+  return text;
+}
+
+std::string describe(const StoreRecord& record, const Found& found) {
   const auto& verdict = record.verdict;
   std::string out = fmt::format("id        {}\nkind      {}\nevent     {}\n{:<9} {}\n", record.id,
                                 kind_name(record.kind), record.event.empty() ? "-" : record.event,
                                 record.kind == RecordKind::received ? "received" : "sent",
-                                format_time_ms(record.time_ms, true));
+                                format_iso8601_ms(record.time_ms));
   out += fmt::format("verdict   {}, status {}{}\n", verdict_name(record),
                      verdict.status == 0 ? "-" : std::to_string(verdict.status),
                      verdict.reason.empty() ? "" : fmt::format(" ({})", verdict.reason));
   if (!record.ref.empty()) {
     out += fmt::format("ref       {}\n", record.ref);
   }
-  if (later_copies > 0) {
-    out += fmt::format("repeats   {} later {} with this id\n", later_copies,
-                       later_copies == 1 ? "record" : "records");
+  if (found.later_copies > 0) {
+    out += fmt::format("repeats   {} later {} with this id\n", found.later_copies,
+                       found.later_copies == 1 ? "record" : "records");
+  }
+  if (!found.other_kinds.empty()) {
+    out += fmt::format("others    of kind {} with this id: pick one with --kind\n",
+                       kinds_text(found.other_kinds));
   }
   if (!record.extra.is_null()) {
     out += fmt::format("extra     {}", json_line(record.extra));
@@ -187,24 +244,33 @@ std::string describe(const StoreRecord& record, std::size_t later_copies) {
 
 int run_show(const StoreOptions& options) {
   const auto dir = store_dir(options.store);
-  std::optional<StoreRecord> found;
-  std::size_t later_copies = 0;
+  const auto kind = record_filter(options).kind;
+  Found found;
   std::vector<std::string> ids;
-  for_each_record(options, dir, [&](const StoreRecord& record) {
+  for_each_record(dir, [&](const StoreRecord& record) {
     if (record.id != options.id) {
       ids.push_back(record.id);
-    } else if (found) {
-      ++later_copies;
+    } else if (kind && record.kind != *kind) {
+      found.other_kinds.insert(kind_name(record.kind));
+    } else if (found.record) {
+      ++found.later_copies;
+      if (record.kind != found.record->kind) {
+        found.other_kinds.insert(kind_name(record.kind));
+      }
     } else {
-      found = record;
+      found.record = record;
     }
   });
-  if (!found) {
+  if (!found.record && !found.other_kinds.empty()) {
+    throw Error(fmt::format("no {} record with id '{}' in {}, only of kind {}", *options.kind,
+                            options.id, dir.string(), kinds_text(found.other_kinds)));
+  }
+  if (!found.record) {
     throw Error(fmt::format("no record with id '{}' in {}{}", options.id, dir.string(),
                             did_you_mean(options.id, ids)));
   }
-  write_all(stdout,
-            options.json ? json_line(record_to_json(*found)) : describe(*found, later_copies));
+  write_all(stdout, options.json ? json_line(record_to_json(*found.record))
+                                 : describe(*found.record, found));
   return 0;
 }
 
@@ -221,6 +287,33 @@ void report_done(const StoreOptions& options, const nlohmann::ordered_json& json
   if (!options.quiet) {
     write_all(stdout, options.json ? json_line(json) : text);
   }
+}
+
+// The records that the store in `dir` does not hold yet, so that importing an export twice
+// changes nothing. A record is identified by all of its fields (its bytes in the log): an
+// export reproduces them exactly, while records that differ in anything (a duplicate delivery
+// under the same id, the sent and the received copy of one event) stay distinct. Identical
+// records count with their number: an input holding one twice adds as many as the store lacks.
+std::vector<StoreRecord> not_stored_yet(std::vector<StoreRecord> records,
+                                        const std::filesystem::path& dir) {
+  std::unordered_map<std::string, std::size_t> held; // stored copies of each input record
+  for (const auto& record : records) {
+    held.emplace(encode_record(record), 0);
+  }
+  for_each_record(dir, [&](const StoreRecord& record) {
+    if (const auto it = held.find(encode_record(record)); it != held.end()) {
+      ++it->second;
+    }
+  });
+  std::erase_if(records, [&](const StoreRecord& record) {
+    auto& copies = held[encode_record(record)];
+    if (copies == 0) {
+      return false;
+    }
+    --copies;
+    return true;
+  });
+  return records;
 }
 
 int run_import(const StoreOptions& options) {
@@ -249,9 +342,12 @@ int run_import(const StoreOptions& options) {
     }
   }
   const auto dir = store_dir(options.store);
-  EventStore(dir).append(records); // all in one write and one sync: all or nothing
-  report_done(options, {{"imported", records.size()}},
-              fmt::format("imported {} records into {}\n", records.size(), dir.string()));
+  const auto fresh = not_stored_yet(records, dir);
+  EventStore(dir).append(fresh); // all in one write and one sync: all or nothing
+  const auto already = records.size() - fresh.size();
+  report_done(options, {{"imported", fresh.size()}, {"already_stored", already}},
+              fmt::format("imported {} {} into {}, {} already stored\n", fresh.size(),
+                          fresh.size() == 1 ? "record" : "records", dir.string(), already));
   return 0;
 }
 
@@ -263,14 +359,18 @@ int run_clear(const StoreOptions& options) {
   return 0;
 }
 
+void add_kind_option(CLI::App& sub, StoreOptions& options, const std::string& help) {
+  sub.add_option("--kind", options.kind, help)
+      ->check(CLI::IsMember({"received", "sent", "attempts"}));
+}
+
 void add_filter_options(CLI::App& sub, StoreOptions& options) {
   sub.add_option("--event", options.filter.event, "Only events matching this glob ('link.*')")
       ->type_name("EVENT");
   sub.add_option("--verdict", options.filter.verdict, "Only records with this verdict")
       ->check(CLI::IsMember(
           std::vector<std::string>(std::begin(k_verdict_names), std::end(k_verdict_names))));
-  sub.add_option("--kind", options.kind, "Only records of this kind")
-      ->check(CLI::IsMember({"received", "sent", "attempts"}));
+  add_kind_option(sub, options, "Only records of this kind");
 }
 
 // `linkhook store` alone. A mistyped action, or a stray word after one, is CLI11's error, which
@@ -337,6 +437,9 @@ void add_store(CLI::App& app, int& exit_code) {
                  options, exit_code);
   show->add_option("id", options->id, "The record id (for a received delivery, its webhook-id)")
       ->required();
+  add_kind_option(*show, *options,
+                  "Only a record of this kind (one sent and one received may "
+                  "share an id)");
 
   auto* exporter = add_action(
       *store,
@@ -348,13 +451,14 @@ void add_store(CLI::App& app, int& exit_code) {
       options, exit_code);
   add_filter_options(*exporter, *options);
 
-  auto* importer = add_action(*store,
-                              {"import", "Append records from NDJSON written by export",
-                               "Print {\"imported\": N}",
-                               "  linkhook store import events.ndjson\n"
-                               "  ssh ci linkhook store export | linkhook store import -",
-                               run_import},
-                              options, exit_code);
+  auto* importer =
+      add_action(*store,
+                 {"import", "Add the records of an export that the store does not hold yet",
+                  "Print {\"imported\": N, \"already_stored\": M}",
+                  "  linkhook store import events.ndjson   # twice: adds nothing\n"
+                  "  ssh ci linkhook store export | linkhook store import -",
+                  run_import},
+                 options, exit_code);
   importer->add_option("file", options->file, "NDJSON file, or - for standard input")
       ->type_name("FILE")
       ->required();

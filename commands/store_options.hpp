@@ -15,11 +15,12 @@ namespace linkhook::cmd {
 CLI::Option* add_store_option(CLI::App& app, std::optional<std::string>& dir);
 
 // The store directory: --store as bound by add_store_option, else LINKHOOK_STORE, else
-// ${XDG_STATE_HOME:-$HOME/.local/state}/linkhook.
+// ${XDG_STATE_HOME:-$HOME/.local/state}/linkhook. Throws Error (usage) when something else than
+// a directory is in its place.
 std::filesystem::path store_dir(const std::optional<std::string>& dir);
 
-// Says on stderr what a scan of the store in `dir` skipped; a torn tail is normal after a crash
-// and never an error.
+// Says on stderr what a scan of the store in `dir` skipped: a torn tail, normal after a crash,
+// with a note; damage, including a damaged last record, with a warning. Never an error.
 void report_damage(const StoreScan& scan, const std::filesystem::path& dir);
 
 } // namespace linkhook::cmd

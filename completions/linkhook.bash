@@ -14,7 +14,7 @@ _linkhook_spec() {
     'replay') subs='' flags='-h --help --all --event --since --failed --store --url --timeout --ca-file -k --insecure --scheme --secret --secret-file --schedule --max-attempts --time-scale --seed -c --concurrency --dry-run --no-store --json -q --quiet' valued='--event --since --store --url --timeout --ca-file --scheme --secret --secret-file --schedule --max-attempts --time-scale --seed -c --concurrency' ;;
     'store') subs='list show export import clear' flags='-h --help' valued='' ;;
     'store list') subs='' flags='-h --help --store --json --event --verdict --kind --failed -n --limit' valued='--store --event --verdict --kind -n --limit' ;;
-    'store show') subs='' flags='-h --help --store --json' valued='--store' ;;
+    'store show') subs='' flags='-h --help --store --json --kind' valued='--store --kind' ;;
     'store export') subs='' flags='-h --help --store --json --event --verdict --kind' valued='--store --event --verdict --kind' ;;
     'store import') subs='' flags='-h --help --store --json -q --quiet' valued='--store' ;;
     'store clear') subs='' flags='-h --help --store --json -q --quiet' valued='--store' ;;
@@ -64,12 +64,13 @@ _linkhook_values() {
     'replay --secret-file') _linkhook_files -f ;;
     'store list --store') _linkhook_files -d ;;
     'store list --event') _linkhook_words 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' ;;
-    'store list --verdict') _linkhook_words 'verified rejected duplicate delivered failed' ;;
+    'store list --verdict') _linkhook_words 'verified rejected duplicate delivered failed gave up gone interrupted' ;;
     'store list --kind') _linkhook_words 'received sent attempts' ;;
     'store show --store') _linkhook_files -d ;;
+    'store show --kind') _linkhook_words 'received sent attempts' ;;
     'store export --store') _linkhook_files -d ;;
     'store export --event') _linkhook_words 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' ;;
-    'store export --verdict') _linkhook_words 'verified rejected duplicate delivered failed' ;;
+    'store export --verdict') _linkhook_words 'verified rejected duplicate delivered failed gave up gone interrupted' ;;
     'store export --kind') _linkhook_words 'received sent attempts' ;;
     'store import --store') _linkhook_files -d ;;
     'store import @') _linkhook_files -f ;;

@@ -150,7 +150,7 @@ complete -c linkhook -n '__fish_seen_subcommand_from replay' -s q -l quiet -d 'N
 complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear' -a list -d 'One line per stored record, oldest first'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear' -a show -d 'One record in full: headers and body'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear' -a export -d 'Every record as NDJSON, losslessly'
-complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear' -a import -d 'Append records from NDJSON written by export'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear' -a import -d 'Add the records of an export that the store does not hold yet'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear' -a clear -d 'Remove every record from the store'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear' -s h -l help -d 'Print this help message and exit'
 
@@ -159,7 +159,7 @@ complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subc
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from list' -l store -xa '(__fish_complete_directories)' -d 'Event store directory (default: $LINKHOOK_STORE, else ${XDG_STATE_HOME:-~/.local/state}/linkhook)'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from list' -l json -d 'One JSON object per record and line'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from list' -l event -xa 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' -d 'Only events matching this glob (\'link.*\')'
-complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from list' -l verdict -xa 'verified rejected duplicate delivered failed' -d 'Only records with this verdict'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from list' -l verdict -xa 'verified rejected duplicate delivered failed gave up gone interrupted' -d 'Only records with this verdict'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from list' -l kind -xa 'received sent attempts' -d 'Only records of this kind'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from list' -l failed -d 'Events whose latest replay gave up or was gone (replay them by id)'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from list' -s n -l limit -x -d 'Only the newest N records'
@@ -168,19 +168,20 @@ complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subc
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from show' -s h -l help -d 'Print this help message and exit'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from show' -l store -xa '(__fish_complete_directories)' -d 'Event store directory (default: $LINKHOOK_STORE, else ${XDG_STATE_HOME:-~/.local/state}/linkhook)'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from show' -l json -d 'One JSON object; a body that is not UTF-8 as body_base64'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from show' -l kind -xa 'received sent attempts' -d 'Only a record of this kind (one sent and one received may share an id)'
 
 # linkhook store export
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from export' -s h -l help -d 'Print this help message and exit'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from export' -l store -xa '(__fish_complete_directories)' -d 'Event store directory (default: $LINKHOOK_STORE, else ${XDG_STATE_HOME:-~/.local/state}/linkhook)'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from export' -l json -d 'NDJSON (the only output; accepted for symmetry)'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from export' -l event -xa 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' -d 'Only events matching this glob (\'link.*\')'
-complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from export' -l verdict -xa 'verified rejected duplicate delivered failed' -d 'Only records with this verdict'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from export' -l verdict -xa 'verified rejected duplicate delivered failed gave up gone interrupted' -d 'Only records with this verdict'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from export' -l kind -xa 'received sent attempts' -d 'Only records of this kind'
 
 # linkhook store import
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from import' -s h -l help -d 'Print this help message and exit'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from import' -l store -xa '(__fish_complete_directories)' -d 'Event store directory (default: $LINKHOOK_STORE, else ${XDG_STATE_HOME:-~/.local/state}/linkhook)'
-complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from import' -l json -d 'Print {"imported": N}'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from import' -l json -d 'Print {"imported": N, "already_stored": M}'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from import' -s q -l quiet -d 'Print nothing when it worked'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from import' -F -d 'NDJSON file, or - for standard input'
 

@@ -144,6 +144,10 @@ std::filesystem::path store_log_path(const std::filesystem::path& dir) {
   return dir / k_log_name;
 }
 
+std::filesystem::path damaged_copy_path(const std::filesystem::path& dir, std::uint64_t offset) {
+  return dir / fmt::format("{}.damaged-{}", k_log_name, offset);
+}
+
 std::string encode_frame(const StoreRecord& record) {
   std::string frame;
   append_frame(frame, encode_record(record));
@@ -180,7 +184,10 @@ StoreScan scan_store(const std::filesystem::path& dir, const RecordVisitor& visi
         visit(*record);
       },
       fmt::format("cannot read {}", log));
-  result.torn_tail_bytes = scan.tail_bytes;
+  (scan.tail == FrameTail::damaged ? result.damaged_tail_bytes : result.torn_tail_bytes) =
+      scan.tail_bytes;
+  result.tail = scan.tail;
+  result.tail_offset = scan.end;
   result.corrupt_bytes = scan.corrupt_bytes;
   return result;
 }
@@ -256,6 +263,9 @@ std::uint64_t EventStore::writable_end() {
   if (end > m_verified_end) {
     const auto scan =
         scan_frames(m_fd.get(), m_verified_end, end, {}, fmt::format("cannot read {}", m_log));
+    if (scan.tail != FrameTail::none && scan.tail != FrameTail::zeros) {
+      keep_copy(scan.end, end, scan.tail);
+    }
     m_truncated_bytes += scan.tail_bytes;
     m_verified_end = scan.end;
   }
@@ -263,6 +273,48 @@ std::uint64_t EventStore::writable_end() {
     write_end(m_fd.get(), m_verified_end, fmt::format("cannot repair {}", m_log));
   }
   return m_verified_end;
+}
+
+// Copies the bytes [from, to) of the log to a new file beside it (damaged_copy_path, with a
+// suffix when that exists), durably, before the writer reuses their space: bytes that may have
+// been acknowledged are never lost unseen. Throws when it cannot, so nothing is cut.
+void EventStore::keep_copy(std::uint64_t from, std::uint64_t to, FrameTail tail) {
+  auto path = damaged_copy_path(m_dir, from).string();
+  FileDescriptor copy;
+  for (int n = 1;; ++n) {
+    copy = FileDescriptor(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (copy || errno != EEXIST) {
+      break;
+    }
+    path = fmt::format("{}.{}", damaged_copy_path(m_dir, from).string(), n);
+  }
+  const auto what = fmt::format("cannot keep a copy of the damaged end of {} in {}", m_log, path);
+  if (!copy) {
+    throw Error(system_message(what, errno), ExitCode::failed);
+  }
+  std::string buffer;
+  for (auto at = from; at < to; at += buffer.size()) {
+    buffer.resize(static_cast<std::size_t>(std::min<std::uint64_t>(k_growth, to - at)));
+    buffer.resize(read_at(m_fd.get(), buffer.data(), buffer.size(), at, what));
+    if (buffer.empty()) {
+      break; // the file ends early: there is nothing more to keep
+    }
+    write_all_at(copy.get(), buffer, at - from, what);
+  }
+  sync_data(copy.get(), what);
+  sync_directory(m_dir.string());
+  if (tail == FrameTail::damaged) {
+    fmt::print(stderr,
+               "linkhook: warning: the last record of {} is damaged ({} bytes that no crash "
+               "leaves, such as a complete record failing its CRC check; it may have been "
+               "acknowledged): copied to {} before its space is reused\n",
+               m_log, to - from, path);
+  } else {
+    fmt::print(stderr,
+               "linkhook: note: {} bytes of an incomplete last record (a write cut short) in {} "
+               "copied to {} before their space is reused\n",
+               to - from, m_log, path);
+  }
 }
 
 // Makes the file at least `size` bytes long by writing zeros past its end: a step of free space

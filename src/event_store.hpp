@@ -1,6 +1,7 @@
 #pragma once
 
 #include "posix_file.hpp"
+#include "store_frame.hpp"
 #include "store_record.hpp"
 
 #include <cstdint>
@@ -18,10 +19,13 @@
 namespace linkhook {
 
 struct StoreScan {
-  std::uint64_t records = 0;         // records visited
-  std::uint64_t torn_tail_bytes = 0; // an incomplete last record (a crash mid-write): skipped
-  std::uint64_t corrupt_bytes = 0;   // damaged bytes between intact records: skipped
-  std::uint64_t skipped_records = 0; // intact records of a newer format this build cannot read
+  std::uint64_t records = 0;            // records visited
+  std::uint64_t torn_tail_bytes = 0;    // an incomplete last record (a crash mid-write): skipped
+  std::uint64_t damaged_tail_bytes = 0; // a last record that is damaged (FrameTail::damaged)
+  std::uint64_t corrupt_bytes = 0;      // damaged bytes between intact records: skipped
+  std::uint64_t skipped_records = 0;    // intact records of a newer format this build cannot read
+  FrameTail tail = FrameTail::none;
+  std::uint64_t tail_offset = 0; // where the torn or damaged tail starts
 };
 
 using RecordVisitor = std::function<void(const StoreRecord&)>;
@@ -32,6 +36,10 @@ std::filesystem::path store_log_path(const std::filesystem::path& dir);
 // is counted in the result and skipped, never thrown; an I/O error or a file that is not a
 // store is an Error.
 StoreScan scan_store(const std::filesystem::path& dir, const RecordVisitor& visit);
+
+// Where a writer keeps a copy of the bytes at `offset` of the log in `dir` (a torn or damaged
+// tail) before it reuses their space: "events.log.damaged-OFFSET" beside the log.
+std::filesystem::path damaged_copy_path(const std::filesystem::path& dir, std::uint64_t offset);
 
 // Empties the store in `dir` and returns how many records it held. A missing store stays missing.
 std::uint64_t clear_store(const std::filesystem::path& dir);
@@ -55,7 +63,9 @@ public:
   // The same for frames made by encode_frame: one write and one sync for all of them.
   void append_frames(std::string_view frames);
 
-  // Bytes of torn tails this writer found and cut off before appending.
+  // Bytes of torn or damaged tails this writer found and cut off before appending. It keeps a
+  // copy of any that is not all zeros (damaged_copy_path), and says so on stderr: a damaged
+  // last record may have been acknowledged. When the copy cannot be made, the append fails.
   std::uint64_t truncated_bytes() const { return m_truncated_bytes; }
 
 private:
@@ -63,6 +73,7 @@ private:
   void reopen_if_replaced();
   std::uint64_t writable_end();
   void reserve(std::uint64_t size);
+  void keep_copy(std::uint64_t from, std::uint64_t to, FrameTail tail);
 
   std::filesystem::path m_dir;
   std::string m_log;

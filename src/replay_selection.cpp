@@ -103,7 +103,7 @@ std::vector<ReplayEvent> select_replay_events(const std::filesystem::path& dir,
       chosen.push_back(replay_event(record));
     }
   }
-  if (chosen.empty()) {
+  if (chosen.empty() && !selection.failed) {
     throw Error(fmt::format("no stored event to replay in {} matches the selection", dir.string()));
   }
   return chosen;

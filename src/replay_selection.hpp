@@ -52,7 +52,8 @@ std::string_view replay_ending(const StoreRecord& attempts);
 // Reads the store in `dir` once and returns the selected events (received or sent records; a
 // received delivery the listener rejected only when named by id), one per id, in the order
 // given or else oldest first. Throws Error (usage) for an id that is not stored, naming the
-// closest, or a selection that finds nothing. `scan` receives what the scan skipped.
+// closest, or a selection that finds nothing, except --failed: no failed replay is nothing to
+// do, not a mistake, and selects none. `scan` receives what the scan skipped.
 std::vector<ReplayEvent> select_replay_events(const std::filesystem::path& dir,
                                               const ReplaySelection& selection, StoreScan& scan);
 

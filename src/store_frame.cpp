@@ -4,6 +4,7 @@
 #include "posix_file.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace linkhook {
 
@@ -72,6 +73,42 @@ std::uint64_t find_magic(FileWindow& window, std::uint64_t from, std::uint64_t e
   return end;
 }
 
+bool all_zero(FileWindow& window, std::uint64_t from, std::uint64_t end) {
+  for (; from < end;) {
+    const auto chunk = window.get(from, k_window);
+    if (chunk.find_first_not_of('\0') != std::string_view::npos) {
+      return false;
+    }
+    from += chunk.size();
+  }
+  return true;
+}
+
+// The length a frame header at `at` declares, when its magic (or as much of it as there is
+// before `end`) is there; nullopt otherwise. A header cut short declares nothing yet: 0.
+std::optional<std::uint64_t> declared_length(FileWindow& window, std::uint64_t at) {
+  const std::string header(window.get(at, k_frame_header_size));
+  if (!k_magic.starts_with(std::string_view(header).substr(0, k_magic.size()))) {
+    return std::nullopt;
+  }
+  return header.size() < k_frame_header_size ? 0 : get(header, 8, 4);
+}
+
+// What the bytes [from, end) after the last intact frame are.
+FrameTail classify_tail(FileWindow& window, std::uint64_t from, std::uint64_t end) {
+  if (from == end) {
+    return FrameTail::none;
+  }
+  if (all_zero(window, from, end)) {
+    return FrameTail::zeros;
+  }
+  const auto length = declared_length(window, from);
+  const bool runs_past_end =
+      length && *length <= k_max_frame_payload &&
+      (end - from < k_frame_header_size || end - from - k_frame_header_size < *length);
+  return runs_past_end ? FrameTail::torn : FrameTail::damaged;
+}
+
 } // namespace
 
 void append_frame(std::string& out, std::string_view payload, std::uint16_t version) {
@@ -112,6 +149,7 @@ FrameScan scan_frames(int fd, std::uint64_t begin, std::uint64_t end, const Fram
     pos = find_magic(window, pos + 1, end);
   }
   scan.tail_bytes = end - scan.end;
+  scan.tail = classify_tail(window, scan.end, end);
   return scan;
 }
 

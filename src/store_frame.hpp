@@ -10,8 +10,9 @@
 //   magic "LHKr" | version u16 | flags u16 | payload length u32 | CRC-32 u32 | payload
 //
 // (integers little-endian; the CRC covers version, flags, length and payload). A frame is
-// written whole by one write, so a crash can leave at most an incomplete last frame: a short
-// frame or a CRC that does not match, which readers detect and skip.
+// written whole by one write, so a crash can leave at most an incomplete last frame, which
+// readers detect and skip: a short frame, or zeros where the end moved ahead of the bytes. A
+// frame that is complete but fails its CRC is no such thing: it is damage.
 namespace linkhook {
 
 constexpr std::size_t k_frame_header_size = 16;
@@ -23,11 +24,20 @@ constexpr std::uint32_t k_max_frame_payload = 256U << 20;
 void append_frame(std::string& out, std::string_view payload,
                   std::uint16_t version = k_frame_version);
 
+// What follows the last intact frame.
+enum class FrameTail {
+  none,
+  zeros,   // only zero bytes: an end that reached the disk before the frames it covers
+  torn,    // the start of one frame that runs past the end: a write cut short
+  damaged, // anything else, such as a complete frame failing its CRC: not a crash's doing
+};
+
 struct FrameScan {
   std::uint64_t end = 0;           // where the last intact frame ends
   std::uint64_t frames = 0;        // intact frames visited
   std::uint64_t corrupt_bytes = 0; // damaged bytes between intact frames, skipped
-  std::uint64_t tail_bytes = 0;    // bytes after the last intact frame: a torn or corrupt tail
+  std::uint64_t tail_bytes = 0;    // bytes after the last intact frame
+  FrameTail tail = FrameTail::none;
 };
 
 // Called with each intact frame's version and payload (valid only during the call) and offset.

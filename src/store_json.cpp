@@ -3,8 +3,10 @@
 #include "encoding.hpp"
 #include "error.hpp"
 #include "text.hpp"
+#include "timestamp.hpp"
 
 #include <fmt/format.h>
+#include <optional>
 #include <type_traits>
 
 namespace linkhook {
@@ -75,6 +77,26 @@ T value_field(const Json& json, std::string_view key, std::string_view expected,
   return it->get<T>();
 }
 
+// The record's time: ISO-8601 UTC as record_summary_json writes it, or Unix milliseconds as
+// linkhook wrote it before; either within 1970 to 9999, which format_iso8601_ms can write.
+std::int64_t time_field(const Json& json, std::string_view key) {
+  const auto it = json.find(key);
+  if (it == json.end()) {
+    return 0;
+  }
+  std::optional<std::int64_t> ms;
+  if (it->is_string()) {
+    ms = parse_timestamp_ms(it->get_ref<const std::string&>());
+  } else if (it->is_number_integer() && *it >= 0 && *it <= k_max_timestamp_ms) {
+    ms = it->get<std::int64_t>();
+  }
+  if (!ms) {
+    bad_field(key, "an ISO-8601 time from 1970 to 9999 (2025-10-19T10:30:00.123Z) or Unix "
+                   "milliseconds");
+  }
+  return *ms;
+}
+
 } // namespace
 
 std::string_view time_key(RecordKind kind) {
@@ -85,7 +107,7 @@ Json record_summary_json(const StoreRecord& record) {
   Json json{{"id", record.id},
             {"kind", kind_name(record.kind)},
             {"event", record.event},
-            {time_key(record.kind), record.time_ms},
+            {time_key(record.kind), format_iso8601_ms(record.time_ms)},
             {"verified", record.verdict.verified},
             {"duplicate", record.verdict.duplicate},
             {"status", record.verdict.status},
@@ -139,7 +161,7 @@ StoreRecord record_from_json(const Json& json) {
   }
   record.kind = *kind;
   record.event = bytes_field(json, "event", false);
-  record.time_ms = value_field<std::int64_t>(json, time_key(record.kind), "Unix milliseconds", 0);
+  record.time_ms = time_field(json, time_key(record.kind));
   record.verdict.verified = value_field(json, "verified", "true or false", false);
   record.verdict.duplicate = value_field(json, "duplicate", "true or false", false);
   record.verdict.status = value_field(json, "status", "an HTTP status", 0);

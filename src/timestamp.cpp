@@ -80,10 +80,25 @@ std::string format_iso8601(UnixSeconds t) {
   return out;
 }
 
+std::string format_iso8601_ms(std::int64_t ms) {
+  std::string out;
+  append_iso8601(out, ms / 1000);
+  out.pop_back();
+  out += '.';
+  append_digits(out, ms % 1000, 3);
+  out += 'Z';
+  return out;
+}
+
 std::optional<UnixSeconds> parse_timestamp(std::string_view text) {
   if (text.find('-') == std::string_view::npos) {
     return parse_unix(text);
   }
+  const auto ms = parse_timestamp_ms(text);
+  return ms ? std::optional<UnixSeconds>(*ms / 1000) : std::nullopt;
+}
+
+std::optional<std::int64_t> parse_timestamp_ms(std::string_view text) {
   std::size_t pos = 0;
   const auto y = read_digits(text, pos, 4);
   const bool dash1 = expect(text, pos, '-');
@@ -99,9 +114,14 @@ std::optional<UnixSeconds> parse_timestamp(std::string_view text) {
   if (!(y && dash1 && mo && dash2 && d && separator && h && colon1 && mi && colon2 && s)) {
     return std::nullopt;
   }
+  int millis = 0;
   if (expect(text, pos, '.')) {
     const std::size_t start = pos;
     while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+      constexpr int k_place[] = {100, 10, 1}; // digits past milliseconds are dropped
+      if (pos - start < 3) {
+        millis += (text[pos] - '0') * k_place[pos - start];
+      }
       ++pos;
     }
     if (pos == start) {
@@ -133,7 +153,7 @@ std::optional<UnixSeconds> parse_timestamp(std::string_view text) {
   if (t < 0 || t > k_max_timestamp) {
     return std::nullopt;
   }
-  return t;
+  return t * 1000 + millis;
 }
 
 UnixSeconds unix_now() {

@@ -18,11 +18,21 @@ void append_iso8601(std::string& out, UnixSeconds t);
 
 // The last second format_iso8601 writes with a four-digit year: 9999-12-31T23:59:59Z.
 inline constexpr UnixSeconds k_max_timestamp = 253402300799;
+// Its last millisecond: the latest time of a stored record.
+inline constexpr std::int64_t k_max_timestamp_ms = k_max_timestamp * 1000 + 999;
+
+// "2025-10-19T10:30:00.123Z": milliseconds since the epoch (0 to k_max_timestamp_ms), as the
+// store's JSON gives the time of a record.
+std::string format_iso8601_ms(std::int64_t ms);
 
 // Accepts "YYYY-MM-DDTHH:MM:SS" with optional fraction and "Z" or "+HH:MM"/"-HH:MM" (a space may
 // stand for the "T"), or a plain count of Unix seconds. The fraction is dropped. Times before
 // 1970 or after k_max_timestamp are refused.
 std::optional<UnixSeconds> parse_timestamp(std::string_view text);
+
+// The same ISO-8601 forms (no Unix seconds) in milliseconds: the fraction's first three digits
+// are kept, so that format_iso8601_ms's text reads back exactly.
+std::optional<std::int64_t> parse_timestamp_ms(std::string_view text);
 
 UnixSeconds unix_now();
 

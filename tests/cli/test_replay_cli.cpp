@@ -215,7 +215,8 @@ TEST_SUITE("cli.replay") {
     CHECK(!listener.process().read_line(200ms)); // nothing was sent
   }
 
-  TEST_CASE("store list --failed lists what gave up; replayed by id it is delivered and leaves") {
+  TEST_CASE(
+      "store list --failed lists what gave up, and replayed by id it is delivered and leaves") {
     const StoredEvent stored("msg_replay_again");
     const auto& store = stored.store;
     store_event(store, "msg_replay_other", "team.member_added");
@@ -228,7 +229,7 @@ TEST_SUITE("cli.replay") {
     CHECK(failed[0]["ending"] == "gave up");
     CHECK(failed[0]["attempts"] == 2);
     const auto table = run_linkhook({"store", "list", "--failed", "--store", store});
-    CHECK(table.out.find("msg_replay_again  link.clicked  gave up") != std::string::npos);
+    CHECK(table.out.find("msg_replay_again  sent  link.clicked  gave up") != std::string::npos);
 
     RunningListener listener({"--secret", k_test_secret, "--no-store", "--timeout", "20"});
     const auto again = replay(store, listener.url(), {"--failed", "--json"});
@@ -243,6 +244,44 @@ TEST_SUITE("cli.replay") {
     REQUIRE(history.size() == 2);
     CHECK(history[1]["ref"] == "msg_replay_again");
     CHECK(history[1]["verdict"] == "delivered");
+  }
+
+  TEST_CASE("--failed with no failed replay is nothing to do: exit 0, a note, a zero summary") {
+    const StoredEvent stored("msg_replay_none");
+    auto r = replay(stored.store, k_closed, {"--failed"});
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.out.empty());
+    CHECK(lines_of(r.err).size() == 1);
+    CHECK(r.err.find("nothing to replay") != std::string::npos);
+    r = replay(stored.store, k_closed, {"--failed", "--json"});
+    CHECK(r.exit_code == 0);
+    const auto lines = json_lines(r.out);
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0]["summary"]["events"] == 0);
+    CHECK(lines[0]["summary"]["attempts"] == 0);
+  }
+
+  TEST_CASE("--time-scale 0.5 shows each attempt once, as it happens") {
+    const StoredEvent stored("msg_replay_scaled");
+    RunningListener listener(
+        {"--secret", k_test_secret, "--no-store", "--fail-first", "1", "--timeout", "20"});
+    const auto r = replay(stored.store, listener.url(),
+                          {"msg_replay_scaled", "--time-scale", "0.5", "--schedule", "0,0"});
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    const auto all = r.out + r.err;
+    const auto count = [&](const std::string& text) {
+      std::size_t n = 0;
+      for (auto at = all.find(text); at != std::string::npos; at = all.find(text, at + 1)) {
+        ++n;
+      }
+      return n;
+    };
+    CHECK_MESSAGE(count("#1") == 1, all);
+    CHECK(count("#2") == 1);
+    const auto lines = lines_of(r.out);
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[0] == "msg_replay_scaled #1 +0s 500: retry in 0s");
+    CHECK(lines[1] == "msg_replay_scaled #2 +0s 200: delivered");
   }
 
   TEST_CASE("--all and --event select stored events, --concurrency replays them side by side") {

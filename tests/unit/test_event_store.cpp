@@ -98,6 +98,7 @@ TEST_SUITE("event_store") {
       StoreScan scan;
       CHECK(ids_of(all_records(dir, &scan)) == std::vector<std::string>{"a", "b"});
       CHECK(scan.torn_tail_bytes == size - last);
+      CHECK(scan.tail == (size == last ? FrameTail::none : FrameTail::torn));
       CHECK(scan.corrupt_bytes == 0);
       EventStore store(dir);
       store.append(std::vector{sample_record("d")});
@@ -107,20 +108,65 @@ TEST_SUITE("event_store") {
     }
   }
 
-  TEST_CASE(
-      "a bad CRC in the last record skips it, and a bad middle record hides nothing after it") {
+  TEST_CASE("a bad CRC in the last record is damage, not a torn tail: a copy is kept") {
+    TempDir tmp;
+    const auto dir = tmp.path();
+    const auto last = three_records(dir);
+    auto bytes = read_file(store_log_path(dir));
+    const auto end = log_end(dir);
+    const auto frame = bytes.substr(last, end - last);
+    bytes[end - 1] ^= 0x01;
+    write_file(store_log_path(dir), bytes);
+    StoreScan scan;
+    CHECK(ids_of(all_records(dir, &scan)) == std::vector<std::string>{"a", "b"});
+    CHECK(scan.torn_tail_bytes == 0);
+    CHECK(scan.damaged_tail_bytes == end - last);
+    CHECK(scan.tail == FrameTail::damaged);
+    CHECK(scan.tail_offset == last);
+    EventStore store(dir);
+    store.append(std::vector{sample_record("d")});
+    CHECK(store.truncated_bytes() == end - last);
+    auto copy = frame;
+    copy.back() ^= 0x01;
+    CHECK(read_file(damaged_copy_path(dir, last)) == copy);
+    CHECK(ids_of(all_records(dir)) == std::vector<std::string>{"a", "b", "d"});
+    // Damaged again at the same place: a second copy, the first one kept.
+    bytes = read_file(store_log_path(dir));
+    bytes[log_end(dir) - 1] ^= 0x01;
+    write_file(store_log_path(dir), bytes);
+    EventStore(dir).append(std::vector{sample_record("e")});
+    CHECK(std::filesystem::exists(damaged_copy_path(dir, last).string() + ".1"));
+    CHECK(read_file(damaged_copy_path(dir, last)) == copy);
+  }
+
+  TEST_CASE("a torn tail is told apart from damage, and zeros need no copy") {
+    TempDir tmp;
+    const auto dir = tmp.path();
+    const auto last = three_records(dir);
+    const auto end = log_end(dir);
+    const auto bytes = read_file(store_log_path(dir));
+    StoreScan scan;
+    // The end moved past frames whose bytes never reached the disk.
+    write_file(store_log_path(dir), bytes.substr(0, last) + std::string(end - last, '\0'));
+    all_records(dir, &scan);
+    CHECK(scan.tail == FrameTail::zeros);
+    CHECK(scan.torn_tail_bytes == end - last);
+    EventStore(dir).append(std::vector{sample_record("d")});
+    CHECK_FALSE(std::filesystem::exists(damaged_copy_path(dir, last)));
+    // Garbage that is no frame at all is damage too.
+    write_file(store_log_path(dir), bytes.substr(0, last) + std::string(end - last, 'x'));
+    all_records(dir, &scan);
+    CHECK(scan.tail == FrameTail::damaged);
+  }
+
+  TEST_CASE("a bad middle record hides nothing after it") {
     TempDir tmp;
     const auto dir = tmp.path();
     const auto last = three_records(dir);
     auto bytes = log_bytes(dir);
-    bytes[bytes.size() - 1] ^= 0x01;
-    write_file(store_log_path(dir), bytes);
     StoreScan scan;
-    CHECK(ids_of(all_records(dir, &scan)) == std::vector<std::string>{"a", "b"});
-    CHECK(scan.torn_tail_bytes == bytes.size() - last);
 
-    bytes[bytes.size() - 1] ^= 0x01; // intact again; now damage "b" instead
-    bytes[last - 1] ^= 0x01;
+    bytes[last - 1] ^= 0x01; // damage "b"
     write_file(store_log_path(dir), bytes);
     CHECK(ids_of(all_records(dir, &scan)) == std::vector<std::string>{"a", "c"});
     CHECK(scan.corrupt_bytes == encode_frame(sample_record("b")).size());

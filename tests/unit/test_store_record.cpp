@@ -91,7 +91,7 @@ TEST_SUITE("store_record") {
     const auto json = record_to_json(record);
     CHECK(json.contains("body_base64"));
     CHECK_FALSE(json.contains("body"));
-    CHECK(json["sent_at"] == 1760869800123);
+    CHECK(json["sent_at"] == "2025-10-19T10:30:00.123Z");
     CHECK(json["headers"][4][1]["base64"] == "//4=");
     const auto text = json_line(json);
     CHECK(record_from_json(nlohmann::ordered_json::parse(text)) == record);
@@ -100,8 +100,11 @@ TEST_SUITE("store_record") {
     record.kind = RecordKind::received;
     const auto utf8 = record_to_json(record);
     CHECK(utf8["body"] == record.body);
-    CHECK(utf8["received_at"] == 1760869800123);
+    CHECK(utf8["received_at"] == "2025-10-19T10:30:00.123Z");
     CHECK(record_from_json(utf8) == record);
+    auto old_form = utf8; // linkhook wrote Unix milliseconds before
+    old_form["received_at"] = 1760869800123;
+    CHECK(record_from_json(old_form) == record);
   }
 
   TEST_CASE("JSON form keeps non-UTF-8 bytes of every text field") {

@@ -51,4 +51,22 @@ TEST_SUITE("timestamp") {
       CHECK(parse_timestamp(format_iso8601(t)) == t);
     }
   }
+
+  TEST_CASE("milliseconds: format_iso8601_ms and parse_timestamp_ms are inverse, in range") {
+    CHECK(format_iso8601_ms(1760869800123) == "2025-10-19T10:30:00.123Z");
+    CHECK(format_iso8601_ms(0) == "1970-01-01T00:00:00.000Z");
+    CHECK(format_iso8601_ms(k_max_timestamp_ms) == "9999-12-31T23:59:59.999Z");
+    for (const std::int64_t ms :
+         {std::int64_t{0}, std::int64_t{7}, std::int64_t{1760869800123}, k_max_timestamp_ms}) {
+      CHECK(parse_timestamp_ms(format_iso8601_ms(ms)) == ms);
+    }
+    CHECK(parse_timestamp_ms("2025-10-19T10:30:00.5Z") == 1760869800500);
+    CHECK(parse_timestamp_ms("2025-10-19T10:30:00.12345Z") == 1760869800123);
+    CHECK(parse_timestamp_ms("2025-10-19T12:30:00.123+02:00") == 1760869800123);
+    CHECK(parse_timestamp("2025-10-19T10:30:00.999Z") == 1760869800);
+    for (const char* text : {"1760869800123", "1969-12-31T23:59:59.999Z", "10000-01-01T00:00:00Z",
+                             "2025-10-19T10:30:00.Z"}) {
+      CHECK_MESSAGE(!parse_timestamp_ms(text).has_value(), text);
+    }
+  }
 }
