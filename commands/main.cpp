@@ -68,7 +68,7 @@ std::unique_ptr<CLI::App> make_app() {
       "Exit status:\n"
       "  0    success\n"
       "  1    what was tested failed: a delivery not 2xx, an invalid signature, a listener\n"
-      "       that rejected a delivery\n"
+      "       that rejected a delivery or could not forward or store one\n"
       "  2    usage or input error: an unknown flag or event, an unreadable file, malformed\n"
       "       JSON, a bad config file; one line on stderr names it\n"
       "  130  interrupted\n\n"

@@ -100,7 +100,9 @@ std::string table(const std::deque<std::vector<std::string>>& rows, bool color) 
 // The cells of a table row.
 std::vector<std::string> cells(const StoreRecord& record, std::string_view id, RecordKind kind,
                                std::string_view verdict) {
-  return {format_iso8601(record.time_ms / 1000),
+  // A time out of range (an older linkhook stored it) shows as format_iso8601_ms writes it.
+  const bool in_range = record.time_ms >= 0 && record.time_ms <= k_max_timestamp_ms;
+  return {in_range ? format_iso8601(record.time_ms / 1000) : format_iso8601_ms(record.time_ms),
           std::string(id),
           std::string(kind_name(kind)),
           record.event.empty() ? "-" : record.event,
@@ -367,9 +369,12 @@ void add_kind_option(CLI::App& sub, StoreOptions& options, const std::string& he
 void add_filter_options(CLI::App& sub, StoreOptions& options) {
   sub.add_option("--event", options.filter.event, "Only events matching this glob ('link.*')")
       ->type_name("EVENT");
-  sub.add_option("--verdict", options.filter.verdict, "Only records with this verdict")
-      ->check(CLI::IsMember(
-          std::vector<std::string>(std::begin(k_verdict_names), std::end(k_verdict_names))));
+  // "gave up", as store list prints it, is taken for the one word "gave-up" too.
+  sub.add_option("--verdict", options.filter.verdict,
+                 "Only records with this verdict (gave-up for 'gave up')")
+      ->transform(CLI::IsMember(
+          std::vector<std::string>(std::begin(k_verdict_words), std::end(k_verdict_words)),
+          [](std::string value) { return verdict_word(value); }));
   add_kind_option(sub, options, "Only records of this kind");
 }
 

@@ -64,13 +64,13 @@ _linkhook_values() {
     'replay --secret-file') _linkhook_files -f ;;
     'store list --store') _linkhook_files -d ;;
     'store list --event') _linkhook_words 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' ;;
-    'store list --verdict') _linkhook_words 'verified rejected duplicate delivered failed gave up gone interrupted' ;;
+    'store list --verdict') _linkhook_words 'verified rejected duplicate delivered failed gave-up gone interrupted' ;;
     'store list --kind') _linkhook_words 'received sent attempts' ;;
     'store show --store') _linkhook_files -d ;;
     'store show --kind') _linkhook_words 'received sent attempts' ;;
     'store export --store') _linkhook_files -d ;;
     'store export --event') _linkhook_words 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' ;;
-    'store export --verdict') _linkhook_words 'verified rejected duplicate delivered failed gave up gone interrupted' ;;
+    'store export --verdict') _linkhook_words 'verified rejected duplicate delivered failed gave-up gone interrupted' ;;
     'store export --kind') _linkhook_words 'received sent attempts' ;;
     'store import --store') _linkhook_files -d ;;
     'store import @') _linkhook_files -f ;;

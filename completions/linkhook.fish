@@ -159,7 +159,7 @@ complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subc
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from list' -l store -xa '(__fish_complete_directories)' -d 'Event store directory (default: $LINKHOOK_STORE, else ${XDG_STATE_HOME:-~/.local/state}/linkhook)'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from list' -l json -d 'One JSON object per record and line'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from list' -l event -xa 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' -d 'Only events matching this glob (\'link.*\')'
-complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from list' -l verdict -xa 'verified rejected duplicate delivered failed gave up gone interrupted' -d 'Only records with this verdict'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from list' -l verdict -xa 'verified rejected duplicate delivered failed gave-up gone interrupted' -d 'Only records with this verdict (gave-up for \'gave up\')'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from list' -l kind -xa 'received sent attempts' -d 'Only records of this kind'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from list' -l failed -d 'Events whose latest replay gave up or was gone (replay them by id)'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from list' -s n -l limit -x -d 'Only the newest N records'
@@ -175,7 +175,7 @@ complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subc
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from export' -l store -xa '(__fish_complete_directories)' -d 'Event store directory (default: $LINKHOOK_STORE, else ${XDG_STATE_HOME:-~/.local/state}/linkhook)'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from export' -l json -d 'NDJSON (the only output; accepted for symmetry)'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from export' -l event -xa 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' -d 'Only events matching this glob (\'link.*\')'
-complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from export' -l verdict -xa 'verified rejected duplicate delivered failed gave up gone interrupted' -d 'Only records with this verdict'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from export' -l verdict -xa 'verified rejected duplicate delivered failed gave-up gone interrupted' -d 'Only records with this verdict (gave-up for \'gave up\')'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from export' -l kind -xa 'received sent attempts' -d 'Only records of this kind'
 
 # linkhook store import

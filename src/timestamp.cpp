@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <fmt/format.h>
 
 namespace linkhook {
 
@@ -75,12 +76,18 @@ void append_iso8601(std::string& out, UnixSeconds t) {
 }
 
 std::string format_iso8601(UnixSeconds t) {
+  if (t < 0 || t > k_max_timestamp) {
+    return fmt::format("out-of-range:{}s", t);
+  }
   std::string out;
   append_iso8601(out, t);
   return out;
 }
 
 std::string format_iso8601_ms(std::int64_t ms) {
+  if (ms < 0 || ms > k_max_timestamp_ms) {
+    return fmt::format("out-of-range:{}ms", ms);
+  }
   std::string out;
   append_iso8601(out, ms / 1000);
   out.pop_back();

@@ -10,10 +10,11 @@ namespace linkhook {
 // Seconds since the Unix epoch, UTC.
 using UnixSeconds = std::int64_t;
 
-// "2025-10-19T10:30:00Z": ISO-8601, UTC, whole seconds.
+// "2025-10-19T10:30:00Z": ISO-8601, UTC, whole seconds. A time outside 0 to k_max_timestamp
+// (a record stored by an older linkhook) is "out-of-range:-5s", which no parser takes for a time.
 std::string format_iso8601(UnixSeconds t);
 
-// Appends the same text as format_iso8601 without allocating (20 bytes).
+// Appends the same text as format_iso8601 for a t in range, without allocating (20 bytes).
 void append_iso8601(std::string& out, UnixSeconds t);
 
 // The last second format_iso8601 writes with a four-digit year: 9999-12-31T23:59:59Z.
@@ -22,7 +23,7 @@ inline constexpr UnixSeconds k_max_timestamp = 253402300799;
 inline constexpr std::int64_t k_max_timestamp_ms = k_max_timestamp * 1000 + 999;
 
 // "2025-10-19T10:30:00.123Z": milliseconds since the epoch (0 to k_max_timestamp_ms), as the
-// store's JSON gives the time of a record.
+// store's JSON gives the time of a record; "out-of-range:-5000ms" outside that range.
 std::string format_iso8601_ms(std::int64_t ms);
 
 // Accepts "YYYY-MM-DDTHH:MM:SS" with optional fraction and "Z" or "+HH:MM"/"-HH:MM" (a space may

@@ -4,6 +4,8 @@
 #include "listener_fixture.hpp"
 #include "raw_server.hpp"
 
+#include <chrono>
+#include <csignal>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -24,6 +26,21 @@ inline std::vector<nlohmann::json> json_lines(const std::string& out) {
     parsed.push_back(nlohmann::json::parse(line));
   }
   return parsed;
+}
+
+// Interrupts a `send --json` that awaits its one answer: it must end within 2 s, exit 130, and
+// print the delivery and a summary that counts it as interrupted. Returns the JSON lines.
+inline std::vector<nlohmann::json> interrupt_awaiting_send(Process& send) {
+  const auto start = std::chrono::steady_clock::now();
+  send.send_signal(SIGINT);
+  CHECK(send.wait(std::chrono::seconds(10)) == 130);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+  auto lines = json_lines(send.rest_of_out());
+  CHECK(lines.size() == 2);
+  if (lines.size() == 2) {
+    CHECK(lines[1]["summary"]["errors"]["interrupted"] == 1);
+  }
+  return lines;
 }
 
 // Answers that begin "200 OK" and never end: a chunked body that drips forever, and a

@@ -133,7 +133,7 @@ TEST_SUITE("cli.send") {
     CHECK(agent);
   }
 
-  TEST_CASE("-H naming a signature header replaces it, with a warning; a second one adds") {
+  TEST_CASE("-H naming a signature header replaces it, with a warning, a second one adds") {
     TempDir dir;
     const auto store = (dir / "store").string();
     RunningListener listener({"--secret", k_test_secret, "--store", store, "--timeout", "20"});

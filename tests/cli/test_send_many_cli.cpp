@@ -86,14 +86,9 @@ TEST_SUITE("cli.send.interrupt") {
     Process send({linkhook_binary(), "send", "link.clicked", "--url", server.url(), "--secret",
                   k_test_secret, "--timeout", "30", "--no-store", "--json"});
     REQUIRE(server.wait_for_request(10s));
-    const auto start = std::chrono::steady_clock::now();
-    send.send_signal(SIGINT);
-    CHECK(send.wait(10s) == 130);
-    CHECK(std::chrono::steady_clock::now() - start < 2s);
-    const auto lines = json_lines(send.rest_of_out());
+    const auto lines = interrupt_awaiting_send(send);
     REQUIRE(lines.size() == 2);
     CHECK(lines[0]["error"] == "interrupted");
-    CHECK(lines[1]["summary"]["errors"]["interrupted"] == 1);
   }
 }
 

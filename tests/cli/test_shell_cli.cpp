@@ -91,6 +91,8 @@ TEST_SUITE("cli.shell") {
     CHECK(bash_complete({"linkhook", "generate", "--co"}) == "--count");
     CHECK(bash_complete({"linkhook", "help", "comp"}) == "completion");
     CHECK(bash_complete({"linkhook", "completion", "f"}) == "fish");
+    // A value of two words would be offered as two: "gave up" is the one word gave-up.
+    CHECK(bash_complete({"linkhook", "store", "list", "--verdict", "ga"}) == "gave-up");
   }
 
   TEST_CASE("fish completes events and actions, zsh accepts its script") {

@@ -54,7 +54,7 @@ TEST_SUITE("cli.signature") {
     check_usage_error(run_linkhook({"secret", "--scheme", "github", "--ed25519"}), "--ed25519");
   }
 
-  TEST_CASE("sign prints the headers in SPEC order; --json holds the same") {
+  TEST_CASE("sign prints the headers in SPEC order, --json holds the same") {
     const auto r = run_linkhook(
         {"sign", "--secret", k_secret, "--id", "msg_1", "--timestamp", k_now, "-"}, k_body);
     CHECK(r.exit_code == 0);
@@ -73,7 +73,7 @@ TEST_SUITE("cli.signature") {
     CHECK(fresh[0].starts_with("webhook-id: msg_"));
   }
 
-  TEST_CASE("sign then verify, with header names in any case; every scheme") {
+  TEST_CASE("sign then verify, with header names in any case, every scheme") {
     CHECK(verify_with(as_header_flags(signed_headers())).out == "valid\n");
     const auto upper =
         verify_with({"-H", "WEBHOOK-ID: msg_1", "-H", "Webhook-Timestamp: " + k_now, "-H",
@@ -92,7 +92,7 @@ TEST_SUITE("cli.signature") {
     }
   }
 
-  TEST_CASE("a failure exits 1 with one line naming the reason; --json holds only JSON") {
+  TEST_CASE("a failure exits 1 with one line naming the reason, --json holds only JSON") {
     const auto headers = as_header_flags(signed_headers());
     const auto tampered = verify_with(headers, {}, "{\"event\":\"link.clicked\"}\n");
     CHECK(tampered.exit_code == 1);

@@ -376,7 +376,7 @@ TEST_SUITE("cli.store") {
                       "no attempts record with id 'msg_1'");
   }
 
-  TEST_CASE("--verdict takes every verdict store list prints, 'gave up' included") {
+  TEST_CASE("--verdict takes every verdict store list prints, 'gave up' as gave-up too") {
     const FilledStore s;
     const auto attempts =
         std::string(R"({"id":"att_1","kind":"attempts","event":"link.clicked","ref":"msg_1",)") +
@@ -387,7 +387,8 @@ TEST_SUITE("cli.store") {
     auto lines = lines_of(r.out);
     REQUIRE(lines.size() == 2);
     CHECK(lines[1].find("att_1  attempts  link.clicked  gave up  500") != std::string::npos);
-    r = s.store({"list", "--failed", "--verdict", "gave up"});
+    CHECK(s.store({"list", "--verdict", "gave-up"}).out == r.out);
+    r = s.store({"list", "--failed", "--verdict", "gave-up"});
     CHECK_MESSAGE(r.exit_code == 0, r.err);
     lines = lines_of(r.out);
     REQUIRE(lines.size() == 2);
@@ -395,7 +396,7 @@ TEST_SUITE("cli.store") {
     CHECK(lines_of(s.store({"list", "--failed", "--verdict", "gone"}).out).empty());
     r = s.store({"list", "--verdict", "lost"});
     CHECK(r.exit_code == 2);
-    CHECK(r.err.find("gave up") != std::string::npos);
+    CHECK(r.err.find("gave-up") != std::string::npos);
     CHECK(r.err.find("interrupted") != std::string::npos);
   }
 

@@ -28,7 +28,7 @@ TEST_SUITE("payload_scan") {
     }
   }
 
-  TEST_CASE("the fast scan decides common payloads; what it leaves, nlohmann decides the same") {
+  TEST_CASE("the fast scan decides common payloads, what it leaves, nlohmann decides the same") {
     std::string event;
     CHECK(detail::scan_json_fast(R"( {"event":"link.clicked","data":{"n":[1,-2.5,0]},"ok":true} )",
                                  event));

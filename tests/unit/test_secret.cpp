@@ -22,7 +22,7 @@ std::string parse_error(std::string_view text) {
 } // namespace
 
 TEST_SUITE("secret") {
-  TEST_CASE("forms: whsec_, whsk_, whpk_ decode; anything else is raw") {
+  TEST_CASE("forms: whsec_, whsk_, whpk_ decode, anything else is raw") {
     const auto whsec = Secret::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", Scheme::standard);
     CHECK(whsec.form() == SecretForm::whsec);
     CHECK(whsec.key().size() == 24);

@@ -85,7 +85,7 @@ TEST_SUITE("signature") {
           std::vector<std::string>{"webhook-id", "webhook-timestamp", "webhook-signature"});
   }
 
-  TEST_CASE("round trips for every scheme, v1a included; tampering and wrong secrets fail") {
+  TEST_CASE("round trips for every scheme, v1a included, tampering and wrong secrets fail") {
     const auto keys = generate_ed25519_keys();
     struct Case {
       Scheme scheme;

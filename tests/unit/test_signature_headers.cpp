@@ -92,7 +92,7 @@ TEST_SUITE("signature_headers") {
     }
   }
 
-  TEST_CASE("arbitrary bytes never throw; messages stay on one line") {
+  TEST_CASE("arbitrary bytes never throw, messages stay on one line") {
     std::string junk;
     for (int i = 0; i < 256; ++i) {
       junk += static_cast<char>(i);

@@ -52,6 +52,15 @@ TEST_SUITE("timestamp") {
     }
   }
 
+  TEST_CASE("a time out of range is written as such, and never read back as a time") {
+    CHECK(format_iso8601(-1) == "out-of-range:-1s");
+    CHECK(format_iso8601(k_max_timestamp + 1) == "out-of-range:253402300800s");
+    CHECK(format_iso8601_ms(-1) == "out-of-range:-1ms");
+    CHECK(format_iso8601_ms(k_max_timestamp_ms + 1) == "out-of-range:253402300800000ms");
+    CHECK_FALSE(parse_timestamp_ms(format_iso8601_ms(-1)));
+    CHECK_FALSE(parse_timestamp(format_iso8601(-1)));
+  }
+
   TEST_CASE("milliseconds: format_iso8601_ms and parse_timestamp_ms are inverse, in range") {
     CHECK(format_iso8601_ms(1760869800123) == "2025-10-19T10:30:00.123Z");
     CHECK(format_iso8601_ms(0) == "1970-01-01T00:00:00.000Z");
