@@ -1,7 +1,7 @@
 #include "command_model_of.hpp"
 
-#include "events.hpp"
-#include "scheme.hpp"
+#include "payload/events.hpp"
+#include "signing/scheme.hpp"
 
 namespace linkhook::cmd {
 

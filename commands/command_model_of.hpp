@@ -1,6 +1,6 @@
 #pragma once
 
-#include "command_model.hpp"
+#include "cli/command_model.hpp"
 
 #include <CLI/CLI.hpp>
 

@@ -1,7 +1,7 @@
 #include "command_path.hpp"
 
-#include "error.hpp"
-#include "text.hpp"
+#include "base/error.hpp"
+#include "base/text.hpp"
 
 #include <fmt/format.h>
 

@@ -1,7 +1,7 @@
+#include "base/terminal.hpp"
+#include "cli/completion_script.hpp"
 #include "command_model_of.hpp"
 #include "commands.hpp"
-#include "completion_script.hpp"
-#include "terminal.hpp"
 
 #include <memory>
 #include <nlohmann/json.hpp>

@@ -1,9 +1,9 @@
+#include "base/error.hpp"
+#include "base/terminal.hpp"
 #include "command_path.hpp"
 #include "commands.hpp"
 #include "config_file.hpp"
-#include "error.hpp"
-#include "secret.hpp"
-#include "terminal.hpp"
+#include "signing/secret.hpp"
 
 #include <algorithm>
 #include <cstdlib>

@@ -1,11 +1,11 @@
 #include "config_file.hpp"
 
-#include "error.hpp"
-#include "file_io.hpp"
+#include "base/error.hpp"
+#include "base/file_io.hpp"
+#include "base/text.hpp"
 #include "parse_errors.hpp"
 #include "signature_options.hpp"
-#include "store_location.hpp"
-#include "text.hpp"
+#include "store/location.hpp"
 
 #include <algorithm>
 #include <cstdlib>

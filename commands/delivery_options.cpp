@@ -1,6 +1,6 @@
 #include "delivery_options.hpp"
 
-#include "error.hpp"
+#include "base/error.hpp"
 #include "version.hpp"
 
 #include <fmt/format.h>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "delivery_client.hpp"
+#include "net/delivery_client.hpp"
 
 #include <CLI/CLI.hpp>
 #include <optional>

@@ -1,7 +1,7 @@
-#include "events.hpp"
+#include "payload/events.hpp"
 
+#include "base/terminal.hpp"
 #include "commands.hpp"
-#include "terminal.hpp"
 
 #include <fmt/format.h>
 #include <memory>

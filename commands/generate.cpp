@@ -1,7 +1,7 @@
+#include "base/error.hpp"
+#include "base/terminal.hpp"
 #include "commands.hpp"
-#include "error.hpp"
-#include "payload_generator.hpp"
-#include "terminal.hpp"
+#include "payload/generator.hpp"
 
 #include <fmt/format.h>
 #include <memory>

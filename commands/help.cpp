@@ -1,9 +1,9 @@
+#include "base/error.hpp"
+#include "base/terminal.hpp"
+#include "cli/man_page.hpp"
 #include "command_model_of.hpp"
 #include "command_path.hpp"
 #include "commands.hpp"
-#include "error.hpp"
-#include "man_page.hpp"
-#include "terminal.hpp"
 #include "version.hpp"
 
 #include <memory>

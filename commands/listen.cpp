@@ -1,14 +1,14 @@
+#include "base/error.hpp"
+#include "base/terminal.hpp"
+#include "base/text.hpp"
 #include "commands.hpp"
-#include "delivery_log.hpp"
-#include "error.hpp"
-#include "event_store.hpp"
-#include "group_commit.hpp"
-#include "listener.hpp"
-#include "signature.hpp"
+#include "listen/listen_report.hpp"
+#include "listen/listener.hpp"
 #include "signature_options.hpp"
+#include "signing/signature.hpp"
+#include "store/event_store.hpp"
+#include "store/group_commit.hpp"
 #include "store_options.hpp"
-#include "terminal.hpp"
-#include "text.hpp"
 
 #include <fmt/format.h>
 #include <memory>

@@ -1,6 +1,6 @@
+#include "base/error.hpp"
 #include "commands.hpp"
 #include "config_file.hpp"
-#include "error.hpp"
 #include "parse_errors.hpp"
 #include "version.hpp"
 

@@ -1,9 +1,9 @@
 #include "parse_errors.hpp"
 
+#include "base/text.hpp"
 #include "command_path.hpp"
 #include "commands.hpp"
-#include "signature_headers.hpp"
-#include "text.hpp"
+#include "signing/signature_headers.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -1,9 +1,9 @@
-#include "secret.hpp"
+#include "signing/secret.hpp"
 
+#include "base/error.hpp"
+#include "base/terminal.hpp"
 #include "commands.hpp"
-#include "error.hpp"
 #include "signature_options.hpp"
-#include "terminal.hpp"
 
 #include <memory>
 #include <nlohmann/json.hpp>

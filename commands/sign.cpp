@@ -1,9 +1,9 @@
+#include "base/error.hpp"
+#include "base/file_io.hpp"
+#include "base/terminal.hpp"
 #include "commands.hpp"
-#include "error.hpp"
-#include "file_io.hpp"
-#include "signature.hpp"
 #include "signature_options.hpp"
-#include "terminal.hpp"
+#include "signing/signature.hpp"
 
 #include <fmt/format.h>
 #include <memory>

@@ -1,7 +1,7 @@
 #include "signature_options.hpp"
 
-#include "error.hpp"
-#include "file_io.hpp"
+#include "base/error.hpp"
+#include "base/file_io.hpp"
 
 #include <cstdlib>
 #include <fmt/format.h>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "scheme.hpp"
-#include "secret.hpp"
-#include "timestamp.hpp"
+#include "base/timestamp.hpp"
+#include "signing/scheme.hpp"
+#include "signing/secret.hpp"
 
 #include <CLI/CLI.hpp>
 #include <optional>

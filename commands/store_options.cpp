@@ -1,7 +1,7 @@
 #include "store_options.hpp"
 
-#include "error.hpp"
-#include "store_location.hpp"
+#include "base/error.hpp"
+#include "store/location.hpp"
 
 #include <cerrno>
 #include <fmt/format.h>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "event_store.hpp"
+#include "store/event_store.hpp"
 
 #include <CLI/CLI.hpp>
 #include <filesystem>

@@ -2,13 +2,13 @@
 // scripts. parse_assignment must take any text, refusing it with an Error at worst, and a payload
 // generated with the assignments applied must be JSON holding the assigned value at its path.
 // Input: one assignment per line; they are applied in order to the first event's fixture.
-#include "error.hpp"
-#include "events.hpp"
+#include "base/error.hpp"
+#include "base/random.hpp"
+#include "base/text.hpp"
 #include "fuzz_check.hpp"
-#include "json_path.hpp"
-#include "payload_generator.hpp"
-#include "random.hpp"
-#include "text.hpp"
+#include "payload/events.hpp"
+#include "payload/generator.hpp"
+#include "payload/json_path.hpp"
 
 #include <algorithm>
 #include <cstddef>

@@ -6,13 +6,13 @@
 //   flags byte: bits 0-1 the scheme, bit 2 sign the body, bit 3 use the filtered listener,
 //               bit 4 the store fails
 //   a request as sent: request line and header lines ending in CRLF, an empty line, the body.
-#include "delivery_log.hpp"
 #include "fuzz_check.hpp"
-#include "listener.hpp"
-#include "secret.hpp"
-#include "signature.hpp"
-#include "signature_headers.hpp"
-#include "store_record.hpp"
+#include "listen/listen_report.hpp"
+#include "listen/listener.hpp"
+#include "signing/secret.hpp"
+#include "signing/signature.hpp"
+#include "signing/signature_headers.hpp"
+#include "store/record.hpp"
 
 #include <algorithm>
 #include <array>

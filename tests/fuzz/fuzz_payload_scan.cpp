@@ -3,7 +3,7 @@
 // nlohmann's parser. The fast scanner must never accept what nlohmann refuses, and must find the
 // same event when both accept.
 #include "fuzz_check.hpp"
-#include "payload_scan.hpp"
+#include "payload/scan.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,7 +1,7 @@
 // libFuzzer target: Retry-After comes from the endpoint a delivery goes to, so parse_retry_after
 // must take any bytes, and what it accepts must be a wait within its bounds.
+#include "delivery/retry_engine.hpp"
 #include "fuzz_check.hpp"
-#include "retry_engine.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -1,9 +1,9 @@
 // libFuzzer target: `--schedule` and the durations in it (`--max-wait` too) are typed by users
 // and kept in scripts, so RetrySchedule::parse and parse_duration must take any text, refusing
 // it with an Error at worst, and what they accept must make sense.
-#include "error.hpp"
+#include "base/error.hpp"
+#include "delivery/retry_schedule.hpp"
 #include "fuzz_check.hpp"
-#include "retry_schedule.hpp"
 
 #include <chrono>
 #include <cstddef>

@@ -2,10 +2,10 @@
 // Secret::parse must take any text, refuse it with an Error at worst without ever showing it (and
 // for stripe and github, where the whole string is the key, refuse nothing but the empty text),
 // and any secret it accepts must sign what it then verifies with its scheme.
-#include "error.hpp"
+#include "base/error.hpp"
 #include "fuzz_check.hpp"
-#include "secret.hpp"
-#include "signature.hpp"
+#include "signing/secret.hpp"
+#include "signing/signature.hpp"
 
 #include <algorithm>
 #include <cstddef>

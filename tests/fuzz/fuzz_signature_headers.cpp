@@ -2,12 +2,12 @@
 // the network, so no input may crash them, hang them or make them read out of bounds, and what
 // they accept must be what each scheme's header holds. All three schemes; standard with both an
 // HMAC secret (v1) and an Ed25519 public key (v1a).
-#include "crypto.hpp"
-#include "error.hpp"
+#include "base/error.hpp"
 #include "fuzz_check.hpp"
-#include "headers.hpp"
-#include "signature.hpp"
-#include "signature_headers.hpp"
+#include "http/headers.hpp"
+#include "signing/crypto.hpp"
+#include "signing/signature.hpp"
+#include "signing/signature_headers.hpp"
 
 #include <algorithm>
 #include <cstddef>

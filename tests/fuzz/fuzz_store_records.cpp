@@ -6,14 +6,14 @@
 //   "{..."          one line of `store export`, imported;
 //   anything else   one record's payload, decoded, then framed into a log with a torn copy
 //                   after it (a crash mid-write) and scanned.
-#include "error.hpp"
-#include "event_store.hpp"
+#include "base/error.hpp"
+#include "base/timestamp.hpp"
 #include "fuzz_check.hpp"
-#include "store_frame.hpp"
-#include "store_json.hpp"
-#include "store_record.hpp"
+#include "store/event_store.hpp"
+#include "store/frame.hpp"
+#include "store/json.hpp"
+#include "store/record.hpp"
 #include "temp_dir.hpp"
-#include "timestamp.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,8 +1,8 @@
 // libFuzzer target: parse_timestamp reads --timestamp and --since, which scripts fill from
 // anywhere. It must take any bytes, and what it accepts must be a time format_iso8601 writes
 // back (four-digit year) and that parses again to the same second.
+#include "base/timestamp.hpp"
 #include "fuzz_check.hpp"
-#include "timestamp.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,0 +1,68 @@
+#include "http/headers.hpp"
+
+#include "base/error.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace linkhook {
+
+namespace {
+
+char ascii_lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+} // namespace
+
+bool is_token_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+std::string_view trim_blanks(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) {
+    return {};
+  }
+  return text.substr(first, text.find_last_not_of(" \t") - first + 1);
+}
+
+bool header_name_equal(std::string_view a, std::string_view b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
+}
+
+void Headers::add(std::string name, std::string value) {
+  m_headers.push_back({std::move(name), std::move(value)});
+}
+
+const std::string* Headers::find(std::string_view name) const {
+  for (const auto& header : m_headers) {
+    if (header_name_equal(header.name, name)) {
+      return &header.value;
+    }
+  }
+  return nullptr;
+}
+
+Header parse_header_line(std::string_view line) {
+  const auto colon = line.find(':');
+  if (colon == std::string_view::npos) {
+    throw Error(fmt::format("header '{}' has no colon; expected 'Name: value'", line));
+  }
+  const auto name = trim_blanks(line.substr(0, colon));
+  if (name.empty() || !std::all_of(name.begin(), name.end(), is_token_char)) {
+    throw Error(fmt::format("header '{}' has no valid name before the colon; expected "
+                            "'Name: value'",
+                            line));
+  }
+  const auto value = trim_blanks(line.substr(colon + 1));
+  if (value.find_first_of("\r\n") != std::string_view::npos) {
+    // A line break would end the header early and smuggle whatever follows into the request.
+    throw Error(fmt::format("header '{}' has a line break in its value", name));
+  }
+  return {std::string(name), std::string(value)};
+}
+
+} // namespace linkhook

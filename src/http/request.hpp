@@ -1,0 +1,52 @@
+#pragma once
+
+#include "http/headers.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+// An HTTP/1.1 request as the listener's plain-HTTP server reads it, and the answer it gets.
+namespace linkhook {
+
+struct HttpRequest {
+  std::string method;
+  std::string path; // percent-decoded, without the query
+  Headers headers;  // as received, in order
+  std::string body;
+  bool body_too_large = false; // over the server's limit: not read, to be answered 413
+};
+
+// Answers are plain text.
+struct HttpAnswer {
+  int status = 200;
+  Headers headers; // besides Content-Type, Content-Length and Connection
+  std::string body;
+};
+
+// How a request's body is framed, and what the connection does after it.
+struct RequestFraming {
+  std::optional<std::uint64_t> content_length;
+  bool chunked = false;
+  bool expect_continue = false; // "Expect: 100-continue"
+  bool keep_alive = true;
+  bool head = false; // a HEAD request: its answer carries no body
+};
+
+// Parses a request's line and headers: `head` runs up to and including the CRLF that ends the
+// last header line (the blank line after it is not part of it). Fills `request` (method, path,
+// headers) and `framing`, and returns 0; or, for a head it must refuse, the status to answer:
+// 400 (malformed, or a request smuggling attempt such as two different Content-Lengths), 417
+// (an expectation other than 100-continue), 501 (a transfer coding other than chunked) or 505
+// (an HTTP version other than 1.0 and 1.1).
+int parse_request_head(std::string_view head, HttpRequest& request, RequestFraming& framing);
+
+// The size of a chunk from its chunk-size line (without CRLF; extensions after ';' are
+// ignored), or none when the line is not one.
+std::optional<std::uint64_t> parse_chunk_size(std::string_view line);
+
+// The reason phrase of a status code, for the status line.
+std::string_view reason_phrase(int status);
+
+} // namespace linkhook

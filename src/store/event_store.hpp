@@ -1,0 +1,88 @@
+#pragma once
+
+#include "base/posix_file.hpp"
+#include "store/frame.hpp"
+#include "store/record.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+
+// The event store: one append-only log, `events.log`, in the store directory. The log starts
+// with a 24-byte header ("LHKSTORE", format, where the log ends, a random generation that `clear`
+// renews) and holds one frame per record (see store/frame.hpp), oldest first. Past its end the
+// file holds free space written ahead of the appends that will fill it.
+namespace linkhook {
+
+struct StoreScan {
+  std::uint64_t records = 0;            // records visited
+  std::uint64_t torn_tail_bytes = 0;    // an incomplete last record (a crash mid-write): skipped
+  std::uint64_t damaged_tail_bytes = 0; // a last record that is damaged (FrameTail::damaged)
+  std::uint64_t corrupt_bytes = 0;      // damaged bytes between intact records: skipped
+  std::uint64_t skipped_records = 0;    // intact records of a newer format this build cannot read
+  FrameTail tail = FrameTail::none;
+  std::uint64_t tail_offset = 0; // where the torn or damaged tail starts
+};
+
+using RecordVisitor = std::function<void(const StoreRecord&)>;
+
+std::filesystem::path store_log_path(const std::filesystem::path& dir);
+
+// Visits every record of the store in `dir`, oldest first. A missing store holds none. Damage
+// is counted in the result and skipped, never thrown; an I/O error or a file that is not a
+// store is an Error.
+StoreScan scan_store(const std::filesystem::path& dir, const RecordVisitor& visit);
+
+// Where a writer keeps a copy of the bytes at `offset` of the log in `dir` (a torn or damaged
+// tail) before it reuses their space: "events.log.damaged-OFFSET" beside the log.
+std::filesystem::path damaged_copy_path(const std::filesystem::path& dir, std::uint64_t offset);
+
+// Empties the store in `dir` and returns how many records it held. A missing store stays missing.
+std::uint64_t clear_store(const std::filesystem::path& dir);
+
+// The frame of one record, as EventStore::append_frames takes it.
+std::string encode_frame(const StoreRecord& record);
+
+// A writer of the store in one directory; other writers (threads with their own EventStore,
+// other processes) may append to the same store at the same time.
+class EventStore {
+public:
+  // Opens the store in `dir`, creating the directory (mode 0700) and the log (0600).
+  explicit EventStore(std::filesystem::path dir);
+
+  const std::filesystem::path& dir() const { return m_dir; }
+
+  // Appends the records and returns once they are durable (written and fdatasync'd). On an
+  // error (a full disk, say) it throws, and none of them is in the log.
+  void append(std::span<const StoreRecord> records);
+
+  // The same for frames made by encode_frame: one write and one sync for all of them.
+  void append_frames(std::string_view frames);
+
+  // Bytes of torn or damaged tails this writer found and cut off before appending. It keeps a
+  // copy of any that is not all zeros (damaged_copy_path), and says so on stderr: a damaged
+  // last record may have been acknowledged. When the copy cannot be made, the append fails.
+  std::uint64_t truncated_bytes() const { return m_truncated_bytes; }
+
+private:
+  void open_log();
+  void reopen_if_replaced();
+  std::uint64_t writable_end();
+  void reserve(std::uint64_t size);
+  void keep_copy(std::uint64_t from, std::uint64_t to, FrameTail tail);
+
+  std::filesystem::path m_dir;
+  std::string m_log;
+  std::mutex m_mutex; // one append at a time per writer; flock orders the writers
+  FileDescriptor m_fd;
+  std::uint64_t m_generation = 0; // 0: not known
+  std::uint64_t m_verified_end = 0;
+  std::uint64_t m_file_size = 0; // as writable_end found it, or as reserve made it
+  std::uint64_t m_truncated_bytes = 0;
+};
+
+} // namespace linkhook

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "store/record.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace linkhook {
+
+// Which stored records a command is about: `store list` and `store export` now, `replay
+// --event` later. Unset fields match everything.
+struct RecordFilter {
+  std::optional<std::string> event;   // a glob over the event name ('link.*')
+  std::optional<std::string> verdict; // a verdict_word: of verdict_name, or of replay_ending
+  std::optional<RecordKind> kind;
+};
+
+// The words --verdict accepts: every verdict `store list` prints, as verdict_name gives them
+// and, for the attempts of a replay, as replay_ending does, in verdict_word's spelling.
+inline constexpr std::string_view k_verdict_words[] = {
+    "verified", "rejected", "duplicate", "delivered", "failed", "gave-up", "gone", "interrupted"};
+
+// A verdict as one shell word: "gave up" is "gave-up", so that completion offers one word.
+std::string verdict_word(std::string_view verdict);
+
+bool matches(const RecordFilter& filter, const StoreRecord& record);
+
+} // namespace linkhook

@@ -1,0 +1,271 @@
+#include "net/server.hpp"
+#include "raw_client.hpp"
+
+#include <chrono>
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <string>
+#include <thread>
+
+using namespace std::chrono_literals;
+using linkhook::test::RawConnection;
+
+namespace {
+
+// A KeepAliveServer on a free loopback port that echoes each body with "from METHOD PATH"
+// appended (bodies over 1000 bytes are not read: "too large"), answers /large with 200 KiB and
+// /throw with an exception, served from its own thread until the fixture ends.
+class EchoServer {
+public:
+  explicit EchoServer(time_t keep_alive_s = 30) : m_server(echo) {
+    m_server.set_keep_alive_max_count(1000);
+    m_server.set_keep_alive_timeout(keep_alive_s);
+    m_server.set_payload_max_length(1000);
+    m_port = m_server.bind_to_any_port("127.0.0.1");
+    REQUIRE(m_port > 0);
+    m_thread = std::thread([this] { m_server.listen_after_bind(); });
+    while (!m_server.is_running()) {
+      std::this_thread::yield();
+    }
+  }
+  EchoServer(const EchoServer&) = delete;
+  EchoServer& operator=(const EchoServer&) = delete;
+  ~EchoServer() { stop(); }
+
+  int port() const { return m_port; }
+
+  void stop() {
+    if (m_thread.joinable()) {
+      m_server.stop_connections();
+      m_server.stop();
+      m_thread.join();
+    }
+  }
+
+private:
+  static void echo(const linkhook::HttpRequest& request, linkhook::HttpAnswer& answer) {
+    if (request.path == "/large") {
+      answer.body = std::string(200 * 1024, 'x');
+    } else if (request.path == "/throw") {
+      throw std::runtime_error("thrown");
+    } else {
+      answer.body = (request.body_too_large ? "too large" : request.body) + " from " +
+                    request.method + " " + request.path;
+    }
+  }
+
+  linkhook::KeepAliveServer m_server;
+  int m_port = 0;
+  std::thread m_thread;
+};
+
+std::string post(std::string_view body, std::string_view extra_headers = {}) {
+  return "POST / HTTP/1.1\r\nHost: test\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\n" + std::string(extra_headers) + "\r\n" + std::string(body);
+}
+
+int count(const std::string& text, std::string_view what) {
+  int n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+} // namespace
+
+TEST_SUITE("net/server") {
+  TEST_CASE("requests on one connection are answered in order, pipelined ones too") {
+    EchoServer server;
+    RawConnection client("127.0.0.1", server.port());
+    REQUIRE(client.send(post("one")));
+    const auto first = client.receive(5s, "one from POST /");
+    CHECK(first.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+    REQUIRE(client.send(post("two") + post("three") + post("four")));
+    const auto rest = client.receive(5s, "four from POST /");
+    CHECK(count(rest, "HTTP/1.1 200 OK\r\n") == 3);
+    CHECK(rest.find("two from") < rest.find("three from"));
+    CHECK(rest.find("three from") < rest.find("four from"));
+  }
+
+  TEST_CASE("an interim 100 Continue goes out before the body is awaited") {
+    EchoServer server;
+    RawConnection client("127.0.0.1", server.port());
+    const std::string body = "the body";
+    REQUIRE(
+        client.send("POST / HTTP/1.1\r\nHost: test\r\nExpect: 100-continue\r\nContent-Length: " +
+                    std::to_string(body.size()) + "\r\n\r\n"));
+    // A client waits for it before it sends the body: were it held back with the final answer,
+    // the two would wait for each other until the read timeout.
+    const auto interim = client.receive(5s, "\r\n\r\n");
+    REQUIRE(interim.rfind("HTTP/1.1 100 Continue\r\n", 0) == 0);
+    REQUIRE(client.send(body));
+    CHECK(client.receive(5s, "the body from").find("HTTP/1.1 200 OK\r\n") != std::string::npos);
+  }
+
+  TEST_CASE("an answer larger than the write buffer arrives whole") {
+    EchoServer server;
+    RawConnection client("127.0.0.1", server.port());
+    REQUIRE(client.send("GET /large HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"));
+    const auto answer = client.receive(5s); // until the server closes
+    const auto body = answer.find("\r\n\r\n");
+    REQUIRE(body != std::string::npos);
+    CHECK(answer.size() - body - 4 == 200 * 1024);
+  }
+
+  TEST_CASE("an idle connection is closed when its keep-alive timeout passes") {
+    EchoServer server(1);
+    RawConnection client("127.0.0.1", server.port());
+    REQUIRE(client.send(post("one")));
+    CHECK(client.receive(5s, "one from").find("200 OK") != std::string::npos);
+    CHECK(client.closed_within(5s));
+  }
+
+  TEST_CASE("stopping the server closes idle keep-alive connections without their timeout") {
+    EchoServer server(60);
+    RawConnection client("127.0.0.1", server.port());
+    REQUIRE(client.send(post("one")));
+    CHECK(client.receive(5s, "one from").find("200 OK") != std::string::npos);
+    std::thread stopping([&server] { server.stop(); }); // returns once every connection ends
+    CHECK(client.closed_within(5s));
+    stopping.join();
+  }
+
+  TEST_CASE("a request head of many short headers is bounded: 431, closed, the server goes on") {
+    // Headers of 32 bytes each: cpp-httplib's limit on a line's length never applies.
+    const auto headers = [](std::size_t bytes) {
+      std::string lines;
+      for (int i = 0; lines.size() < bytes; ++i) {
+        lines += fmt::format("X-Many-{:06}: {:016}\r\n", i, i);
+      }
+      return lines;
+    };
+    EchoServer server;
+    {
+      RawConnection client("127.0.0.1", server.port());
+      REQUIRE(client.send(post("under", headers(linkhook::KeepAliveServer::k_max_head / 2))));
+      CHECK(client.receive(5s, "under from").find("200 OK") != std::string::npos);
+    }
+    RawConnection flood("127.0.0.1", server.port());
+    flood.send(post("over", headers(linkhook::KeepAliveServer::k_max_head * 4)));
+    const auto answer = flood.receive(5s, "bytes\n");
+    CHECK(answer.rfind("HTTP/1.1 431 Request Header Fields Too Large\r\n", 0) == 0);
+    CHECK(answer.find("larger than 65536 bytes") != std::string::npos);
+    CHECK(answer.find("HTTP/1.1 400") == std::string::npos); // one answer only
+    CHECK(flood.closed_within(5s));
+    RawConnection client("127.0.0.1", server.port());
+    REQUIRE(client.send(post("after")));
+    CHECK(client.receive(5s, "after from").find("200 OK") != std::string::npos);
+  }
+
+  TEST_CASE("a request that arrives in pieces is answered once it is whole") {
+    EchoServer server;
+    RawConnection client("127.0.0.1", server.port());
+    const auto whole = post("in pieces");
+    REQUIRE(client.send(whole.substr(0, 20)));
+    CHECK(client.receive(200ms).empty()); // nothing to answer yet
+    REQUIRE(client.send(whole.substr(20, whole.size() - 22)));
+    CHECK(client.receive(200ms).empty());
+    REQUIRE(client.send(whole.substr(whole.size() - 2)));
+    CHECK(client.receive(5s, "in pieces from").find("200 OK") != std::string::npos);
+  }
+
+  TEST_CASE("a client that closes mid-request does not take the server down") {
+    EchoServer server;
+    {
+      RawConnection half("127.0.0.1", server.port());
+      REQUIRE(half.send("POST / HTTP/1.1\r\nHost: test\r\nContent-Length: 100\r\n\r\nabc"));
+    }
+    RawConnection client("127.0.0.1", server.port());
+    REQUIRE(client.send(post("after")));
+    CHECK(client.receive(5s, "after from").find("200 OK") != std::string::npos);
+  }
+
+  TEST_CASE("a chunked body, with extensions and trailers, is read whole") {
+    EchoServer server;
+    RawConnection client("127.0.0.1", server.port());
+    REQUIRE(client.send("POST /c HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        "5;name=value\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n"));
+    CHECK(client.receive(5s, "from POST /c").find("hello world from POST /c") != std::string::npos);
+    REQUIRE(client.send(post("next"))); // the connection goes on
+    CHECK(client.receive(5s, "next from POST /").find("200 OK") != std::string::npos);
+  }
+
+  TEST_CASE("a body over the limit is not read: the handler is told, the connection closed") {
+    EchoServer server;
+    RawConnection client("127.0.0.1", server.port());
+    REQUIRE(client.send("POST / HTTP/1.1\r\nHost: test\r\nExpect: 100-continue\r\n"
+                        "Content-Length: 5000\r\n\r\n"));
+    const auto answer = client.receive(5s, "from POST /");
+    CHECK(answer.find("100 Continue") == std::string::npos); // the client need not send it
+    CHECK(answer.find("too large from POST /") != std::string::npos);
+    CHECK(answer.find("Connection: close\r\n") != std::string::npos);
+    CHECK(client.closed_within(5s));
+
+    RawConnection chunked("127.0.0.1", server.port());
+    REQUIRE(chunked.send("POST / HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n"
+                         "3e8\r\n" +
+                         std::string(1000, 'x') + "\r\n1\r\ny\r\n0\r\n\r\n"));
+    CHECK(chunked.receive(5s, "from POST /").find("too large from") != std::string::npos);
+  }
+
+  TEST_CASE("HEAD gets the headers of the answer without its body") {
+    EchoServer server;
+    RawConnection client("127.0.0.1", server.port());
+    REQUIRE(client.send("HEAD /h HTTP/1.1\r\nHost: test\r\n\r\n" + post("after")));
+    const auto answers = client.receive(5s, "after from POST /");
+    CHECK(answers.find("Content-Length: 13\r\n") != std::string::npos); // " from HEAD /h"
+    CHECK(answers.find("from HEAD") == std::string::npos);
+    CHECK(count(answers, "HTTP/1.1 200 OK\r\n") == 2);
+  }
+
+  TEST_CASE("HTTP/1.0 and Connection: close end the connection after the answer") {
+    EchoServer server;
+    for (const auto* request :
+         {"POST / HTTP/1.0\r\nContent-Length: 2\r\n\r\nab",
+          "POST / HTTP/1.1\r\nConnection: close\r\nContent-Length: 2\r\n\r\nab"}) {
+      CAPTURE(request);
+      RawConnection client("127.0.0.1", server.port());
+      REQUIRE(client.send(request));
+      const auto answer = client.receive(5s, "ab from POST /");
+      CHECK(answer.find("Connection: close\r\n") != std::string::npos);
+      CHECK(client.closed_within(5s));
+    }
+    RawConnection kept("127.0.0.1", server.port());
+    REQUIRE(kept.send("POST / HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nab" +
+                      post("cd")));
+    CHECK(count(kept.receive(5s, "cd from POST /"), "200 OK") == 2);
+  }
+
+  TEST_CASE("a malformed head is refused with its status, and the connection closed") {
+    EchoServer server;
+    const std::pair<const char*, const char*> cases[] = {
+        {"POST / HTTP/1.1\nHost: test\n\n", "HTTP/1.1 400 "},
+        {"POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", "HTTP/1.1 400 "},
+        {"POST / HTTP/1.1\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n",
+         "HTTP/1.1 400 "},
+        {"POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", "HTTP/1.1 501 "},
+        {"POST / HTTP/1.1\r\nExpect: the-unexpected\r\n\r\n", "HTTP/1.1 417 "},
+        {"POST / HTTP/2.0\r\n\r\n", "HTTP/1.1 505 "},
+        {"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "HTTP/1.1 400 "},
+    };
+    for (const auto& [request, status] : cases) {
+      CAPTURE(request);
+      RawConnection client("127.0.0.1", server.port());
+      REQUIRE(client.send(request));
+      const auto answer = client.receive(5s, "\n\r\n");
+      CHECK(answer.rfind(status, 0) == 0);
+      CHECK(client.closed_within(5s));
+    }
+  }
+
+  TEST_CASE("a handler that throws is answered 500, and the server goes on") {
+    EchoServer server;
+    RawConnection client("127.0.0.1", server.port());
+    REQUIRE(client.send("GET /throw HTTP/1.1\r\n\r\n"));
+    CHECK(client.receive(5s, "thrown\n").rfind("HTTP/1.1 500 Internal Server Error\r\n", 0) == 0);
+    RawConnection next("127.0.0.1", server.port());
+    REQUIRE(next.send("\r\n" + post("after"))); // an empty line before a request is skipped
+    CHECK(next.receive(5s, "after from POST /").find("200 OK") != std::string::npos);
+  }
+}
