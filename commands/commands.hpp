@@ -1,9 +1,6 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-#include <memory>
-#include <string>
-#include <vector>
 
 // Each subcommand's file adds it to the application. When the parse picks the subcommand, its
 // callback runs the command and leaves the process exit code in `exit_code`; errors are thrown as
@@ -22,12 +19,5 @@ void add_send(CLI::App& app, int& exit_code);
 void add_sign(CLI::App& app, int& exit_code);
 void add_store(CLI::App& app, int& exit_code);
 void add_verify(CLI::App& app, int& exit_code);
-
-// Defined in main.cpp, by its table of commands.
-// The names of every command, in the order `linkhook --help` lists them.
-std::vector<std::string> command_names();
-// The whole command line, every command added: what help, completion and `config show`
-// describe. The commands' callbacks leave their exit code in `exit_code`.
-std::unique_ptr<CLI::App> make_full_app(int& exit_code);
 
 } // namespace linkhook::cmd

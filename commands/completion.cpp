@@ -1,7 +1,8 @@
 #include "base/terminal.hpp"
 #include "cli/completion_script.hpp"
-#include "command_model_of.hpp"
 #include "commands.hpp"
+#include "support/app.hpp"
+#include "support/command_model_of.hpp"
 
 #include <memory>
 #include <nlohmann/json.hpp>

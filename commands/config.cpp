@@ -1,9 +1,10 @@
 #include "base/error.hpp"
 #include "base/terminal.hpp"
-#include "command_path.hpp"
 #include "commands.hpp"
-#include "config_file.hpp"
 #include "signing/secret.hpp"
+#include "support/app.hpp"
+#include "support/command_path.hpp"
+#include "support/config_file.hpp"
 
 #include <algorithm>
 #include <cstdlib>

@@ -1,9 +1,10 @@
 #include "base/error.hpp"
 #include "base/terminal.hpp"
 #include "cli/man_page.hpp"
-#include "command_model_of.hpp"
-#include "command_path.hpp"
 #include "commands.hpp"
+#include "support/app.hpp"
+#include "support/command_model_of.hpp"
+#include "support/command_path.hpp"
 #include "version.hpp"
 
 #include <memory>

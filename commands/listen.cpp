@@ -4,11 +4,11 @@
 #include "commands.hpp"
 #include "listen/listen_report.hpp"
 #include "listen/listener.hpp"
-#include "signature_options.hpp"
 #include "signing/signature.hpp"
 #include "store/event_store.hpp"
 #include "store/group_commit.hpp"
-#include "store_options.hpp"
+#include "support/signature_options.hpp"
+#include "support/store_options.hpp"
 
 #include <fmt/format.h>
 #include <memory>

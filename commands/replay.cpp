@@ -7,11 +7,11 @@
 #include "commands.hpp"
 #include "delivery/replay_report.hpp"
 #include "delivery/replayer.hpp"
-#include "delivery_options.hpp"
-#include "signature_options.hpp"
 #include "store/background_writer.hpp"
 #include "store/event_store.hpp"
-#include "store_options.hpp"
+#include "support/delivery_options.hpp"
+#include "support/signature_options.hpp"
+#include "support/store_options.hpp"
 
 #include <cctype>
 #include <cmath>

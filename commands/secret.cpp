@@ -3,7 +3,7 @@
 #include "base/error.hpp"
 #include "base/terminal.hpp"
 #include "commands.hpp"
-#include "signature_options.hpp"
+#include "support/signature_options.hpp"
 
 #include <memory>
 #include <nlohmann/json.hpp>

@@ -8,13 +8,13 @@
 #include "commands.hpp"
 #include "delivery/send_report.hpp"
 #include "delivery/sender.hpp"
-#include "delivery_options.hpp"
 #include "payload/generator.hpp"
 #include "payload/scan.hpp"
-#include "signature_options.hpp"
 #include "store/event_store.hpp"
 #include "store/group_commit.hpp"
-#include "store_options.hpp"
+#include "support/delivery_options.hpp"
+#include "support/signature_options.hpp"
+#include "support/store_options.hpp"
 
 #include <algorithm>
 #include <atomic>

@@ -9,7 +9,7 @@
 #include "store/json.hpp"
 #include "store/record_filter.hpp"
 #include "store/replay_selection.hpp"
-#include "store_options.hpp"
+#include "support/store_options.hpp"
 
 #include <deque>
 #include <fmt/format.h>

@@ -2,8 +2,8 @@
 #include "base/file_io.hpp"
 #include "base/terminal.hpp"
 #include "commands.hpp"
-#include "signature_options.hpp"
 #include "signing/signature.hpp"
+#include "support/signature_options.hpp"
 
 #include <fmt/format.h>
 #include <memory>

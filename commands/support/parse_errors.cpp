@@ -1,9 +1,10 @@
-#include "parse_errors.hpp"
+#include "support/parse_errors.hpp"
 
 #include "base/text.hpp"
-#include "command_path.hpp"
 #include "commands.hpp"
 #include "signing/signature_headers.hpp"
+#include "support/app.hpp"
+#include "support/command_path.hpp"
 
 #include <algorithm>
 #include <cctype>

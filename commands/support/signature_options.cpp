@@ -1,4 +1,4 @@
-#include "signature_options.hpp"
+#include "support/signature_options.hpp"
 
 #include "base/error.hpp"
 #include "base/file_io.hpp"

@@ -1,4 +1,4 @@
-#include "command_model_of.hpp"
+#include "support/command_model_of.hpp"
 
 #include "payload/events.hpp"
 #include "signing/scheme.hpp"

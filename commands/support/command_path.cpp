@@ -1,4 +1,4 @@
-#include "command_path.hpp"
+#include "support/command_path.hpp"
 
 #include "base/error.hpp"
 #include "base/text.hpp"

@@ -1,4 +1,4 @@
-#include "delivery_options.hpp"
+#include "support/delivery_options.hpp"
 
 #include "base/error.hpp"
 #include "version.hpp"

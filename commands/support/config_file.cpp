@@ -1,11 +1,11 @@
-#include "config_file.hpp"
+#include "support/config_file.hpp"
 
 #include "base/error.hpp"
 #include "base/file_io.hpp"
 #include "base/text.hpp"
-#include "parse_errors.hpp"
-#include "signature_options.hpp"
 #include "store/location.hpp"
+#include "support/parse_errors.hpp"
+#include "support/signature_options.hpp"
 
 #include <algorithm>
 #include <cstdlib>

@@ -1,4 +1,4 @@
-#include "store_options.hpp"
+#include "support/store_options.hpp"
 
 #include "base/error.hpp"
 #include "store/location.hpp"
