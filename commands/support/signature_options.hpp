@@ -10,7 +10,7 @@
 #include <string_view>
 
 // The flags every command that signs or verifies shares (sign, verify, send, listen, replay):
-// --scheme, and the secret from --secret, else --secret-file, else $LINKHOOK_SECRET (SPEC.md).
+// --scheme, and the secret from --secret, else --secret-file, else $LINKHOOK_SECRET.
 namespace linkhook::cmd {
 
 // The variable that holds the secret when no flag gives it.

@@ -5,7 +5,7 @@
 
 namespace linkhook {
 
-// The process exit codes of SPEC.md.
+// The process exit codes every command keeps (`linkhook --help` lists them).
 enum class ExitCode : int {
   success = 0,
   failed = 1, // the thing tested failed: a delivery, a signature, a listener

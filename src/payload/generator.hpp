@@ -72,7 +72,7 @@ struct GenerateRequest {
 
 // One line per assignment whose path some of `events` lack, such as "--set data.qr.id:
 // qr.scanned has no such field, so it is created (did you mean 'data.qr_code.id'?)". A path that
-// does not exist is created (SPEC), but is more often a typo than meant.
+// does not exist is created (as --set documents), but is more often a typo than meant.
 // Throws Error, as generating would, for an assignment that cannot apply.
 std::vector<std::string> created_path_notes(std::span<const EventInfo* const> events,
                                             std::span<const Assignment> assignments);

@@ -5,7 +5,7 @@
 
 namespace linkhook {
 
-// The signature schemes of SPEC.md (`--scheme`).
+// The signature schemes linkhook signs and verifies (`--scheme`).
 enum class Scheme {
   standard, // Standard Webhooks: v1 (HMAC-SHA256, whsec_) and v1a (Ed25519, whsk_/whpk_)
   stripe,   // Stripe-Signature: t=...,v1=...

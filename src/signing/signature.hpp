@@ -22,7 +22,7 @@ struct Message {
   std::string_view body; // the exact bytes that are sent
 };
 
-// The scheme's signature headers for `message`, in SPEC order (webhook-id, webhook-timestamp,
+// The scheme's signature headers for `message`, in a fixed order (webhook-id, webhook-timestamp,
 // webhook-signature for standard). A whsec_ secret signs v1, a whsk_ key v1a. Throws Error (usage)
 // for a secret the scheme cannot sign with (a raw secret for standard, a whpk_ key anywhere).
 Headers sign(Scheme scheme, const Secret& secret, const Message& message);

@@ -17,7 +17,7 @@ using EnvLookup = std::function<std::optional<std::string>(std::string_view name
 // The process environment, as an EnvLookup.
 std::optional<std::string> process_env(std::string_view name);
 
-// The store directory per SPEC: `flag` (--store DIR), else $LINKHOOK_STORE, else
+// The store directory: `flag` (--store DIR), else $LINKHOOK_STORE, else
 // ${XDG_STATE_HOME:-$HOME/.local/state}/linkhook. Empty variables count as unset and a
 // relative XDG_STATE_HOME is ignored, as the XDG base directory spec asks. Throws Error when
 // --store is empty or when nothing gives a place (no HOME).

@@ -183,7 +183,7 @@ TEST_SUITE("cli.input") {
   TEST_CASE("a --set path the event lacks is created, with a note naming the nearest real one") {
     const auto r = run_linkhook({"generate", "qr.scanned", "--set", "data.qr.id=qr_42"});
     REQUIRE(r.exit_code == 0);
-    CHECK(Json::parse(r.out)["data"]["qr"]["id"] == "qr_42"); // created, as SPEC says
+    CHECK(Json::parse(r.out)["data"]["qr"]["id"] == "qr_42"); // created, as --set documents
     CHECK(r.err == "linkhook: note: --set data.qr.id: qr.scanned has no such field, so it is "
                    "created (did you mean 'data.qr_code.id'?)\n");
     const auto real = run_linkhook({"generate", "qr.scanned", "--set", "data.qr_code.id=qr_42"});

@@ -54,7 +54,7 @@ TEST_SUITE("cli.signature") {
     check_usage_error(run_linkhook({"secret", "--scheme", "github", "--ed25519"}), "--ed25519");
   }
 
-  TEST_CASE("sign prints the headers in SPEC order, --json holds the same") {
+  TEST_CASE("sign prints the headers in their fixed order, --json holds the same") {
     const auto r = run_linkhook(
         {"sign", "--secret", k_secret, "--id", "msg_1", "--timestamp", k_now, "-"}, k_body);
     CHECK(r.exit_code == 0);

@@ -75,7 +75,7 @@ TEST_SUITE("signing/signature") {
           "t=1614265330,v1=2e37df5d4a028c51a7f3133d64ae1e300d2c2c900f1b1d49d4369ad2530f8964");
   }
 
-  TEST_CASE("headers come in SPEC order") {
+  TEST_CASE("headers come in their fixed order") {
     const auto headers = signed_headers(Scheme::standard, k_whsec, k_body);
     std::vector<std::string> names;
     for (const auto& header : headers) {
