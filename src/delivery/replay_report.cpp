@@ -4,6 +4,7 @@
 #include "base/text.hpp"
 #include "base/timestamp.hpp"
 #include "delivery/send_report.hpp"
+#include "net/delivery_outcome.hpp"
 
 #include <cmath>
 #include <fmt/format.h>

@@ -3,7 +3,7 @@
 #include "base/clock.hpp"
 #include "base/timestamp.hpp"
 #include "delivery/retry_schedule.hpp"
-#include "net/delivery_client.hpp"
+#include "net/delivery_outcome.hpp"
 
 #include <atomic>
 #include <cstddef>

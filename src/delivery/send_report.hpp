@@ -2,6 +2,7 @@
 
 #include "delivery/sender.hpp"
 #include "http/url.hpp"
+#include "net/delivery_outcome.hpp"
 #include "store/record.hpp"
 
 #include <string>

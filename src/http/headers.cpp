@@ -3,6 +3,7 @@
 #include "base/error.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <fmt/format.h>
 
 namespace linkhook {
@@ -18,6 +19,10 @@ char ascii_lower(char c) {
 bool is_token_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
          std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+bool is_token(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), is_token_char);
 }
 
 std::string_view trim_blanks(std::string_view text) {
@@ -46,13 +51,44 @@ const std::string* Headers::find(std::string_view name) const {
   return nullptr;
 }
 
+std::optional<FieldLine> split_field_line(std::string_view line) {
+  const auto colon = line.find(':');
+  // No space before the colon (RFC 9112 section 5.1), and no obsolete line folding.
+  if (colon == std::string_view::npos || !is_token(line.substr(0, colon))) {
+    return std::nullopt;
+  }
+  return FieldLine{line.substr(0, colon), trim_blanks(line.substr(colon + 1))};
+}
+
+bool header_lists(std::string_view value, std::string_view token) {
+  while (!value.empty()) {
+    const auto comma = value.find(',');
+    const auto member = value.substr(0, comma);
+    if (header_name_equal(trim_blanks(member.substr(0, member.find(';'))), token)) {
+      return true;
+    }
+    value = comma == std::string_view::npos ? std::string_view{} : value.substr(comma + 1);
+  }
+  return false;
+}
+
+std::optional<std::uint64_t> parse_content_length(std::string_view value) {
+  std::uint64_t length = 0;
+  if (value.empty() || value.size() > 18 ||
+      !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  std::from_chars(value.data(), value.data() + value.size(), length);
+  return length;
+}
+
 Header parse_header_line(std::string_view line) {
   const auto colon = line.find(':');
   if (colon == std::string_view::npos) {
     throw Error(fmt::format("header '{}' has no colon; expected 'Name: value'", line));
   }
   const auto name = trim_blanks(line.substr(0, colon));
-  if (name.empty() || !std::all_of(name.begin(), name.end(), is_token_char)) {
+  if (!is_token(name)) {
     throw Error(fmt::format("header '{}' has no valid name before the colon; expected "
                             "'Name: value'",
                             line));

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,8 +43,31 @@ private:
 // tchar of RFC 9110 section 5.6.2: the bytes of a header name or a method.
 bool is_token_char(char c);
 
+// A token of RFC 9110 section 5.6.2: one or more tchar.
+bool is_token(std::string_view text);
+
 // `text` without the spaces and tabs around it.
 std::string_view trim_blanks(std::string_view text);
+
+// A field line of a request or response head, "name: value" without its CRLF (RFC 9112 section
+// 5): the name is a token with nothing between it and the colon, the value is trimmed of the
+// spaces and tabs around it. Views into the line.
+struct FieldLine {
+  std::string_view name;
+  std::string_view value;
+};
+
+// The field line `line` holds, or none when it holds none (no colon, or a name that is no token).
+std::optional<FieldLine> split_field_line(std::string_view line);
+
+// Whether the comma-separated list of a header value names `token`, in any case: "gzip, Chunked"
+// lists "chunked", "notchunked" does not. A member's parameters (after ';') are not compared
+// (RFC 9110 section 5.6.1).
+bool header_lists(std::string_view value, std::string_view token);
+
+// A Content-Length value: decimal digits only, and at most 18 of them (larger than any body,
+// and no overflow); none otherwise ("12abc", "+1", "-1", "").
+std::optional<std::uint64_t> parse_content_length(std::string_view value);
 
 // "Name: value" as given to -H: the value is trimmed of surrounding spaces and tabs. Throws Error
 // (usage) naming the problem when there is no colon or the name is not an HTTP token.

@@ -3,7 +3,6 @@
 #include "base/encoding.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 namespace linkhook {
 
@@ -29,10 +28,6 @@ std::string decode_path(std::string_view target) {
   return path;
 }
 
-bool is_token(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), is_token_char);
-}
-
 // A header value may hold visible bytes, spaces, tabs and obs-text; no other control byte.
 bool is_field_value(std::string_view value) {
   return std::none_of(value.begin(), value.end(), [](char c) {
@@ -41,33 +36,11 @@ bool is_field_value(std::string_view value) {
   });
 }
 
-// Whether a comma-separated header value lists `token` (any case).
-bool lists(std::string_view value, std::string_view token) {
-  while (!value.empty()) {
-    const auto comma = value.find(',');
-    if (header_name_equal(trim_blanks(value.substr(0, comma)), token)) {
-      return true;
-    }
-    value = comma == std::string_view::npos ? std::string_view{} : value.substr(comma + 1);
-  }
-  return false;
-}
-
-std::optional<std::uint64_t> parse_decimal(std::string_view text) {
-  std::uint64_t value = 0;
-  if (text.empty() || text.size() > 18 ||
-      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return std::nullopt;
-  }
-  std::from_chars(text.data(), text.data() + text.size(), value);
-  return value;
-}
-
 // Takes the framing headers into `framing`; false when they contradict each other.
 bool apply_framing(std::string_view name, std::string_view value, RequestFraming& framing,
                    int& refusal) {
   if (header_name_equal(name, "content-length")) {
-    const auto length = parse_decimal(value);
+    const auto length = parse_content_length(value);
     if (!length || (framing.content_length && *framing.content_length != *length)) {
       return false;
     }
@@ -79,9 +52,9 @@ bool apply_framing(std::string_view name, std::string_view value, RequestFraming
     }
     framing.chunked = true;
   } else if (header_name_equal(name, "connection")) {
-    if (lists(value, "close")) {
+    if (header_lists(value, "close")) {
       framing.keep_alive = false;
-    } else if (lists(value, "keep-alive")) {
+    } else if (header_lists(value, "keep-alive")) {
       framing.keep_alive = true;
     }
   } else if (header_name_equal(name, "expect")) {
@@ -131,39 +104,20 @@ int parse_request_head(std::string_view head, HttpRequest& request, RequestFrami
     if (line_end == std::string_view::npos) {
       return 400;
     }
-    const auto field = head.substr(at, line_end - at);
-    const auto colon = field.find(':');
-    // No space before the colon (RFC 9112 section 5.1), and no obsolete line folding.
-    if (colon == std::string_view::npos || !is_token(field.substr(0, colon))) {
+    const auto field = split_field_line(head.substr(at, line_end - at));
+    if (!field) {
       return 400;
     }
-    const auto name = field.substr(0, colon);
-    const auto value = trim_blanks(field.substr(colon + 1));
-    if (!is_field_value(value) || !apply_framing(name, value, framing, refusal)) {
+    if (!is_field_value(field->value) ||
+        !apply_framing(field->name, field->value, framing, refusal)) {
       return refusal;
     }
-    request.headers.add(std::string(name), std::string(value));
+    request.headers.add(std::string(field->name), std::string(field->value));
   }
   if (framing.chunked && framing.content_length) {
     return 400; // both: a classic way to smuggle a request past a proxy
   }
   return 0;
-}
-
-std::optional<std::uint64_t> parse_chunk_size(std::string_view line) {
-  const auto digits = trim_blanks(line.substr(0, line.find(';')));
-  if (digits.empty() || digits.size() > 15) {
-    return std::nullopt;
-  }
-  std::uint64_t size = 0;
-  for (const char c : digits) {
-    const auto digit = hex_value(c);
-    if (digit < 0) {
-      return std::nullopt;
-    }
-    size = size * 16 + static_cast<std::uint64_t>(digit);
-  }
-  return size;
 }
 
 std::string_view reason_phrase(int status) {

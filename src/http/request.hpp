@@ -42,10 +42,6 @@ struct RequestFraming {
 // (an HTTP version other than 1.0 and 1.1).
 int parse_request_head(std::string_view head, HttpRequest& request, RequestFraming& framing);
 
-// The size of a chunk from its chunk-size line (without CRLF; extensions after ';' are
-// ignored), or none when the line is not one.
-std::optional<std::uint64_t> parse_chunk_size(std::string_view line);
-
 // The reason phrase of a status code, for the status line.
 std::string_view reason_phrase(int status);
 

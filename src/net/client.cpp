@@ -1,7 +1,8 @@
 #include "net/client.hpp"
 
+#include "http/chunked.hpp"
+
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -20,37 +21,6 @@ constexpr std::size_t k_max_head_bytes = std::size_t{64} * 1024;
 bool skipped_header(std::string_view name) {
   return header_name_equal(name, "content-length") || header_name_equal(name, "connection") ||
          header_name_equal(name, "transfer-encoding");
-}
-
-// The value of header `name` in a response head ("Name: value\r\n" lines), or empty.
-std::string_view head_value(std::string_view head, std::string_view name) {
-  for (std::size_t start = head.find("\r\n"); start != std::string_view::npos;) {
-    start += 2;
-    const auto end = head.find("\r\n", start);
-    const auto line = head.substr(start, end == std::string_view::npos ? end : end - start);
-    const auto colon = line.find(':');
-    if (colon != std::string_view::npos && header_name_equal(line.substr(0, colon), name)) {
-      auto value = line.substr(colon + 1);
-      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
-        value.remove_prefix(1);
-      }
-      while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) {
-        value.remove_suffix(1);
-      }
-      return value;
-    }
-    start = end;
-  }
-  return {};
-}
-
-bool contains_token(std::string_view value, std::string_view token) {
-  for (std::size_t i = 0; i + token.size() <= value.size(); ++i) {
-    if (header_name_equal(value.substr(i, token.size()), token)) {
-      return true;
-    }
-  }
-  return false;
 }
 
 timeval to_timeval(double seconds) {
@@ -257,26 +227,23 @@ PlainHttpConnection::Step PlainHttpConnection::exchange(DeliveryOutcome& outcome
       }
       head_end = m_in.find("\r\n\r\n");
     }
-    const std::string_view head(m_in.data(), head_end);
-    int status = 0;
-    if (!head.starts_with("HTTP/1.") || head.size() < 12 ||
-        std::from_chars(head.data() + 9, head.data() + 12, status).ec != std::errc{}) {
+    ResponseHead response;
+    if (!parse_response_head(std::string_view(m_in.data(), head_end), response)) {
       fail(outcome, DeliveryError::other, "the answer is not HTTP/1.x");
       return Step::done;
     }
-    if (status >= 100 && status < 200) { // 100 Continue and the like precede the answer
+    if (response.status >= 100 && response.status < 200) { // 100 Continue and the like precede
       m_in.erase(0, head_end + 4);
       continue;
     }
-    outcome.status = status;
-    outcome.location = std::string(head_value(head, "location"));
-    outcome.retry_after = std::string(head_value(head, "retry-after"));
-    bool keep =
-        !contains_token(head_value(head, "connection"), "close") && !head.starts_with("HTTP/1.0");
-    if (!read_body(outcome, head_end, keep)) {
+    outcome.status = response.status;
+    outcome.location = std::string(response.location);
+    outcome.retry_after = std::string(response.retry_after);
+    m_in.erase(0, head_end + 4); // the head's views are not read after this
+    if (!read_body(outcome, response.body, response.length)) {
       return Step::done;
     }
-    if (!keep) {
+    if (!response.keep_alive) {
       m_fd = FileDescriptor();
       m_in.clear();
     }
@@ -319,96 +286,62 @@ bool PlainHttpConnection::read_more(DeliveryOutcome& outcome, bool may_be_stale,
   }
 }
 
-void PlainHttpConnection::take(DeliveryOutcome& outcome, std::size_t bytes) {
-  const auto kept = std::min(bytes, k_response_prefix_bytes - std::min(k_response_prefix_bytes,
-                                                                       outcome.body_prefix.size()));
-  outcome.body_prefix.append(m_in, 0, kept);
-  outcome.body_cut = outcome.body_cut || kept < bytes;
-  m_in.erase(0, bytes);
+void PlainHttpConnection::keep(DeliveryOutcome& outcome, std::string_view data) {
+  const auto kept =
+      std::min(data.size(), k_response_prefix_bytes -
+                                std::min(k_response_prefix_bytes, outcome.body_prefix.size()));
+  outcome.body_prefix.append(data.substr(0, kept));
+  outcome.body_cut = outcome.body_cut || kept < data.size();
 }
 
-bool PlainHttpConnection::read_body(DeliveryOutcome& outcome, std::size_t head_end, bool& keep) {
-  const std::string head = m_in.substr(0, head_end);
-  m_in.erase(0, head_end + 4);
+bool PlainHttpConnection::read_body(DeliveryOutcome& outcome, ResponseBody body,
+                                    std::uint64_t length) {
   bool stale = false;
   const auto more = [&] { return read_more(outcome, false, stale); };
-  if (outcome.status == 204 || outcome.status == 304) {
+  switch (body) {
+  case ResponseBody::none:
+    return true;
+  case ResponseBody::bad_length:
+    fail(outcome, DeliveryError::other, "the answer's Content-Length is malformed");
+    return false;
+  case ResponseBody::chunked: {
+    ChunkedDecoder decoder;
+    while (decoder.state() == ChunkedDecoder::State::more) {
+      if (m_in.empty() && !more()) {
+        return false;
+      }
+      const auto step = decoder.next(m_in);
+      keep(outcome, step.data);
+      m_in.erase(0, step.used);
+    }
+    if (decoder.state() != ChunkedDecoder::State::done) {
+      fail(outcome, DeliveryError::other, "the answer's chunked body is malformed");
+      return false;
+    }
     return true;
   }
-  if (contains_token(head_value(head, "transfer-encoding"), "chunked")) {
-    for (;;) {
-      auto line_end = m_in.find("\r\n");
-      while (line_end == std::string::npos) {
-        if (!more()) {
-          return false;
-        }
-        line_end = m_in.find("\r\n");
-      }
-      std::size_t size = 0;
-      if (std::from_chars(m_in.data(), m_in.data() + line_end, size, 16).ec != std::errc{}) {
-        fail(outcome, DeliveryError::other, "the answer's chunked body is malformed");
-        return false;
-      }
-      m_in.erase(0, line_end + 2);
-      if (size == 0) { // trailers, then an empty line
-        while (m_in.find("\r\n") != 0) {
-          const auto end = m_in.find("\r\n");
-          if (end == std::string::npos) {
-            if (!more()) {
-              return false;
-            }
-            continue;
-          }
-          m_in.erase(0, end + 2);
-        }
-        m_in.erase(0, 2);
-        return true;
-      }
-      for (auto left = size; left > 0;) {
-        if (m_in.empty() && !more()) {
-          return false;
-        }
-        const auto n = std::min(left, m_in.size());
-        take(outcome, n);
-        left -= n;
-      }
-      while (m_in.size() < 2) {
-        if (!more()) {
-          return false;
-        }
-      }
-      if (!m_in.starts_with("\r\n")) {
-        fail(outcome, DeliveryError::other, "the answer's chunked body is malformed");
-        return false;
-      }
-      m_in.erase(0, 2);
-    }
-  }
-  const auto length_text = head_value(head, "content-length");
-  if (length_text.empty()) { // the body runs to the end of the connection
-    keep = false;
-    take(outcome, m_in.size());
-    while (read_more(outcome, false, stale)) {
-      take(outcome, m_in.size());
+  case ResponseBody::until_close:
+    keep(outcome, m_in);
+    m_in.clear();
+    while (more()) {
+      keep(outcome, m_in);
+      m_in.clear();
     }
     if (outcome.error == DeliveryError::other) { // the close that ends the body
       outcome.error = DeliveryError::none;
       outcome.error_text.clear();
     }
     return outcome.error == DeliveryError::none;
-  }
-  std::size_t length = 0;
-  if (std::from_chars(length_text.data(), length_text.data() + length_text.size(), length).ec !=
-      std::errc{}) {
-    fail(outcome, DeliveryError::other, "the answer's Content-Length is malformed");
-    return false;
+  case ResponseBody::length:
+    break;
   }
   while (length > 0) {
     if (m_in.empty() && !more()) {
       return false;
     }
-    const auto n = std::min(length, m_in.size());
-    take(outcome, n);
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(length, m_in.size()));
+    keep(outcome, std::string_view(m_in).substr(0, n));
+    m_in.erase(0, n);
     length -= n;
   }
   return true;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "base/posix_file.hpp"
+#include "http/response.hpp"
 #include "net/delivery_client.hpp"
 
 #include <atomic>
@@ -36,8 +37,8 @@ private:
   // Before a wait: false (and the outcome's error set) once stopped or past the deadline; else
   // shortens the socket's receive timeout when the deadline is nearer than a slice.
   bool may_wait(DeliveryOutcome& outcome);
-  bool read_body(DeliveryOutcome& outcome, std::size_t head_end, bool& keep);
-  void take(DeliveryOutcome& outcome, std::size_t bytes); // body bytes: the first ones kept
+  bool read_body(DeliveryOutcome& outcome, ResponseBody body, std::uint64_t length);
+  void keep(DeliveryOutcome& outcome, std::string_view data); // body bytes: the first ones kept
   void fail(DeliveryOutcome& outcome, DeliveryError error, std::string text);
 
   Url m_url;

@@ -52,24 +52,6 @@ std::string describe(DeliveryError kind, httplib::Error error, const ClientConfi
 
 } // namespace
 
-std::string_view delivery_error_name(DeliveryError error) {
-  switch (error) {
-  case DeliveryError::none:
-    return "";
-  case DeliveryError::refused:
-    return "refused";
-  case DeliveryError::timeout:
-    return "timeout";
-  case DeliveryError::tls:
-    return "tls";
-  case DeliveryError::interrupted:
-    return "interrupted";
-  case DeliveryError::other:
-    break;
-  }
-  return "other";
-}
-
 DeliveryClient::DeliveryClient(const ClientConfig& config, const std::atomic<bool>* stop)
     : m_config(config), m_stop(stop) {
   if (!config.url.tls()) {

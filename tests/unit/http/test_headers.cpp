@@ -36,4 +36,45 @@ TEST_SUITE("http/headers") {
                          "header 'X-A' has a line break in its value", Error);
     CHECK_THROWS_AS(parse_header_line("X-A: 1\nX-B: 2"), Error);
   }
+
+  TEST_CASE("split_field_line: a token name right before the colon, a trimmed value") {
+    const auto field = split_field_line("Content-Type: \tapplication/json ");
+    REQUIRE(field);
+    CHECK(field->name == "Content-Type");
+    CHECK(field->value == "application/json");
+    CHECK(split_field_line("X-Empty:")->value.empty());
+    CHECK(split_field_line("Location: http://a/b")->value == "http://a/b");
+    CHECK_FALSE(split_field_line("no colon"));
+    CHECK_FALSE(split_field_line("Content-Length : 5")); // a space before the colon
+    CHECK_FALSE(split_field_line(": value"));
+    CHECK_FALSE(split_field_line(" folded: value"));
+  }
+
+  TEST_CASE("header_lists finds a token in a comma-separated list, not inside a word") {
+    CHECK(header_lists("chunked", "chunked"));
+    CHECK(header_lists("gzip, Chunked", "chunked"));
+    CHECK(header_lists("gzip,chunked", "chunked"));
+    CHECK(header_lists(" keep-alive , Close ", "close"));
+    CHECK(header_lists("chunked;name=value", "chunked")); // parameters are not compared
+    // The client's copy scanned for the letters anywhere.
+    CHECK_FALSE(header_lists("notchunked", "chunked"));
+    CHECK_FALSE(header_lists("chunkedness", "chunked"));
+    CHECK_FALSE(header_lists("notclose", "close"));
+    CHECK_FALSE(header_lists("", "close"));
+    CHECK_FALSE(header_lists("gzip; q=chunked", "chunked"));
+  }
+
+  TEST_CASE("parse_content_length takes decimal digits and nothing else") {
+    CHECK(parse_content_length("0") == 0U);
+    CHECK(parse_content_length("1234") == 1234U);
+    CHECK(parse_content_length("999999999999999999") == 999999999999999999U);
+    // The client's copy read the digits a value began with, and let the rest pass.
+    CHECK_FALSE(parse_content_length("12abc"));
+    CHECK_FALSE(parse_content_length("12 3"));
+    CHECK_FALSE(parse_content_length(""));
+    CHECK_FALSE(parse_content_length("+1"));
+    CHECK_FALSE(parse_content_length("-1"));
+    CHECK_FALSE(parse_content_length("0x10"));
+    CHECK_FALSE(parse_content_length("1000000000000000000")); // 19 digits
+  }
 }

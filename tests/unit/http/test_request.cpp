@@ -95,16 +95,6 @@ TEST_SUITE("http/request") {
     CHECK(parse("GET /a+b%2Fc HTTP/1.1\r\n").request.path == "/a+b/c");
   }
 
-  TEST_CASE("chunk sizes") {
-    CHECK(parse_chunk_size("1a") == 26U);
-    CHECK(parse_chunk_size("FF;name=value") == 255U);
-    CHECK(parse_chunk_size("0") == 0U);
-    CHECK_FALSE(parse_chunk_size(""));
-    CHECK_FALSE(parse_chunk_size("x"));
-    CHECK_FALSE(parse_chunk_size("-1"));
-    CHECK_FALSE(parse_chunk_size("1000000000000000")); // 16 hex digits: more than any body
-  }
-
   TEST_CASE("reason phrases") {
     CHECK(reason_phrase(200) == "OK");
     CHECK(reason_phrase(413) == "Content Too Large");

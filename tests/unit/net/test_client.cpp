@@ -148,6 +148,29 @@ TEST_SUITE("net/client") {
     CHECK(connection.post(k_headers, "{}").status == 202);
   }
 
+  TEST_CASE("framing headers are read as lists of tokens, and chunk sizes and lengths strictly") {
+    // The old client found "chunked" and "close" anywhere in a value, read the digits a chunk
+    // size or Content-Length began with, and let the rest pass.
+    const std::vector<std::string> first{
+        "HTTP/1.1 200 OK\r\nConnection: notclose\r\nTransfer-Encoding: notchunked\r\n"
+        "Content-Length: 2\r\n\r\nok",
+        "HTTP/1.1 500 Oops\r\nTransfer-Encoding: chunked\r\n\r\n5 garbage\r\nhello\r\n0\r\n\r\n"};
+    const std::vector<std::string> second{"HTTP/1.1 200 OK\r\nContent-Length: 2abc\r\n\r\nok"};
+    CannedServer server({first, second});
+    PlainHttpConnection connection(server.url(), 5);
+    const auto plain = connection.post(k_headers, "{}");
+    CHECK(plain.status == 200);
+    CHECK(plain.body_prefix == "ok");
+    const auto chunked = connection.post(k_headers, "{}"); // on the same connection, kept
+    CHECK(chunked.error == DeliveryError::other);
+    CHECK(chunked.error_text == "the answer's chunked body is malformed (an HTTP 500 answer "
+                                "began, its body did not end)");
+    const auto length = connection.post(k_headers, "{}");
+    CHECK(length.error == DeliveryError::other);
+    CHECK(length.error_text == "the answer's Content-Length is malformed (an HTTP 200 answer "
+                               "began, its body did not end)");
+  }
+
   TEST_CASE("garbage is not HTTP, and a closed port is refused") {
     int port = 0;
     {
