@@ -6,8 +6,8 @@
 #include "listen/listener.hpp"
 #include "signature_options.hpp"
 #include "signing/signature.hpp"
+#include "store/batch_writer.hpp"
 #include "store/event_store.hpp"
-#include "store/group_commit.hpp"
 #include "store_options.hpp"
 
 #include <fmt/format.h>
@@ -153,10 +153,10 @@ int run_listen(const ListenOptions& o) {
   PayloadFilter filter(o.events, o.filters);
 
   std::unique_ptr<EventStore> store;
-  std::unique_ptr<GroupCommitWriter> writer;
+  std::unique_ptr<BatchWriter> writer;
   if (!o.no_store) {
     store = std::make_unique<EventStore>(store_dir(o.store));
-    writer = std::make_unique<GroupCommitWriter>(*store);
+    writer = std::make_unique<BatchWriter>(*store);
   }
   const bool color = !o.json && color_enabled(stdout);
   ListenerHooks hooks;
@@ -168,7 +168,7 @@ int run_listen(const ListenOptions& o) {
   if (writer) {
     hooks.persist = [&writer](const Headers& headers, std::string_view body,
                               const DeliveryReport& report) {
-      writer->append(received_record(headers, body, report));
+      writer->commit(received_record(headers, body, report));
     };
   }
   if (!o.quiet) {

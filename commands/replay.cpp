@@ -9,7 +9,7 @@
 #include "delivery/replayer.hpp"
 #include "delivery_options.hpp"
 #include "signature_options.hpp"
-#include "store/background_writer.hpp"
+#include "store/batch_writer.hpp"
 #include "store/event_store.hpp"
 #include "store_options.hpp"
 
@@ -151,10 +151,10 @@ int run_replay(const ReplayOptions& o) {
   std::atomic<bool> stop{false};
   config.stop = &stop;
   std::unique_ptr<EventStore> store;
-  std::unique_ptr<BackgroundWriter> writer; // the histories, durable before the summary
+  std::unique_ptr<BatchWriter> writer; // the histories, durable before the summary
   if (!o.no_store) {
     store = std::make_unique<EventStore>(dir);
-    writer = std::make_unique<BackgroundWriter>(*store);
+    writer = std::make_unique<BatchWriter>(*store);
   }
   if (!o.json) {
     fmt::print(stderr, "Replaying {} to {} {}, {} signatures with {}\n",
@@ -187,7 +187,7 @@ int run_replay(const ReplayOptions& o) {
   }
   if (writer) {
     hooks.persist = [&writer, &config](const ReplayedEvent& replayed) {
-      writer->append(attempts_record(replayed, config.client.url));
+      writer->queue(attempts_record(replayed, config.client.url));
     };
   }
   const auto summary = [&] {

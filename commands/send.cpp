@@ -12,8 +12,8 @@
 #include "payload/generator.hpp"
 #include "payload/scan.hpp"
 #include "signature_options.hpp"
+#include "store/batch_writer.hpp"
 #include "store/event_store.hpp"
-#include "store/group_commit.hpp"
 #include "store_options.hpp"
 
 #include <algorithm>
@@ -203,10 +203,10 @@ int run_send(const SendOptions& o) {
   std::atomic<bool> stop{false};
   config.stop = &stop;
   std::unique_ptr<EventStore> store;
-  std::unique_ptr<GroupCommitWriter> writer;
+  std::unique_ptr<BatchWriter> writer;
   if (!o.no_store) {
     store = std::make_unique<EventStore>(store_dir(o.store));
-    writer = std::make_unique<GroupCommitWriter>(*store);
+    writer = std::make_unique<BatchWriter>(*store);
   }
   const bool color = !o.json && color_enabled(stdout);
   Progress progress(!o.json && config.count > 1 && ::isatty(STDERR_FILENO) == 1, config.count);
@@ -214,7 +214,7 @@ int run_send(const SendOptions& o) {
   SendHooks hooks;
   if (writer) {
     hooks.persist = [&writer, &config](const SentDelivery& d) {
-      writer->append(sent_record(d, config.client.url));
+      writer->commit(sent_record(d, config.client.url));
     };
   }
   hooks.report = [&](const SentDelivery& d) {
