@@ -117,19 +117,6 @@ ListenerConfig make_config(const ListenOptions& o) {
   return config;
 }
 
-StoreRecord received_record(const Headers& headers, std::string_view body,
-                            const DeliveryReport& report) {
-  StoreRecord record;
-  record.headers.assign(headers.begin(), headers.end());
-  record.id = received_record_id(record.headers);
-  record.kind = RecordKind::received;
-  record.event = report.event;
-  record.time_ms = report.received_at_ms;
-  record.body = std::string(body);
-  record.verdict = {report.verified(), false, report.status, report.reason};
-  return record;
-}
-
 std::string_view why_stopped(StopReason reason) {
   switch (reason) {
   case StopReason::max_events:
@@ -167,13 +154,13 @@ int run_listen(const ListenOptions& o) {
   };
   if (writer) {
     hooks.persist = [&writer](const Headers& headers, std::string_view body,
-                              const DeliveryReport& report) {
-      writer->commit(received_record(headers, body, report));
+                              const ReceivedDelivery& delivery) {
+      writer->commit(received_record(headers, body, delivery));
     };
   }
   if (!o.quiet) {
-    hooks.report = [json = o.json, color](const DeliveryReport& report) {
-      write_now(stdout, delivery_line(report, json, color));
+    hooks.report = [json = o.json, color](const ReceivedDelivery& delivery) {
+      write_now(stdout, json ? listen_json_line(delivery) : listen_human_line(delivery, color));
     };
   }
   Listener listener(make_config(o), std::move(filter), failures, std::move(hooks));
@@ -201,7 +188,7 @@ int run_listen(const ListenOptions& o) {
         fmt::format("--timeout reached with {} of {}", stats.deliveries - stats.filtered,
                     count_of(static_cast<std::uint64_t>(*o.max_events), "delivery", "deliveries"));
   }
-  fmt::print(stderr, "{}", listen_summary(stats, why));
+  fmt::print(stderr, "{}", listen_summary_text(stats, why));
   if (reason == StopReason::signal) {
     return static_cast<int>(ExitCode::interrupted);
   }

@@ -23,7 +23,7 @@ namespace linkhook {
 
 namespace {
 
-using Outcome = DeliveryReport::Outcome;
+using Outcome = ReceivedDelivery::Outcome;
 
 std::int64_t now_ms() {
   using namespace std::chrono;
@@ -93,10 +93,10 @@ struct Listener::State {
       : config(std::move(c)), filter(std::move(f)), failures(o), hooks(std::move(h)) {}
 
   void handle(const HttpRequest& request, HttpAnswer& answer);
-  void handle_verified(const HttpRequest& request, DeliveryReport& report, HttpAnswer& answer);
+  void handle_verified(const HttpRequest& request, ReceivedDelivery& report, HttpAnswer& answer);
   httplib::Server::HandlerResponse handle_error(const httplib::Request& request,
                                                 httplib::Response& response);
-  void finish(const DeliveryReport& report);
+  void finish(const ReceivedDelivery& report);
   bool reserve_id(const std::string& id);
   void release_id(const std::string& id);
 };
@@ -114,7 +114,7 @@ void Listener::State::handle(const HttpRequest& request, HttpAnswer& answer) {
     answer.body = "webhook deliveries are POST requests\n";
     return;
   }
-  DeliveryReport report;
+  ReceivedDelivery report;
   report.received_at_ms = now_ms();
   report.id = delivery_id(request.headers);
   if (request.body_too_large || request.body.size() > config.max_body) {
@@ -151,7 +151,7 @@ void Listener::State::handle(const HttpRequest& request, HttpAnswer& answer) {
   finish(report);
 }
 
-void Listener::State::handle_verified(const HttpRequest& request, DeliveryReport& report,
+void Listener::State::handle_verified(const HttpRequest& request, ReceivedDelivery& report,
                                       HttpAnswer& answer) {
   nlohmann::json document;
   if (filter.needs_document()) {
@@ -238,7 +238,7 @@ void Listener::State::release_id(const std::string& id) {
   acknowledged.erase(id);
 }
 
-void Listener::State::finish(const DeliveryReport& report) {
+void Listener::State::finish(const ReceivedDelivery& report) {
   const std::lock_guard lock(mutex);
   auto& s = stats;
   const auto count = [](bool yes) { return yes ? std::uint64_t{1} : std::uint64_t{0}; };

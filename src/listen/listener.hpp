@@ -43,7 +43,7 @@ struct SignatureCheck {
 };
 
 // One request at the webhook path, as the listener answered it.
-struct DeliveryReport {
+struct ReceivedDelivery {
   enum class Outcome {
     accepted,          // verified and acknowledged (stored, forwarded)
     duplicate,         // verified, acknowledged, its id was acknowledged before
@@ -65,9 +65,9 @@ struct DeliveryReport {
 struct ListenerHooks {
   std::function<SignatureCheck(const Headers&, std::string_view body)> verify;
   // Makes a delivery durable before it is acknowledged; throws on failure. Empty: no store.
-  std::function<void(const Headers&, std::string_view body, const DeliveryReport&)> persist;
+  std::function<void(const Headers&, std::string_view body, const ReceivedDelivery&)> persist;
   // Called once per delivery, in a lock: reports never interleave.
-  std::function<void(const DeliveryReport&)> report;
+  std::function<void(const ReceivedDelivery&)> report;
 };
 
 struct ListenerStats {
