@@ -34,16 +34,23 @@ std::set<std::string> ids_of(const std::vector<StoreRecord>& records) {
   return ids;
 }
 
-// Lowers the file size limit to `bytes` (the hard limit stays), for a batch that cannot be
-// written; returns the hard limit to restore it with.
-rlim_t limit_file_size(std::uintmax_t bytes) {
+// A disk about full, for a batch that cannot be written: after committing a first record,
+// the file size limit is lowered to 100 bytes past the log's end (the hard limit stays).
+struct FullDisk {
+  std::string big_body; // larger than the space left
+  rlim_t hard;          // the limit to restore
+};
+
+FullDisk fill_disk(BatchWriter& writer, const std::filesystem::path& dir) {
+  writer.commit(sample_record("before"));
+  const auto size = std::filesystem::file_size(store_log_path(dir));
   std::signal(SIGXFSZ, SIG_IGN);
   rlimit limit{};
   ::getrlimit(RLIMIT_FSIZE, &limit);
   const auto hard = limit.rlim_max;
-  limit.rlim_cur = bytes;
+  limit.rlim_cur = size + 100;
   ::setrlimit(RLIMIT_FSIZE, &limit);
-  return hard;
+  return {std::string(size, 'x'), hard};
 }
 
 void restore_file_size(rlim_t hard) {
@@ -155,14 +162,12 @@ TEST_SUITE("store/batch_writer") {
     const int code = in_child_process([&] {
       EventStore store(tmp.path());
       BatchWriter writer(store);
-      writer.commit(sample_record("before"));
-      const auto size = std::filesystem::file_size(store_log_path(tmp.path()));
-      const auto hard = limit_file_size(size + 100);
+      const auto full = fill_disk(writer, tmp.path());
       std::atomic<int> failures = 0;
       on_threads(4, [&](int t) {
         try {
           // Each larger than the free space.
-          writer.commit(sample_record("big" + std::to_string(t), std::string(size, 'x')));
+          writer.commit(sample_record("big" + std::to_string(t), full.big_body));
         } catch (const Error&) {
           ++failures;
         }
@@ -173,7 +178,7 @@ TEST_SUITE("store/batch_writer") {
       if (all_records(tmp.path()).size() != 1) {
         return 11;
       }
-      restore_file_size(hard);
+      restore_file_size(full.hard);
       writer.commit(sample_record("after"));
       if (all_records(tmp.path()).size() != 2) {
         return 12;
@@ -190,16 +195,14 @@ TEST_SUITE("store/batch_writer") {
     const int code = in_child_process([&] {
       EventStore store(tmp.path());
       BatchWriter writer(store);
-      writer.commit(sample_record("before"));
-      const auto size = std::filesystem::file_size(store_log_path(tmp.path()));
-      const auto hard = limit_file_size(size + 100);
-      writer.queue(sample_record("big", std::string(size, 'x'))); // returns: no one waits
+      const auto full = fill_disk(writer, tmp.path());
+      writer.queue(sample_record("big", full.big_body)); // returns: no one waits
       try {
         writer.finish();
         return 10;
       } catch (const Error&) {
       }
-      restore_file_size(hard);
+      restore_file_size(full.hard);
       if (writer.stats().failed != 1 || all_records(tmp.path()).size() != 1) {
         return 11;
       }
