@@ -67,7 +67,7 @@ TEST_SUITE("listen/delivery_handler") {
     CHECK(h.handler.stats().deliveries == 1); // the 413; not the 404 and 405
   }
 
-  TEST_CASE("a duplicate is acknowledged unstored; a failed store frees the id for the retry") {
+  TEST_CASE("a duplicate is acknowledged unstored, and a failed store frees the id for the retry") {
     Handled h;
     CHECK(h.post("msg_1").status == 200);
     const auto duplicate = h.post("msg_1");
