@@ -5,8 +5,8 @@
 #include "listen/listen_report.hpp"
 #include "listen/listener.hpp"
 #include "signing/signature.hpp"
+#include "store/batch_writer.hpp"
 #include "store/event_store.hpp"
-#include "store/group_commit.hpp"
 #include "support/signature_options.hpp"
 #include "support/store_options.hpp"
 
@@ -117,19 +117,6 @@ ListenerConfig make_config(const ListenOptions& o) {
   return config;
 }
 
-StoreRecord received_record(const Headers& headers, std::string_view body,
-                            const DeliveryReport& report) {
-  StoreRecord record;
-  record.headers.assign(headers.begin(), headers.end());
-  record.id = received_record_id(record.headers);
-  record.kind = RecordKind::received;
-  record.event = report.event;
-  record.time_ms = report.received_at_ms;
-  record.body = std::string(body);
-  record.verdict = {report.verified(), false, report.status, report.reason};
-  return record;
-}
-
 std::string_view why_stopped(StopReason reason) {
   switch (reason) {
   case StopReason::max_events:
@@ -153,10 +140,10 @@ int run_listen(const ListenOptions& o) {
   PayloadFilter filter(o.events, o.filters);
 
   std::unique_ptr<EventStore> store;
-  std::unique_ptr<GroupCommitWriter> writer;
+  std::unique_ptr<BatchWriter> writer;
   if (!o.no_store) {
     store = std::make_unique<EventStore>(store_dir(o.store));
-    writer = std::make_unique<GroupCommitWriter>(*store);
+    writer = std::make_unique<BatchWriter>(*store);
   }
   const bool color = !o.json && color_enabled(stdout);
   ListenerHooks hooks;
@@ -167,13 +154,13 @@ int run_listen(const ListenOptions& o) {
   };
   if (writer) {
     hooks.persist = [&writer](const Headers& headers, std::string_view body,
-                              const DeliveryReport& report) {
-      writer->append(received_record(headers, body, report));
+                              const ReceivedDelivery& delivery) {
+      writer->commit(received_record(headers, body, delivery));
     };
   }
   if (!o.quiet) {
-    hooks.report = [json = o.json, color](const DeliveryReport& report) {
-      write_now(stdout, delivery_line(report, json, color));
+    hooks.report = [json = o.json, color](const ReceivedDelivery& delivery) {
+      write_now(stdout, json ? listen_json_line(delivery) : listen_human_line(delivery, color));
     };
   }
   Listener listener(make_config(o), std::move(filter), failures, std::move(hooks));
@@ -201,7 +188,7 @@ int run_listen(const ListenOptions& o) {
         fmt::format("--timeout reached with {} of {}", stats.deliveries - stats.filtered,
                     count_of(static_cast<std::uint64_t>(*o.max_events), "delivery", "deliveries"));
   }
-  fmt::print(stderr, "{}", listen_summary(stats, why));
+  fmt::print(stderr, "{}", listen_summary_text(stats, why));
   if (reason == StopReason::signal) {
     return static_cast<int>(ExitCode::interrupted);
   }

@@ -7,7 +7,7 @@
 #include "commands.hpp"
 #include "delivery/replay_report.hpp"
 #include "delivery/replayer.hpp"
-#include "store/background_writer.hpp"
+#include "store/batch_writer.hpp"
 #include "store/event_store.hpp"
 #include "support/delivery_options.hpp"
 #include "support/signature_options.hpp"
@@ -92,15 +92,14 @@ void check_numbers(const ReplayOptions& o) {
 ReplayConfig make_config(const ReplayOptions& o) {
   check_numbers(o);
   ReplayConfig config;
-  config.client = client_config(o.delivery);
-  config.scheme = resolve_scheme(o.signature);
+  config.delivery = delivery_config(o.delivery, o.signature);
   config.seed = o.seed.value_or(Random::fresh_seed());
   config.policy.schedule = RetrySchedule::parse(o.schedule, config.seed);
   if (o.max_attempts) {
     config.policy.max_attempts = static_cast<std::size_t>(*o.max_attempts);
   }
   config.time_scale = o.time_scale;
-  config.concurrency = static_cast<std::size_t>(o.concurrency);
+  config.delivery.concurrency = static_cast<std::size_t>(o.concurrency);
   return config;
 }
 
@@ -122,7 +121,7 @@ int run_dry_run(const ReplayOptions& o, const ReplayConfig& config,
   write_all(stdout, out);
   if (!o.json) {
     fmt::print(stderr, "--dry-run: {} planned against {}, nothing sent\n",
-               count_of(events.size(), "event"), config.client.url.str());
+               count_of(events.size(), "event"), config.delivery.client.url.str());
   }
   return 0;
 }
@@ -147,19 +146,19 @@ int run_replay(const ReplayOptions& o) {
     return run_dry_run(o, config, events);
   }
   const auto secret = resolve_secret(o.signature);
-  config.secret = &secret;
+  config.delivery.secret = &secret;
   std::atomic<bool> stop{false};
-  config.stop = &stop;
+  config.delivery.stop = &stop;
   std::unique_ptr<EventStore> store;
-  std::unique_ptr<BackgroundWriter> writer; // the histories, durable before the summary
+  std::unique_ptr<BatchWriter> writer; // the histories, durable before the summary
   if (!o.no_store) {
     store = std::make_unique<EventStore>(dir);
-    writer = std::make_unique<BackgroundWriter>(*store);
+    writer = std::make_unique<BatchWriter>(*store);
   }
   if (!o.json) {
     fmt::print(stderr, "Replaying {} to {} {}, {} signatures with {}\n",
-               count_of(events.size(), "event"), config.client.url.str(), clock_words(o.time_scale),
-               scheme_name(config.scheme), secret.describe());
+               count_of(events.size(), "event"), config.delivery.client.url.str(),
+               clock_words(o.time_scale), scheme_name(config.delivery.scheme), secret.describe());
   }
   const bool color = !o.json && color_enabled(stdout);
   ReplayHooks hooks;
@@ -187,7 +186,7 @@ int run_replay(const ReplayOptions& o) {
   }
   if (writer) {
     hooks.persist = [&writer, &config](const ReplayedEvent& replayed) {
-      writer->append(attempts_record(replayed, config.client.url));
+      writer->queue(attempts_record(replayed, config.delivery.client.url));
     };
   }
   const auto summary = [&] {

@@ -10,8 +10,8 @@
 #include "delivery/sender.hpp"
 #include "payload/generator.hpp"
 #include "payload/scan.hpp"
+#include "store/batch_writer.hpp"
 #include "store/event_store.hpp"
-#include "store/group_commit.hpp"
 #include "support/delivery_options.hpp"
 #include "support/signature_options.hpp"
 #include "support/store_options.hpp"
@@ -141,13 +141,12 @@ std::uint64_t delivery_count(const SendOptions& o, const SendConfig& config) {
 SendConfig make_config(const SendOptions& o, const Secret& secret) {
   check_counts(o);
   SendConfig config;
-  config.client = client_config(o.delivery);
-  config.scheme = resolve_scheme(o.signature);
-  config.secret = &secret;
+  config.delivery = delivery_config(o.delivery, o.signature);
+  config.delivery.secret = &secret;
   choose_payloads(o, config);
   for (const auto& line : o.headers) {
     auto header = parse_header_line(line);
-    warn_if_signed(header.name, config.scheme, config.extra_headers);
+    warn_if_signed(header.name, config.delivery.scheme, config.extra_headers);
     config.extra_headers.add(std::move(header.name), std::move(header.value));
   }
   config.id = o.id;
@@ -155,7 +154,7 @@ SendConfig make_config(const SendOptions& o, const Secret& secret) {
     config.timestamp = parse_timestamp_option(*o.timestamp);
   }
   config.count = delivery_count(o, config);
-  config.concurrency = static_cast<std::size_t>(o.concurrency);
+  config.delivery.concurrency = static_cast<std::size_t>(o.concurrency);
   config.rate = o.rate;
   config.retry.max_attempts = static_cast<std::size_t>(o.retries) + 1;
   config.retry.schedule = RetrySchedule::parse(o.schedule, o.seed.value_or(Random::fresh_seed()));
@@ -201,12 +200,12 @@ int run_send(const SendOptions& o) {
   const auto secret = resolve_secret(o.signature);
   auto config = make_config(o, secret);
   std::atomic<bool> stop{false};
-  config.stop = &stop;
+  config.delivery.stop = &stop;
   std::unique_ptr<EventStore> store;
-  std::unique_ptr<GroupCommitWriter> writer;
+  std::unique_ptr<BatchWriter> writer;
   if (!o.no_store) {
     store = std::make_unique<EventStore>(store_dir(o.store));
-    writer = std::make_unique<GroupCommitWriter>(*store);
+    writer = std::make_unique<BatchWriter>(*store);
   }
   const bool color = !o.json && color_enabled(stdout);
   Progress progress(!o.json && config.count > 1 && ::isatty(STDERR_FILENO) == 1, config.count);
@@ -214,7 +213,7 @@ int run_send(const SendOptions& o) {
   SendHooks hooks;
   if (writer) {
     hooks.persist = [&writer, &config](const SentDelivery& d) {
-      writer->append(sent_record(d, config.client.url));
+      writer->commit(sent_record(d, config.delivery.client.url));
     };
   }
   hooks.report = [&](const SentDelivery& d) {

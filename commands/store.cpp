@@ -3,22 +3,19 @@
 #include "base/json_depth.hpp"
 #include "base/terminal.hpp"
 #include "base/text.hpp"
-#include "base/timestamp.hpp"
 #include "commands.hpp"
 #include "store/event_store.hpp"
 #include "store/json.hpp"
 #include "store/record_filter.hpp"
 #include "store/replay_selection.hpp"
+#include "store/store_view.hpp"
 #include "support/store_options.hpp"
 
 #include <deque>
 #include <fmt/format.h>
-#include <fstream>
 #include <functional>
-#include <iostream>
 #include <iterator>
 #include <memory>
-#include <set>
 #include <unordered_map>
 
 namespace linkhook::cmd {
@@ -62,88 +59,10 @@ void for_each_record(const StoreOptions& options, const std::filesystem::path& d
   });
 }
 
-constexpr std::size_t k_verdict_column = 4;
-
-Color verdict_color(std::string_view verdict) {
-  if (verdict == "verified" || verdict == "delivered") {
-    return Color::green;
-  }
-  return verdict == "duplicate" ? Color::yellow : Color::red;
-}
-
-// The rows under a header, columns padded to their widest cell, verdicts coloured.
-std::string table(const std::deque<std::vector<std::string>>& rows, bool color) {
-  const std::vector<std::string> header = {"TIME", "ID", "KIND", "EVENT", "VERDICT", "STATUS"};
-  std::vector<std::size_t> widths(header.size());
-  for (std::size_t i = 0; i < header.size(); ++i) {
-    widths[i] = header[i].size();
-    for (const auto& row : rows) {
-      widths[i] = std::max(widths[i], row[i].size());
-    }
-  }
-  const auto line = [&](const std::vector<std::string>& row, bool paint_verdict) {
-    std::string text;
-    for (std::size_t i = 0; i + 1 < row.size(); ++i) {
-      const auto cell = fmt::format("{:{}}  ", row[i], widths[i]);
-      text +=
-          i == k_verdict_column && paint_verdict ? paint(cell, verdict_color(row[i]), color) : cell;
-    }
-    return text + row.back() + "\n";
-  };
-  std::string out = line(header, false);
-  for (const auto& row : rows) {
-    out += line(row, true);
-  }
-  return out;
-}
-
-// The cells of a table row.
-std::vector<std::string> cells(const StoreRecord& record, std::string_view id, RecordKind kind,
-                               std::string_view verdict) {
-  // A time out of range (an older linkhook stored it) shows as format_iso8601_ms writes it.
-  const bool in_range = record.time_ms >= 0 && record.time_ms <= k_max_timestamp_ms;
-  return {in_range ? format_iso8601(record.time_ms / 1000) : format_iso8601_ms(record.time_ms),
-          std::string(id),
-          std::string(kind_name(kind)),
-          record.event.empty() ? "-" : record.event,
-          std::string(verdict),
-          record.verdict.status == 0 ? "-" : std::to_string(record.verdict.status)};
-}
-
-// A row of `store list`: the table's cells, or one JSON line. A replay's attempts show how it
-// ended ("gave up") as their verdict.
-std::vector<std::string> record_row(const StoreOptions& options, const StoreRecord& record) {
-  if (options.json) {
-    return {json_line(record_summary_json(record))};
-  }
-  return cells(record, record.id, record.kind,
-               record.kind == RecordKind::attempts ? replay_ending(record) : verdict_name(record));
-}
-
-// --failed: an event (of kind `kind`) whose latest replay did not deliver it, under the event's
-// id (what `replay` takes), from that replay's attempts record.
-std::vector<std::string> failed_row(const StoreOptions& options, const StoreRecord& attempts,
-                                    RecordKind kind) {
-  const std::string ending(replay_ending(attempts));
-  if (options.json) {
-    return {
-        json_line({{"id", attempts.ref},
-                   {"kind", kind_name(kind)},
-                   {"event", attempts.event},
-                   {"replayed_at", format_iso8601_ms(attempts.time_ms)},
-                   {"ending", ending},
-                   {"status", attempts.verdict.status},
-                   {"attempts", attempts.extra.value("attempts", nlohmann::json::array()).size()},
-                   {"url", attempts.extra.value("url", "")},
-                   {"record", attempts.id}})};
-  }
-  return cells(attempts, attempts.ref, kind, ending);
-}
-
 // The rows of `store list --failed`. The filter sees the latest attempts record of each event,
 // except for --kind, which is the event's.
 void add_failed_rows(const StoreOptions& options, const std::filesystem::path& dir,
-                     const std::function<void(std::vector<std::string>)>& add) {
+                     const std::function<void(ListRow)>& add) {
   ReplayHistory history;
   std::unordered_map<std::string, RecordKind> event_kinds;
   for_each_record(dir, [&](const StoreRecord& record) {
@@ -159,15 +78,15 @@ void add_failed_rows(const StoreOptions& options, const std::filesystem::path& d
     const auto found = event_kinds.find(attempts.ref);
     const auto event_kind = found == event_kinds.end() ? RecordKind::attempts : found->second;
     if (matches(filter, attempts) && (!kind || *kind == event_kind)) {
-      add(failed_row(options, attempts, event_kind));
+      add(failed_row(attempts, event_kind, options.json));
     }
   }
 }
 
 int run_list(const StoreOptions& options) {
   const auto dir = store_dir(options.store);
-  std::deque<std::vector<std::string>> rows; // the newest --limit rows, oldest first
-  const auto add = [&](std::vector<std::string> row) {
+  std::deque<ListRow> rows; // the newest --limit rows, oldest first
+  const auto add = [&](ListRow row) {
     rows.push_back(std::move(row));
     if (options.limit && rows.size() > *options.limit) {
       rows.pop_front();
@@ -177,7 +96,7 @@ int run_list(const StoreOptions& options) {
     add_failed_rows(options, dir, add);
   } else {
     for_each_record(options, dir,
-                    [&](const StoreRecord& record) { add(record_row(options, record)); });
+                    [&](const StoreRecord& record) { add(list_row(record, options.json)); });
   }
   std::string out;
   if (options.json) {
@@ -187,67 +106,16 @@ int run_list(const StoreOptions& options) {
   } else if (rows.empty()) {
     fmt::print(stderr, "no records in {}\n", dir.string());
   } else {
-    out = table(rows, color_enabled(stdout));
+    out = list_table(rows, color_enabled(stdout));
   }
   write_all(stdout, out);
   return 0;
 }
 
-// What `store show` found: the first record with the id (of --kind), how many more there are,
-// and the kinds of those that --kind would pick instead.
-struct Found {
-  std::optional<StoreRecord> record;
-  std::size_t later_copies = 0;
-  std::set<std::string_view> other_kinds;
-};
-
-std::string kinds_text(const std::set<std::string_view>& kinds) {
-  std::string text;
-  for (const auto kind : kinds) {
-    text += fmt::format("{}{}", text.empty() ? "" : ", ", kind);
-  }
-  return text;
-}
-
-std::string describe(const StoreRecord& record, const Found& found) {
-  const auto& verdict = record.verdict;
-  std::string out = fmt::format("id        {}\nkind      {}\nevent     {}\n{:<9} {}\n", record.id,
-                                kind_name(record.kind), record.event.empty() ? "-" : record.event,
-                                record.kind == RecordKind::received ? "received" : "sent",
-                                format_iso8601_ms(record.time_ms));
-  out += fmt::format("verdict   {}, status {}{}\n", verdict_name(record),
-                     verdict.status == 0 ? "-" : std::to_string(verdict.status),
-                     verdict.reason.empty() ? "" : fmt::format(" ({})", verdict.reason));
-  if (!record.ref.empty()) {
-    out += fmt::format("ref       {}\n", record.ref);
-  }
-  if (found.later_copies > 0) {
-    out += fmt::format("repeats   {} later {} with this id\n", found.later_copies,
-                       found.later_copies == 1 ? "record" : "records");
-  }
-  if (!found.other_kinds.empty()) {
-    out += fmt::format("others    of kind {} with this id: pick one with --kind\n",
-                       kinds_text(found.other_kinds));
-  }
-  if (!record.extra.is_null()) {
-    out += fmt::format("extra     {}", json_line(record.extra));
-  }
-  out += fmt::format("headers   {}\n", record.headers.size());
-  for (const auto& header : record.headers) {
-    out += fmt::format("  {}: {}\n", header.name, header.value);
-  }
-  if (!is_valid_utf8(record.body)) {
-    return out + fmt::format("body      {} bytes, binary (not UTF-8); --json gives it as base64\n",
-                             record.body.size());
-  }
-  out += fmt::format("body      {} bytes\n{}", record.body.size(), record.body);
-  return record.body.empty() || record.body.ends_with('\n') ? out : out + "\n";
-}
-
 int run_show(const StoreOptions& options) {
   const auto dir = store_dir(options.store);
   const auto kind = record_filter(options).kind;
-  Found found;
+  FoundRecord found;
   std::vector<std::string> ids;
   for_each_record(dir, [&](const StoreRecord& record) {
     if (record.id != options.id) {
@@ -271,8 +139,8 @@ int run_show(const StoreOptions& options) {
     throw Error(fmt::format("no record with id '{}' in {}{}", options.id, dir.string(),
                             did_you_mean(options.id, ids)));
   }
-  write_all(stdout, options.json ? json_line(record_to_json(*found.record))
-                                 : describe(*found.record, found));
+  write_all(stdout,
+            options.json ? json_line(record_to_json(*found.record)) : describe_record(found));
   return 0;
 }
 

@@ -18,6 +18,8 @@ void add_delivery_options(CLI::App& sub, DeliveryOptions& options, const std::st
       ->group(tls);
 }
 
+namespace {
+
 ClientConfig client_config(const DeliveryOptions& options) {
   // A millisecond at least: a socket timeout that rounds to zero would wait forever. A day at
   // most: deadlines are steady_clock nanoseconds, which a timeout like 1e10 s overflows.
@@ -39,6 +41,15 @@ ClientConfig client_config(const DeliveryOptions& options) {
     fmt::print(stderr, "linkhook: warning: --insecure: the certificate of {} is not checked\n",
                url->origin());
   }
+  return config;
+}
+
+} // namespace
+
+DeliveryConfig delivery_config(const DeliveryOptions& options, const SignatureOptions& signature) {
+  DeliveryConfig config;
+  config.client = client_config(options);
+  config.scheme = resolve_scheme(signature);
   return config;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
-#include "net/delivery_client.hpp"
+#include "delivery/delivery_config.hpp"
+#include "support/signature_options.hpp"
 
 #include <CLI/CLI.hpp>
 #include <optional>
@@ -22,8 +23,9 @@ struct DeliveryOptions {
 void add_delivery_options(CLI::App& sub, DeliveryOptions& options, const std::string& url_help,
                           const std::string& timeout_help, const std::string& timeout_group);
 
-// The client's configuration. Throws Error (usage) for a URL that is not http(s) or a timeout
-// outside 0.001-86400 seconds; warns on stderr when --insecure turns a certificate check off.
-ClientConfig client_config(const DeliveryOptions& options);
+// The client's configuration and the scheme; the secret, concurrency and stop are the caller's.
+// Throws Error (usage) for a URL that is not http(s), a timeout outside 0.001-86400 seconds or an
+// unknown scheme; warns on stderr when --insecure turns a certificate check off.
+DeliveryConfig delivery_config(const DeliveryOptions& options, const SignatureOptions& signature);
 
 } // namespace linkhook::cmd

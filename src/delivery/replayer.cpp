@@ -1,8 +1,8 @@
 #include "delivery/replayer.hpp"
 
 #include "base/crc32.hpp"
+#include "base/timestamp.hpp"
 #include "base/worker_threads.hpp"
-#include "delivery/sender.hpp"
 
 #include <chrono>
 #include <limits>
@@ -49,11 +49,11 @@ public:
   Worker(const std::vector<ReplayEvent>& events, const ReplayConfig& config,
          const ReplayHooks& hooks, SharedState& shared)
       : m_events(events), m_config(config), m_hooks(hooks), m_shared(shared),
-        m_client(config.client, config.stop) {}
+        m_client(config.delivery.client, config.delivery.stop) {}
 
   void run() {
     for (auto index = m_shared.next++; index < m_events.size(); index = m_shared.next++) {
-      if (m_config.stop != nullptr && *m_config.stop) {
+      if (m_config.delivery.stopped()) {
         return;
       }
       replay(m_events[index]);
@@ -65,14 +65,13 @@ private:
     ReplayedEvent replayed;
     replayed.event = &event;
     VirtualClock virtual_clock;
-    RealClock real_clock(m_config.time_scale, m_config.stop);
+    RealClock real_clock(m_config.time_scale, m_config.delivery.stop);
     Clock& clock = m_config.time_scale > 0 ? static_cast<Clock&>(real_clock) : virtual_clock;
     replayed.ending = run_timeline(
-        event_policy(m_config, event), clock, m_config.stop,
+        event_policy(m_config, event), clock, m_config.delivery.stop,
         [&] {
-          replayed.headers = delivery_headers(m_config.scheme, *m_config.secret,
-                                              Message{event.id, unix_now(), event.body}, {},
-                                              m_config.client.user_agent);
+          replayed.headers =
+              delivery_headers(m_config.delivery, Message{event.id, unix_now(), event.body}, {});
           return m_client.post(replayed.headers, event.body);
         },
         [&](const Attempt& attempt) {
@@ -114,7 +113,8 @@ RetryPolicy event_policy(const ReplayConfig& config, const ReplayEvent& event) {
 ReplaySummary replay_events(const std::vector<ReplayEvent>& events, const ReplayConfig& config,
                             const ReplayHooks& hooks) {
   SharedState shared;
-  const auto workers_wanted = std::max<std::size_t>(std::min(config.concurrency, events.size()), 1);
+  const auto workers_wanted =
+      std::max<std::size_t>(std::min(config.delivery.concurrency, events.size()), 1);
   // Built up front, so a bad --ca-file is an error before anything is sent.
   std::vector<std::unique_ptr<Worker>> workers;
   for (std::size_t i = 0; i < workers_wanted; ++i) {

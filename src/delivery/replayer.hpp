@@ -1,13 +1,10 @@
 #pragma once
 
+#include "delivery/delivery_config.hpp"
 #include "delivery/retry_engine.hpp"
 #include "http/headers.hpp"
-#include "net/delivery_client.hpp"
-#include "signing/scheme.hpp"
-#include "signing/secret.hpp"
 #include "store/replay_selection.hpp"
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -17,14 +14,10 @@
 namespace linkhook {
 
 struct ReplayConfig {
-  ClientConfig client;
-  Scheme scheme = Scheme::standard;
-  const Secret* secret = nullptr;
+  DeliveryConfig delivery;
   RetryPolicy policy;
   std::uint64_t seed = 0; // exponential jitter, mixed with each event's id
   double time_scale = 0;  // 0: the virtual clock; 1: real time; between: waits scaled
-  std::size_t concurrency = 1;
-  const std::atomic<bool>* stop = nullptr; // once set, no attempt starts
 };
 
 // One event's replay, once it ended.
@@ -62,8 +55,8 @@ struct ReplaySummary {
 // The policy an event replays on: the config's, its jitter seeded from config.seed and the id.
 RetryPolicy event_policy(const ReplayConfig& config, const ReplayEvent& event);
 
-// Replays `events` with config.concurrency workers and returns the summary. Throws Error for a
-// configuration it cannot use (a --ca-file).
+// Replays `events` with config.delivery.concurrency workers and returns the summary. Throws Error
+// for a configuration it cannot use (a --ca-file).
 ReplaySummary replay_events(const std::vector<ReplayEvent>& events, const ReplayConfig& config,
                             const ReplayHooks& hooks);
 

@@ -19,10 +19,6 @@ namespace {
 
 using Steady = std::chrono::steady_clock;
 
-bool stopped(const SendConfig& config) {
-  return config.stop && *config.stop;
-}
-
 // What all workers share: the next delivery to start, the summary, the hooks' lock.
 struct SharedState {
   std::atomic<std::uint64_t> next{0};
@@ -33,21 +29,22 @@ struct SharedState {
 class Worker {
 public:
   Worker(const SendConfig& config, const SendHooks& hooks, SharedState& shared, std::uint64_t seed)
-      : m_config(config), m_hooks(hooks), m_shared(shared), m_client(config.client, config.stop),
-        m_random(seed) {
+      : m_config(config), m_hooks(hooks), m_shared(shared),
+        m_client(config.delivery.client, config.delivery.stop), m_random(seed) {
     for (const auto* event : config.events) {
       m_generators.emplace_back(event->fixture, config.assignments);
     }
   }
 
   void run() {
-    RealClock pacing(1, m_config.stop); // --rate: delivery `index` starts index / rate s in
+    RealClock pacing(1,
+                     m_config.delivery.stop); // --rate: delivery `index` starts index / rate s in
     for (auto index = m_shared.next++; index < m_config.count; index = m_shared.next++) {
       if (m_config.rate) {
         pacing.sleep_until(Milliseconds(
             static_cast<std::int64_t>(static_cast<double>(index) * 1000 / *m_config.rate)));
       }
-      if (stopped(m_config)) {
+      if (m_config.delivery.stopped()) {
         return;
       }
       deliver(index);
@@ -70,15 +67,14 @@ private:
           m_config.timestamp.value_or(m_config.seed ? k_seeded_timestamp : unix_now()));
     }
     std::size_t attempts = 0;
-    RealClock clock(1, m_config.stop);
+    RealClock clock(1, m_config.delivery.stop);
     run_timeline(
-        m_config.retry, clock, m_config.stop,
+        m_config.retry, clock, m_config.delivery.stop,
         [&] {
           delivery.attempts = ++attempts;
           const Message message{delivery.id, m_config.timestamp.value_or(unix_now()),
                                 delivery.body};
-          delivery.headers = delivery_headers(m_config.scheme, *m_config.secret, message,
-                                              m_config.extra_headers, m_config.client.user_agent);
+          delivery.headers = delivery_headers(m_config.delivery, message, m_config.extra_headers);
           delivery.sent_at_ms = unix_now_ms();
           delivery.outcome = m_client.post(delivery.headers, delivery.body);
           return delivery.outcome;
@@ -119,52 +115,12 @@ private:
   std::vector<PayloadGenerator> m_generators;
 };
 
-// `signed_headers` with those `extra` names replaced (by the first -H of the name: a later one
-// adds a second header, as a test of a verifier may want), then the rest of `extra`.
-Headers with_extra(const Headers& signed_headers, const Headers& extra) {
-  Headers headers;
-  std::vector<bool> used(extra.size());
-  for (const auto& header : signed_headers) {
-    const auto same = std::find_if(extra.begin(), extra.end(), [&](const Header& given) {
-      return header_name_equal(given.name, header.name);
-    });
-    if (same == extra.end()) {
-      headers.add(header.name, header.value);
-      continue;
-    }
-    used[static_cast<std::size_t>(same - extra.begin())] = true;
-    headers.add(same->name, same->value);
-  }
-  std::size_t i = 0;
-  for (const auto& header : extra) {
-    if (!used[i++]) {
-      headers.add(header.name, header.value);
-    }
-  }
-  return headers;
-}
-
 } // namespace
-
-Headers delivery_headers(Scheme scheme, const Secret& secret, const Message& message,
-                         const Headers& extra, const std::string& user_agent) {
-  auto headers = sign(scheme, secret, message);
-  if (!extra.empty()) {
-    headers = with_extra(headers, extra);
-  }
-  if (!headers.contains("content-type")) {
-    headers.add("Content-Type", "application/json");
-  }
-  if (!headers.contains("user-agent")) {
-    headers.add("User-Agent", user_agent);
-  }
-  return headers;
-}
 
 SendSummary send_deliveries(const SendConfig& config, const SendHooks& hooks) {
   SharedState shared;
   const auto workers_wanted =
-      static_cast<std::size_t>(std::min<std::uint64_t>(config.concurrency, config.count));
+      static_cast<std::size_t>(std::min<std::uint64_t>(config.delivery.concurrency, config.count));
   const auto seed = config.seed.value_or(Random::fresh_seed());
   // Built up front, so a bad template or --ca-file is an error before anything is sent.
   std::vector<std::unique_ptr<Worker>> workers;

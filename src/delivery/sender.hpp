@@ -1,16 +1,13 @@
 #pragma once
 
 #include "base/latency_stats.hpp"
+#include "delivery/delivery_config.hpp"
 #include "delivery/retry_engine.hpp"
 #include "http/headers.hpp"
 #include "net/delivery_client.hpp"
 #include "payload/events.hpp"
 #include "payload/json_path.hpp"
-#include "signing/scheme.hpp"
-#include "signing/secret.hpp"
-#include "signing/signature.hpp"
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -23,9 +20,7 @@
 namespace linkhook {
 
 struct SendConfig {
-  ClientConfig client;
-  Scheme scheme = Scheme::standard;
-  const Secret* secret = nullptr;
+  DeliveryConfig delivery;
   // Either generated payloads of these events, cycled...
   std::vector<const EventInfo*> events;
   std::vector<Assignment> assignments;
@@ -38,13 +33,10 @@ struct SendConfig {
   std::optional<std::string> id; // the webhook-id of every delivery; fresh per delivery otherwise
   // The time every attempt is signed with (and generated payloads carry); now otherwise.
   std::optional<UnixSeconds> timestamp;
-  std::uint64_t count = 1; // deliveries in all: send --count times the number of events
-  std::size_t concurrency = 1;
+  std::uint64_t count = 1;    // deliveries in all: send --count times the number of events
   std::optional<double> rate; // deliveries per second at most
   // One attempt unless told otherwise (send --retries N: N + 1 attempts).
   RetryPolicy retry{RetrySchedule::standard(), 1, Milliseconds(60'000)};
-  // Once set (by a signal, say), no new delivery or retry starts; those in flight end.
-  const std::atomic<bool>* stop = nullptr;
 };
 
 // One delivery, once it ended (2xx, or out of retries).
@@ -80,13 +72,7 @@ struct SendSummary {
   double per_second() const { return seconds > 0 ? static_cast<double>(sent) / seconds : 0; }
 };
 
-// The headers of one attempt: the signature headers of `message`, where the first header of
-// `extra` (-H) with the same name replaces one, then the rest of `extra`, then Content-Type and
-// User-Agent unless `extra` set them. Shared by send and replay.
-Headers delivery_headers(Scheme scheme, const Secret& secret, const Message& message,
-                         const Headers& extra, const std::string& user_agent);
-
-// Sends config.count deliveries (fewer when config.stop is set) with config.concurrency workers and
+// Sends config.count deliveries (fewer once stopped) with config.delivery.concurrency workers and
 // returns the summary. Throws Error for a configuration it cannot use (a payload template, a
 // --ca-file).
 SendSummary send_deliveries(const SendConfig& config, const SendHooks& hooks);

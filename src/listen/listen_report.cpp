@@ -11,7 +11,7 @@ namespace linkhook {
 
 namespace {
 
-using Outcome = DeliveryReport::Outcome;
+using Outcome = ReceivedDelivery::Outcome;
 
 struct OutcomeStyle {
   std::string_view name;
@@ -46,34 +46,44 @@ std::string clock_time(std::int64_t ms) {
 
 } // namespace
 
-std::string_view outcome_name(Outcome outcome) {
-  return style_of(outcome).name;
+StoreRecord received_record(const Headers& headers, std::string_view body,
+                            const ReceivedDelivery& delivery) {
+  StoreRecord record;
+  record.headers.assign(headers.begin(), headers.end());
+  record.id = received_record_id(record.headers);
+  record.kind = RecordKind::received;
+  record.event = delivery.event;
+  record.time_ms = delivery.received_at_ms;
+  record.body = std::string(body);
+  record.verdict = {delivery.verified(), false, delivery.status, delivery.reason};
+  return record;
 }
 
-std::string delivery_line(const DeliveryReport& report, bool json, bool color) {
-  if (json) {
-    nlohmann::ordered_json line = {{"id", report.id},
-                                   {"event", report.event},
-                                   {"verified", report.verified()},
-                                   {"status", report.status},
-                                   {"reason", report.reason},
-                                   {"outcome", outcome_name(report.outcome)},
-                                   {"received_at", format_iso8601(report.received_at_ms / 1000)}};
-    return line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
-  }
+std::string listen_json_line(const ReceivedDelivery& delivery) {
+  nlohmann::ordered_json line = {{"id", delivery.id},
+                                 {"event", delivery.event},
+                                 {"verified", delivery.verified()},
+                                 {"status", delivery.status},
+                                 {"reason", delivery.reason},
+                                 {"outcome", style_of(delivery.outcome).name},
+                                 {"received_at", format_iso8601(delivery.received_at_ms / 1000)}};
+  return line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+std::string listen_human_line(const ReceivedDelivery& delivery, bool color) {
   // The event, id and reason come from the request: a newline or an escape in them must not
   // forge a line of its own or drive the terminal.
-  const auto style = style_of(report.outcome);
-  const auto status = paint(std::to_string(report.status), style.color, color);
-  const auto reason = printable(report.reason);
+  const auto style = style_of(delivery.outcome);
+  const auto status = paint(std::to_string(delivery.status), style.color, color);
+  const auto reason = printable(delivery.reason);
   const auto verdict =
       color ? paint(fmt::format("{} {}", style.symbol, reason), style.color, true) : reason;
-  return fmt::format("{}  {}  {:<22} {:<30} {}\n", clock_time(report.received_at_ms), status,
-                     report.event.empty() ? "-" : printable(report.event),
-                     report.id.empty() ? "-" : printable(report.id), verdict);
+  return fmt::format("{}  {}  {:<22} {:<30} {}\n", clock_time(delivery.received_at_ms), status,
+                     delivery.event.empty() ? "-" : printable(delivery.event),
+                     delivery.id.empty() ? "-" : printable(delivery.id), verdict);
 }
 
-std::string listen_summary(const ListenerStats& s, std::string_view why_stopped) {
+std::string listen_summary_text(const ListenerStats& s, std::string_view why_stopped) {
   std::string text =
       fmt::format("{}: {} verified, {} rejected", count_of(s.deliveries, "delivery", "deliveries"),
                   s.verified, s.rejected);

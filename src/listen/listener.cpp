@@ -1,9 +1,7 @@
 #include "listen/listener.hpp"
 
 #include "base/error.hpp"
-#include "listen/recent_ids.hpp"
 #include "net/connections.hpp"
-#include "net/forwarder.hpp"
 #include "net/server.hpp"
 
 #include <algorithm>
@@ -13,7 +11,6 @@
 #include <fmt/format.h>
 #include <httplib.h>
 #include <limits>
-#include <mutex>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <thread>
@@ -22,17 +19,6 @@
 namespace linkhook {
 
 namespace {
-
-using Outcome = DeliveryReport::Outcome;
-
-std::int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-bool is_2xx(int status) {
-  return status >= 200 && status < 300;
-}
 
 // A request cpp-httplib read (over TLS) as the listener's own server reads one: the headers
 // without the pseudo-headers cpp-httplib adds (REMOTE_ADDR, ...).
@@ -55,159 +41,27 @@ void to_httplib(const HttpAnswer& answer, httplib::Response& response) {
   response.set_content(answer.body, "text/plain");
 }
 
-// The sender's id for a delivery, the key of duplicate detection.
-std::string delivery_id(const Headers& headers) {
-  for (const char* name : {"webhook-id", "svix-id", "x-github-delivery"}) {
-    if (const auto* value = headers.find(name)) {
-      return *value;
-    }
-  }
-  return {};
-}
-
-std::string too_large(std::size_t max_body) {
-  return fmt::format("body larger than --max-body ({} bytes)", max_body);
-}
-
 } // namespace
 
 struct Listener::State {
   ListenerConfig config;
-  PayloadFilter filter;
-  FailurePlan failures;
-  ListenerHooks hooks;
+  DeliveryHandler handler;
   std::unique_ptr<httplib::Server> server;
   KeepAliveServer* plain_server = nullptr; // the server when it serves plain HTTP
   int port = 0;
   int listening_socket = -1; // cpp-httplib's, for the backlog
-  int event_fd = -1;
-  std::atomic<std::uint64_t> max_events{0}; // 0: no limit
+  int event_fd = -1;         // readable once --max-events deliveries were answered
 
-  std::mutex mutex; // guards what follows
-  ListenerStats stats;
-  // Ids answered 2xx (or being answered). A sender's retries come within hours; 100,000 ids
-  // (about 10 MB) cover that at any realistic rate while memory stays flat.
-  RecentIds acknowledged{100000};
+  State(ListenerConfig c, PayloadFilter filter, const FailureOptions& failures, ListenerHooks hooks)
+      : config(std::move(c)),
+        handler(config, std::move(filter), failures, std::move(hooks), [this] {
+          const std::uint64_t one = 1;
+          [[maybe_unused]] const auto written = ::write(event_fd, &one, sizeof one);
+        }) {}
 
-  State(ListenerConfig c, PayloadFilter f, const FailureOptions& o, ListenerHooks h)
-      : config(std::move(c)), filter(std::move(f)), failures(o), hooks(std::move(h)) {}
-
-  void handle(const HttpRequest& request, HttpAnswer& answer);
-  void handle_verified(const HttpRequest& request, DeliveryReport& report, HttpAnswer& answer);
   httplib::Server::HandlerResponse handle_error(const httplib::Request& request,
                                                 httplib::Response& response);
-  void finish(const DeliveryReport& report);
-  bool reserve_id(const std::string& id);
-  void release_id(const std::string& id);
 };
-
-void Listener::State::handle(const HttpRequest& request, HttpAnswer& answer) {
-  if (request.path != config.path) {
-    answer.status = 404;
-    answer.body =
-        fmt::format("no webhook endpoint at {}; deliveries go to {}\n", request.path, config.path);
-    return;
-  }
-  if (request.method != "POST") {
-    answer.status = 405;
-    answer.headers.add("Allow", "POST");
-    answer.body = "webhook deliveries are POST requests\n";
-    return;
-  }
-  DeliveryReport report;
-  report.received_at_ms = now_ms();
-  report.id = delivery_id(request.headers);
-  if (request.body_too_large || request.body.size() > config.max_body) {
-    report.status = 413;
-    report.reason = too_large(config.max_body);
-    answer.status = report.status;
-    answer.body = report.reason + "\n";
-    finish(report);
-    return;
-  }
-  if (config.delay_ms > 0) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(config.delay_ms));
-  }
-  const auto check = hooks.verify(request.headers, request.body);
-  const auto scan = scan_payload(request.body);
-  report.event = scan.event;
-  if (!check.valid) {
-    report.status = 401;
-    report.reason = check.reason;
-  } else if (!scan.json) {
-    report.status = 400;
-    report.reason = "body is not JSON: " + scan.error;
-  } else {
-    handle_verified(request, report, answer);
-  }
-  if (report.outcome == Outcome::rejected && hooks.persist) {
-    try {
-      hooks.persist(request.headers, request.body, report); // kept for `store show`, best effort
-    } catch (const std::exception&) {
-    }
-  }
-  answer.status = report.status;
-  answer.body = (check.valid ? report.reason : check.answer) + "\n";
-  finish(report);
-}
-
-void Listener::State::handle_verified(const HttpRequest& request, DeliveryReport& report,
-                                      HttpAnswer& answer) {
-  nlohmann::json document;
-  if (filter.needs_document()) {
-    document = nlohmann::json::parse(request.body);
-  }
-  if (const auto why = filter.rejects(report.event, &document)) {
-    report.outcome = Outcome::filtered;
-    report.status = 200;
-    report.reason = "filtered out: " + *why;
-    return;
-  }
-  const auto failure = failures.next(report.id);
-  if (failure.on_purpose && !is_2xx(failure.status)) {
-    report.outcome = Outcome::failed_on_purpose;
-    report.status = failure.status;
-    report.reason = "failing on purpose (" + failure.reason + ")";
-    if (failure.retry_after) {
-      answer.headers.add("Retry-After", std::to_string(*failure.retry_after));
-    }
-    return;
-  }
-  if (!report.id.empty() && !reserve_id(report.id)) {
-    report.outcome = Outcome::duplicate;
-    report.status = 200;
-    report.reason = "duplicate of an acknowledged delivery";
-    return;
-  }
-  report.outcome = Outcome::accepted;
-  report.status = failure.on_purpose ? failure.status : 200;
-  report.reason = "verified";
-  if (config.forward_to) {
-    const auto relayed =
-        forward(*config.forward_to, config.forward_timeout_s, request.headers, request.body);
-    if (!relayed.status || !is_2xx(*relayed.status)) {
-      report.outcome = Outcome::forward_failed;
-      report.status = relayed.status.value_or(502);
-      report.reason = relayed.status
-                          ? fmt::format("{} answered {}", config.forward_to->str(), *relayed.status)
-                          : relayed.error;
-      release_id(report.id);
-      return;
-    }
-    report.status = *relayed.status;
-    report.reason = fmt::format("verified, forwarded ({})", *relayed.status);
-  }
-  if (hooks.persist) {
-    try {
-      hooks.persist(request.headers, request.body, report);
-    } catch (const std::exception& e) {
-      report.outcome = Outcome::store_failed;
-      report.status = 503;
-      report.reason = fmt::format("could not store the delivery: {}", e.what());
-      release_id(report.id);
-    }
-  }
-}
 
 // cpp-httplib's refusals over TLS: a body over --max-body is answered as the listener's own
 // server answers it; anything else is malformed.
@@ -220,46 +74,12 @@ httplib::Server::HandlerResponse Listener::State::handle_error(const httplib::Re
     auto refused = from_httplib(request);
     refused.body_too_large = true;
     HttpAnswer answer;
-    handle(refused, answer);
+    handler.handle(refused, answer);
     to_httplib(answer, response);
   } else {
     response.set_content(fmt::format("malformed request ({})\n", response.status), "text/plain");
   }
   return httplib::Server::HandlerResponse::Handled;
-}
-
-bool Listener::State::reserve_id(const std::string& id) {
-  const std::lock_guard lock(mutex);
-  return acknowledged.insert(id);
-}
-
-void Listener::State::release_id(const std::string& id) {
-  const std::lock_guard lock(mutex);
-  acknowledged.erase(id);
-}
-
-void Listener::State::finish(const DeliveryReport& report) {
-  const std::lock_guard lock(mutex);
-  auto& s = stats;
-  const auto count = [](bool yes) { return yes ? std::uint64_t{1} : std::uint64_t{0}; };
-  ++s.deliveries;
-  s.verified += count(report.verified());
-  s.rejected += count(report.outcome == Outcome::rejected);
-  s.duplicates += count(report.outcome == Outcome::duplicate);
-  s.filtered += count(report.outcome == Outcome::filtered);
-  s.failed_on_purpose += count(report.outcome == Outcome::failed_on_purpose);
-  s.forward_failed += count(report.outcome == Outcome::forward_failed);
-  s.store_failed += count(report.outcome == Outcome::store_failed);
-  s.stored += count(report.outcome == Outcome::accepted && static_cast<bool>(hooks.persist));
-  if (hooks.report) {
-    hooks.report(report);
-  }
-  // What the filters let through counts, so that --max-events waits for what was asked for.
-  const auto max = max_events.load();
-  if (max != 0 && report.outcome != Outcome::filtered && s.deliveries - s.filtered == max) {
-    const std::uint64_t one = 1;
-    [[maybe_unused]] const auto written = ::write(event_fd, &one, sizeof one);
-  }
 }
 
 Listener::Listener(ListenerConfig config, PayloadFilter filter, FailureOptions failures,
@@ -280,7 +100,7 @@ Listener::Listener(ListenerConfig config, PayloadFilter filter, FailureOptions f
     const auto handler = [state = m_state.get()](const httplib::Request& request,
                                                  httplib::Response& response) {
       HttpAnswer answer;
-      state->handle(from_httplib(request), answer);
+      state->handler.handle(from_httplib(request), answer);
       to_httplib(answer, response);
     };
     tls->Post(".*", handler);
@@ -296,7 +116,7 @@ Listener::Listener(ListenerConfig config, PayloadFilter filter, FailureOptions f
   } else {
     auto plain = std::make_unique<KeepAliveServer>(
         [state = m_state.get()](const HttpRequest& request, HttpAnswer& answer) {
-          state->handle(request, answer);
+          state->handler.handle(request, answer);
         });
     s.plain_server = plain.get();
     s.server = std::move(plain);
@@ -347,7 +167,7 @@ std::string Listener::url() const {
 
 StopReason Listener::run(const RunLimits& limits, SignalWatch& signals) {
   auto& s = *m_state;
-  s.max_events = limits.max_events.value_or(0);
+  s.handler.limit_deliveries(limits.max_events.value_or(0));
   std::atomic<bool> finished{false};
   std::thread serving([&s, &finished] {
     s.server->listen_after_bind();
@@ -397,12 +217,11 @@ StopReason Listener::run(const RunLimits& limits, SignalWatch& signals) {
 }
 
 ListenerStats Listener::stats() const {
-  const std::lock_guard lock(m_state->mutex);
-  return m_state->stats;
+  return m_state->handler.stats();
 }
 
 void Listener::answer(const HttpRequest& request, HttpAnswer& answer) {
-  m_state->handle(request, answer);
+  m_state->handler.handle(request, answer);
 }
 
 } // namespace linkhook

@@ -1,11 +1,9 @@
 #pragma once
 
 #include "base/signals.hpp"
-#include "http/headers.hpp"
 #include "http/request.hpp"
 #include "http/url.hpp"
-#include "listen/failure_plan.hpp"
-#include "payload/filter.hpp"
+#include "listen/delivery_handler.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -31,55 +29,6 @@ struct ListenerConfig {
   std::optional<std::string> tls_key;
   std::optional<Url> forward_to;
   double forward_timeout_s = 10;
-};
-
-// What verifying one delivery's signature said.
-struct SignatureCheck {
-  bool valid = false;
-  std::string reason; // why not, in one line: for the terminal, --json lines and the store
-  // The same for the 401 answer: an unauthenticated caller must not learn the secret's
-  // fingerprint, with which a guessed secret could be confirmed offline.
-  std::string answer;
-};
-
-// One request at the webhook path, as the listener answered it.
-struct DeliveryReport {
-  enum class Outcome {
-    accepted,          // verified and acknowledged (stored, forwarded)
-    duplicate,         // verified, acknowledged, its id was acknowledged before
-    filtered,          // verified, acknowledged, but not what --events/--filter ask for
-    failed_on_purpose, // verified, answered with the failure the user asked for
-    forward_failed,    // verified, the application behind --forward-to failed or is down
-    store_failed,      // verified, but could not be made durable: 503
-    rejected,          // not verified: bad signature, not JSON, too large
-  };
-  std::int64_t received_at_ms = 0;
-  std::string id;
-  std::string event;
-  Outcome outcome = Outcome::rejected;
-  int status = 0;
-  std::string reason;
-  bool verified() const { return outcome != Outcome::rejected; }
-};
-
-struct ListenerHooks {
-  std::function<SignatureCheck(const Headers&, std::string_view body)> verify;
-  // Makes a delivery durable before it is acknowledged; throws on failure. Empty: no store.
-  std::function<void(const Headers&, std::string_view body, const DeliveryReport&)> persist;
-  // Called once per delivery, in a lock: reports never interleave.
-  std::function<void(const DeliveryReport&)> report;
-};
-
-struct ListenerStats {
-  std::uint64_t deliveries = 0;
-  std::uint64_t verified = 0;
-  std::uint64_t rejected = 0;
-  std::uint64_t duplicates = 0;
-  std::uint64_t filtered = 0;
-  std::uint64_t failed_on_purpose = 0;
-  std::uint64_t forward_failed = 0;
-  std::uint64_t store_failed = 0;
-  std::uint64_t stored = 0;
 };
 
 struct RunLimits {

@@ -27,7 +27,7 @@
 namespace {
 
 using namespace linkhook;
-using Outcome = DeliveryReport::Outcome;
+using Outcome = ReceivedDelivery::Outcome;
 
 constexpr std::string_view k_path = "/webhooks";
 
@@ -36,7 +36,7 @@ struct Round {
   bool store_fails = false;
   std::uint64_t number = 0; // of the delivery, for a fresh webhook-id in each signed one
   int reports = 0;
-  DeliveryReport last;
+  ReceivedDelivery last;
 };
 Round g_round;
 
@@ -47,28 +47,21 @@ const Secret& secret_of(Scheme scheme) {
   return scheme == Scheme::github ? github : whsec;
 }
 
-// What `listen` stores for a delivery (commands/listen.cpp), which must read back unchanged.
-void persist(const Headers& headers, std::string_view body, const DeliveryReport& report) {
+// What `listen` stores for a delivery, which must read back unchanged.
+void persist(const Headers& headers, std::string_view body, const ReceivedDelivery& delivery) {
   if (g_round.store_fails) {
     throw std::runtime_error("No space left on device");
   }
-  StoreRecord record;
-  record.headers.assign(headers.begin(), headers.end());
-  record.id = received_record_id(record.headers);
-  record.event = report.event;
-  record.time_ms = report.received_at_ms;
-  record.body = std::string(body);
-  record.verdict = {report.verified(), false, report.status, report.reason};
+  const auto record = received_record(headers, body, delivery);
   FUZZ_CHECK(!record.id.empty());
   const auto decoded = decode_record(encode_record(record));
   FUZZ_CHECK(decoded && *decoded == record);
 }
 
-void report(const DeliveryReport& delivery) {
+void report(const ReceivedDelivery& delivery) {
   ++g_round.reports;
   g_round.last = delivery;
-  for (const bool json : {false, true}) {
-    const auto line = delivery_line(delivery, json, !json);
+  for (const auto& line : {listen_json_line(delivery), listen_human_line(delivery, true)}) {
     FUZZ_CHECK(line.find('\n') == line.size() - 1); // one line per delivery, whatever it holds
   }
 }

@@ -1,6 +1,6 @@
 #include "base/error.hpp"
+#include "store/batch_writer.hpp"
 #include "store/frame.hpp"
-#include "store/group_commit.hpp"
 #include "test_helpers.hpp"
 
 #include <csignal>
@@ -288,12 +288,12 @@ TEST_SUITE("store/event_store") {
     const auto writer = [&](char who) {
       return [&, who] {
         EventStore store(tmp.path());
-        GroupCommitWriter commit(store);
+        BatchWriter commit(store);
         std::vector<std::thread> threads;
         for (int t = 0; t < k_threads; ++t) {
           threads.emplace_back([&, t] {
             for (int i = t * k_each; i < (t + 1) * k_each; ++i) {
-              commit.append(sample_record(who + std::to_string(i), body_for(who, i)));
+              commit.commit(sample_record(who + std::to_string(i), body_for(who, i)));
             }
           });
         }
@@ -334,13 +334,13 @@ TEST_SUITE("store/event_store") {
       if (child == 0) {
         ::close(acks[0]);
         EventStore store(tmp.path());
-        GroupCommitWriter commit(store);
+        BatchWriter commit(store);
         std::vector<std::thread> threads;
         for (int t = 0; t < 4; ++t) {
           threads.emplace_back([&, t] {
             for (int i = 0;; ++i) {
               const auto id = std::to_string(t) + "-" + std::to_string(i) + "\n";
-              commit.append(sample_record(id.substr(0, id.size() - 1), std::string(300, 'x')));
+              commit.commit(sample_record(id.substr(0, id.size() - 1), std::string(300, 'x')));
               // Acknowledged only now, as a listener would answer 2xx only now.
               if (::write(acks[1], id.data(), id.size()) < 0) {
                 ::_exit(1);

@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <vector>
 
-// Shared by the event store and group commit tests.
+// Shared by the event store and batch writer tests.
 namespace linkhook::test {
 
 inline StoreRecord sample_record(const std::string& id, std::string body = "{\"event\":\"x\"}") {

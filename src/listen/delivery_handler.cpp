@@ -1,0 +1,194 @@
+#include "listen/delivery_handler.hpp"
+
+#include "listen/listener.hpp"
+#include "net/forwarder.hpp"
+
+#include <chrono>
+#include <fmt/format.h>
+#include <thread>
+
+namespace linkhook {
+
+namespace {
+
+using Outcome = ReceivedDelivery::Outcome;
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+bool is_2xx(int status) {
+  return status >= 200 && status < 300;
+}
+
+// The sender's id for a delivery, the key of duplicate detection.
+std::string delivery_id(const Headers& headers) {
+  for (const char* name : {"webhook-id", "svix-id", "x-github-delivery"}) {
+    if (const auto* value = headers.find(name)) {
+      return *value;
+    }
+  }
+  return {};
+}
+
+std::string too_large(std::size_t max_body) {
+  return fmt::format("body larger than --max-body ({} bytes)", max_body);
+}
+
+} // namespace
+
+DeliveryHandler::DeliveryHandler(const ListenerConfig& config, PayloadFilter filter,
+                                 const FailureOptions& failures, ListenerHooks hooks,
+                                 std::function<void()> limit_reached)
+    : m_config(config), m_filter(std::move(filter)), m_failures(failures),
+      m_hooks(std::move(hooks)), m_limit_reached(std::move(limit_reached)) {}
+
+void DeliveryHandler::handle(const HttpRequest& request, HttpAnswer& answer) {
+  if (request.path != m_config.path) {
+    answer.status = 404;
+    answer.body = fmt::format("no webhook endpoint at {}; deliveries go to {}\n", request.path,
+                              m_config.path);
+    return;
+  }
+  if (request.method != "POST") {
+    answer.status = 405;
+    answer.headers.add("Allow", "POST");
+    answer.body = "webhook deliveries are POST requests\n";
+    return;
+  }
+  ReceivedDelivery delivery;
+  delivery.received_at_ms = now_ms();
+  delivery.id = delivery_id(request.headers);
+  if (request.body_too_large || request.body.size() > m_config.max_body) {
+    delivery.status = 413;
+    delivery.reason = too_large(m_config.max_body);
+    answer.status = delivery.status;
+    answer.body = delivery.reason + "\n";
+    finish(delivery);
+    return;
+  }
+  if (m_config.delay_ms > 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(m_config.delay_ms));
+  }
+  const auto check = m_hooks.verify(request.headers, request.body);
+  const auto scan = scan_payload(request.body);
+  delivery.event = scan.event;
+  if (!check.valid) {
+    delivery.status = 401;
+    delivery.reason = check.reason;
+  } else if (!scan.json) {
+    delivery.status = 400;
+    delivery.reason = "body is not JSON: " + scan.error;
+  } else {
+    handle_verified(request, delivery, answer);
+  }
+  if (delivery.outcome == Outcome::rejected && m_hooks.persist) {
+    try {
+      m_hooks.persist(request.headers, request.body,
+                      delivery); // kept for `store show`, best effort
+    } catch (const std::exception&) {
+    }
+  }
+  answer.status = delivery.status;
+  answer.body = (check.valid ? delivery.reason : check.answer) + "\n";
+  finish(delivery);
+}
+
+void DeliveryHandler::handle_verified(const HttpRequest& request, ReceivedDelivery& delivery,
+                                      HttpAnswer& answer) {
+  nlohmann::json document;
+  if (m_filter.needs_document()) {
+    document = nlohmann::json::parse(request.body);
+  }
+  if (const auto why = m_filter.rejects(delivery.event, &document)) {
+    delivery.outcome = Outcome::filtered;
+    delivery.status = 200;
+    delivery.reason = "filtered out: " + *why;
+    return;
+  }
+  const auto failure = m_failures.next(delivery.id);
+  if (failure.on_purpose && !is_2xx(failure.status)) {
+    delivery.outcome = Outcome::failed_on_purpose;
+    delivery.status = failure.status;
+    delivery.reason = "failing on purpose (" + failure.reason + ")";
+    if (failure.retry_after) {
+      answer.headers.add("Retry-After", std::to_string(*failure.retry_after));
+    }
+    return;
+  }
+  if (!delivery.id.empty() && !reserve_id(delivery.id)) {
+    delivery.outcome = Outcome::duplicate;
+    delivery.status = 200;
+    delivery.reason = "duplicate of an acknowledged delivery";
+    return;
+  }
+  delivery.outcome = Outcome::accepted;
+  delivery.status = failure.on_purpose ? failure.status : 200;
+  delivery.reason = "verified";
+  if (m_config.forward_to) {
+    const auto relayed =
+        forward(*m_config.forward_to, m_config.forward_timeout_s, request.headers, request.body);
+    if (!relayed.status || !is_2xx(*relayed.status)) {
+      delivery.outcome = Outcome::forward_failed;
+      delivery.status = relayed.status.value_or(502);
+      delivery.reason = relayed.status ? fmt::format("{} answered {}", m_config.forward_to->str(),
+                                                     *relayed.status)
+                                       : relayed.error;
+      release_id(delivery.id);
+      return;
+    }
+    delivery.status = *relayed.status;
+    delivery.reason = fmt::format("verified, forwarded ({})", *relayed.status);
+  }
+  if (m_hooks.persist) {
+    try {
+      m_hooks.persist(request.headers, request.body, delivery);
+    } catch (const std::exception& e) {
+      delivery.outcome = Outcome::store_failed;
+      delivery.status = 503;
+      delivery.reason = fmt::format("could not store the delivery: {}", e.what());
+      release_id(delivery.id);
+    }
+  }
+}
+
+bool DeliveryHandler::reserve_id(const std::string& id) {
+  const std::lock_guard lock(m_mutex);
+  return m_acknowledged.insert(id);
+}
+
+void DeliveryHandler::release_id(const std::string& id) {
+  const std::lock_guard lock(m_mutex);
+  m_acknowledged.erase(id);
+}
+
+void DeliveryHandler::finish(const ReceivedDelivery& delivery) {
+  const std::lock_guard lock(m_mutex);
+  auto& s = m_stats;
+  const auto count = [](bool yes) { return yes ? std::uint64_t{1} : std::uint64_t{0}; };
+  ++s.deliveries;
+  s.verified += count(delivery.verified());
+  s.rejected += count(delivery.outcome == Outcome::rejected);
+  s.duplicates += count(delivery.outcome == Outcome::duplicate);
+  s.filtered += count(delivery.outcome == Outcome::filtered);
+  s.failed_on_purpose += count(delivery.outcome == Outcome::failed_on_purpose);
+  s.forward_failed += count(delivery.outcome == Outcome::forward_failed);
+  s.store_failed += count(delivery.outcome == Outcome::store_failed);
+  s.stored += count(delivery.outcome == Outcome::accepted && static_cast<bool>(m_hooks.persist));
+  if (m_hooks.report) {
+    m_hooks.report(delivery);
+  }
+  // What the filters let through counts, so that --max-events waits for what was asked for.
+  const auto max = m_max_deliveries.load();
+  if (max != 0 && delivery.outcome != Outcome::filtered && s.deliveries - s.filtered == max) {
+    m_limit_reached();
+  }
+}
+
+ListenerStats DeliveryHandler::stats() const {
+  const std::lock_guard lock(m_mutex);
+  return m_stats;
+}
+
+} // namespace linkhook

@@ -1,0 +1,108 @@
+#pragma once
+
+#include "http/headers.hpp"
+#include "http/request.hpp"
+#include "listen/failure_plan.hpp"
+#include "listen/recent_ids.hpp"
+#include "payload/filter.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+// How `listen` answers one request at its webhook path, whatever server read it: verification,
+// the payload filters, failures on purpose, duplicates, forwarding and the store, in that order.
+namespace linkhook {
+
+struct ListenerConfig;
+
+// What verifying one delivery's signature said.
+struct SignatureCheck {
+  bool valid = false;
+  std::string reason; // why not, in one line: for the terminal, --json lines and the store
+  // The same for the 401 answer: an unauthenticated caller must not learn the secret's
+  // fingerprint, with which a guessed secret could be confirmed offline.
+  std::string answer;
+};
+
+// One request at the webhook path, as the listener answered it.
+struct ReceivedDelivery {
+  enum class Outcome {
+    accepted,          // verified and acknowledged (stored, forwarded)
+    duplicate,         // verified, acknowledged, its id was acknowledged before
+    filtered,          // verified, acknowledged, but not what --events/--filter ask for
+    failed_on_purpose, // verified, answered with the failure the user asked for
+    forward_failed,    // verified, the application behind --forward-to failed or is down
+    store_failed,      // verified, but could not be made durable: 503
+    rejected,          // not verified: bad signature, not JSON, too large
+  };
+  std::int64_t received_at_ms = 0;
+  std::string id;
+  std::string event;
+  Outcome outcome = Outcome::rejected;
+  int status = 0;
+  std::string reason;
+  bool verified() const { return outcome != Outcome::rejected; }
+};
+
+struct ListenerHooks {
+  std::function<SignatureCheck(const Headers&, std::string_view body)> verify;
+  // Makes a delivery durable before it is acknowledged; throws on failure. Empty: no store.
+  std::function<void(const Headers&, std::string_view body, const ReceivedDelivery&)> persist;
+  // Called once per delivery, in a lock: reports never interleave.
+  std::function<void(const ReceivedDelivery&)> report;
+};
+
+struct ListenerStats {
+  std::uint64_t deliveries = 0;
+  std::uint64_t verified = 0;
+  std::uint64_t rejected = 0;
+  std::uint64_t duplicates = 0;
+  std::uint64_t filtered = 0;
+  std::uint64_t failed_on_purpose = 0;
+  std::uint64_t forward_failed = 0;
+  std::uint64_t store_failed = 0;
+  std::uint64_t stored = 0;
+};
+
+// Answers requests for a Listener, from any number of its server's threads at once.
+class DeliveryHandler {
+public:
+  // `config` (its path, --max-body, --delay and forward target) must outlive the handler.
+  // `limit_reached` is called once the deliveries the filters let through reach the limit that
+  // limit_deliveries set.
+  DeliveryHandler(const ListenerConfig& config, PayloadFilter filter,
+                  const FailureOptions& failures, ListenerHooks hooks,
+                  std::function<void()> limit_reached);
+
+  void handle(const HttpRequest& request, HttpAnswer& answer);
+
+  // 0: no limit.
+  void limit_deliveries(std::uint64_t max) { m_max_deliveries = max; }
+
+  ListenerStats stats() const;
+
+private:
+  void handle_verified(const HttpRequest& request, ReceivedDelivery& delivery, HttpAnswer& answer);
+  void finish(const ReceivedDelivery& delivery);
+  bool reserve_id(const std::string& id);
+  void release_id(const std::string& id);
+
+  const ListenerConfig& m_config;
+  PayloadFilter m_filter;
+  FailurePlan m_failures;
+  ListenerHooks m_hooks;
+  std::function<void()> m_limit_reached;
+  std::atomic<std::uint64_t> m_max_deliveries{0};
+
+  mutable std::mutex m_mutex; // guards what follows
+  ListenerStats m_stats;
+  // Ids answered 2xx (or being answered). A sender's retries come within hours; 100,000 ids
+  // (about 10 MB) cover that at any realistic rate while memory stays flat.
+  RecentIds m_acknowledged{100000};
+};
+
+} // namespace linkhook
