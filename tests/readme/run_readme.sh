@@ -11,7 +11,8 @@
 # with exit 130 on SIGINT. Blocks tagged `sh norun` are not run (they build, install or
 # benchmark); they are listed. Any other shell tag (bash, console, shell) is an error, so no
 # command escapes by its tag. A relative link to a file that does not exist, or to a heading
-# (#anchor) its page lacks, is an error too. Exit 77 (skipped) where a tool the commands use is
+# (#anchor) its page lacks, is an error too, and so is a path of the repository in backquotes
+# (`src/net/server.cpp`) that names nothing: files move, and their mentions must follow. Exit 77 (skipped) where a tool the commands use is
 # missing.
 set -euo pipefail
 [ $# -ge 3 ] || { echo "usage: run_readme.sh LINKHOOK WORK_DIR PAGE..." >&2; exit 2; }
@@ -123,6 +124,19 @@ check_links() {
   done < <(outside_blocks "$1" | grep -oE '\]\([^)]*\)' | sed 's/^](//; s/)$//')
 }
 
+# check_paths PAGE: every `src/...`, `commands/...` (and the like) in its text exists in the
+# repository; a path with a placeholder in it (NAME, <name>, *) is a pattern, not checked.
+check_paths() {
+  local path pattern='[<*]|NAME'
+  while IFS= read -r path; do
+    [[ $path =~ $pattern ]] && continue
+    [ -e "$root/$path" ] && continue
+    echo "FAIL: $page_name names $path, which is not in the repository"
+    failures=$((failures + 1))
+  done < <(outside_blocks "$1" |
+    grep -oE '`(src|commands|tests|scripts|bench|fixtures|completions|cmake|doc)/[^` ]*`' | tr -d '`' | sort -u)
+}
+
 # A command with `# ... (exit N)` in its comment: its status must be N.
 expect_exits() {
   sed -E 's/^(.*[^ ]) +(# .*\(exit ([0-9]+)\).*)$/\1 \&\& status=0 || status=$?; [ "$status" -eq \3 ] \2/'
@@ -171,6 +185,7 @@ run_page() {
   mkdir -p "$blocks"
   use_home "$dir"
   check_links "$page"
+  check_paths "$page"
   n=$(split_blocks "$page")
   for ((i = 1; i <= n; i++)); do
     tag=$(cat "$blocks/$i.tag")
