@@ -139,12 +139,7 @@ int run_listen(const ListenOptions& o) {
       o.seed.value_or(Random::fresh_seed()),    o.per_id};
   PayloadFilter filter(o.events, o.filters);
 
-  std::unique_ptr<EventStore> store;
-  std::unique_ptr<BatchWriter> writer;
-  if (!o.no_store) {
-    store = std::make_unique<EventStore>(store_dir(o.store));
-    writer = std::make_unique<BatchWriter>(*store);
-  }
+  const auto storing = o.no_store ? StoreWriting{} : open_for_writing(store_dir(o.store));
   const bool color = !o.json && color_enabled(stdout);
   ListenerHooks hooks;
   hooks.verify = [scheme, &secret, tolerance = o.tolerance](const Headers& headers,
@@ -152,9 +147,9 @@ int run_listen(const ListenOptions& o) {
     const auto result = verify(scheme, secret, headers, body, unix_now(), tolerance);
     return SignatureCheck{result.valid, result.reason, secret.without_fingerprint(result.reason)};
   };
-  if (writer) {
-    hooks.persist = [&writer](const Headers& headers, std::string_view body,
-                              const ReceivedDelivery& delivery) {
+  if (storing.writer) {
+    hooks.persist = [writer = storing.writer.get()](const Headers& headers, std::string_view body,
+                                                    const ReceivedDelivery& delivery) {
       writer->commit(received_record(headers, body, delivery));
     };
   }
@@ -169,7 +164,8 @@ int run_listen(const ListenOptions& o) {
   if (!o.json) {
     fmt::print(stderr, "Verifying {} signatures with {}; {}. Ctrl-C stops.\n", scheme_name(scheme),
                secret.describe(),
-               store ? fmt::format("storing in {}", store->dir().string()) : "not storing");
+               storing.store ? fmt::format("storing in {}", storing.store->dir().string())
+                             : "not storing");
   }
 
   RunLimits limits;

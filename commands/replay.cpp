@@ -149,12 +149,8 @@ int run_replay(const ReplayOptions& o) {
   config.delivery.secret = &secret;
   std::atomic<bool> stop{false};
   config.delivery.stop = &stop;
-  std::unique_ptr<EventStore> store;
-  std::unique_ptr<BatchWriter> writer; // the histories, durable before the summary
-  if (!o.no_store) {
-    store = std::make_unique<EventStore>(dir);
-    writer = std::make_unique<BatchWriter>(*store);
-  }
+  // The histories, durable before the summary.
+  const auto storing = o.no_store ? StoreWriting{} : open_for_writing(dir);
   if (!o.json) {
     fmt::print(stderr, "Replaying {} to {} {}, {} signatures with {}\n",
                count_of(events.size(), "event"), config.delivery.client.url.str(),
@@ -184,8 +180,8 @@ int run_replay(const ReplayOptions& o) {
       write_all(stdout, replay_timeline_text(replayed, color));
     };
   }
-  if (writer) {
-    hooks.persist = [&writer, &config](const ReplayedEvent& replayed) {
+  if (storing.writer) {
+    hooks.persist = [writer = storing.writer.get(), &config](const ReplayedEvent& replayed) {
       writer->queue(attempts_record(replayed, config.delivery.client.url));
     };
   }
@@ -193,8 +189,8 @@ int run_replay(const ReplayOptions& o) {
     StopOnSignal watch(signals, stop);
     return replay_events(events, config, hooks);
   }();
-  if (writer) {
-    writer->finish();
+  if (storing.writer) {
+    storing.writer->finish();
   }
   write_all(stdout, o.json ? replay_summary_json(summary) : replay_summary_text(summary));
   if (stop) {

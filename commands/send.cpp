@@ -201,18 +201,13 @@ int run_send(const SendOptions& o) {
   auto config = make_config(o, secret);
   std::atomic<bool> stop{false};
   config.delivery.stop = &stop;
-  std::unique_ptr<EventStore> store;
-  std::unique_ptr<BatchWriter> writer;
-  if (!o.no_store) {
-    store = std::make_unique<EventStore>(store_dir(o.store));
-    writer = std::make_unique<BatchWriter>(*store);
-  }
+  const auto storing = o.no_store ? StoreWriting{} : open_for_writing(store_dir(o.store));
   const bool color = !o.json && color_enabled(stdout);
   Progress progress(!o.json && config.count > 1 && ::isatty(STDERR_FILENO) == 1, config.count);
   SendSummary running;
   SendHooks hooks;
-  if (writer) {
-    hooks.persist = [&writer, &config](const SentDelivery& d) {
+  if (storing.writer) {
+    hooks.persist = [writer = storing.writer.get(), &config](const SentDelivery& d) {
       writer->commit(sent_record(d, config.delivery.client.url));
     };
   }

@@ -28,6 +28,13 @@ std::filesystem::path store_dir(const std::optional<std::string>& dir) {
   return path;
 }
 
+StoreWriting open_for_writing(const std::filesystem::path& dir) {
+  StoreWriting writing;
+  writing.store = std::make_unique<EventStore>(dir);
+  writing.writer = std::make_unique<BatchWriter>(*writing.store);
+  return writing;
+}
+
 void report_damage(const StoreScan& scan, const std::filesystem::path& dir) {
   const auto log = store_log_path(dir).string();
   // What the next writer does with the tail: see EventStore::keep_copy.

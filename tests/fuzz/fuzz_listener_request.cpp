@@ -78,9 +78,9 @@ std::unique_ptr<Listener> make_listener(PayloadFilter filter) {
   failures.seed = 1;
   ListenerHooks hooks;
   hooks.verify = [](const Headers& headers, std::string_view body) {
-    const auto result =
-        verify(g_round.scheme, secret_of(g_round.scheme), headers, body, unix_now());
-    return SignatureCheck{result.valid, result.reason};
+    const auto& secret = secret_of(g_round.scheme);
+    const auto result = verify(g_round.scheme, secret, headers, body, unix_now());
+    return SignatureCheck{result.valid, result.reason, secret.without_fingerprint(result.reason)};
   };
   hooks.persist = persist;
   hooks.report = report;

@@ -26,7 +26,7 @@ void on_threads(int threads, const std::function<void(int)>& per_thread) {
   }
 }
 
-std::set<std::string> ids_of(const std::vector<StoreRecord>& records) {
+std::set<std::string> distinct_ids(const std::vector<StoreRecord>& records) {
   std::set<std::string> ids;
   for (const auto& record : records) {
     ids.insert(record.id);
@@ -80,7 +80,7 @@ TEST_SUITE("store/batch_writer") {
     CHECK(stats.syncs < stats.records);
     const auto records = all_records(tmp.path());
     CHECK(records.size() == k_threads * k_each);
-    CHECK(ids_of(records).size() == k_threads * k_each);
+    CHECK(distinct_ids(records).size() == k_threads * k_each);
   }
 
   TEST_CASE("a record is readable as soon as its commit returns") {
@@ -110,7 +110,7 @@ TEST_SUITE("store/batch_writer") {
     writer.finish();
     const auto records = all_records(dir.path());
     CHECK(records.size() == 200);
-    CHECK(ids_of(records).size() == 200);
+    CHECK(distinct_ids(records).size() == 200);
     CHECK(writer.stats().records == 200);
   }
 

@@ -78,4 +78,12 @@ inline int in_child_process(const std::function<int()>& body) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+inline std::vector<std::string> ids_of(const std::vector<StoreRecord>& records) {
+  std::vector<std::string> ids;
+  for (const auto& record : records) {
+    ids.push_back(record.id);
+  }
+  return ids;
+}
+
 } // namespace linkhook::test
