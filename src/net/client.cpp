@@ -16,18 +16,9 @@ namespace linkhook {
 
 namespace {
 
-constexpr std::size_t k_max_head_bytes = std::size_t{64} * 1024;
-
 bool skipped_header(std::string_view name) {
   return header_name_equal(name, "content-length") || header_name_equal(name, "connection") ||
          header_name_equal(name, "transfer-encoding");
-}
-
-timeval to_timeval(double seconds) {
-  timeval tv{};
-  tv.tv_sec = static_cast<time_t>(seconds);
-  tv.tv_usec = static_cast<suseconds_t>((seconds - static_cast<double>(tv.tv_sec)) * 1e6);
-  return tv;
 }
 
 // A head whose body did not end (a timeout, a close) is no answer, whatever status it named: a
@@ -45,38 +36,44 @@ DeliveryOutcome unfinished_is_no_answer(DeliveryOutcome outcome) {
 
 } // namespace
 
-PlainHttpConnection::PlainHttpConnection(Url url, double timeout_s, const std::atomic<bool>* stop)
-    : m_url(std::move(url)), m_timeout_s(timeout_s), m_stop(stop),
-      m_slice_s(std::min(timeout_s, std::chrono::duration<double>(k_stop_slice).count())) {}
+HttpConnection::HttpConnection(Url url, double timeout_s, const std::atomic<bool>* stop,
+                               const TlsContext* tls)
+    : m_url(std::move(url)), m_timeout_s(timeout_s), m_stop(stop), m_tls(tls) {}
 
-bool PlainHttpConnection::may_wait(DeliveryOutcome& outcome) {
-  if (m_stop != nullptr && *m_stop) {
-    fail(outcome, DeliveryError::interrupted, std::string(k_interrupted_text));
-    return false;
+bool HttpConnection::wait(DeliveryOutcome& outcome, short events, bool connecting) {
+  for (;;) {
+    if (m_stop != nullptr && *m_stop) {
+      fail(outcome, DeliveryError::interrupted, std::string(k_interrupted_text));
+      return false;
+    }
+    const auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(m_deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      fail(outcome, DeliveryError::timeout,
+           connecting ? fmt::format("cannot connect to {} within {}s", m_url.origin(), m_timeout_s)
+                      : fmt::format("no answer within {}s", m_timeout_s));
+      return false;
+    }
+    pollfd waiting{m_transport.socket(), events, 0};
+    const int ready = ::poll(&waiting, 1, static_cast<int>(std::min(left, k_stop_slice).count()));
+    if (ready > 0) {
+      return true; // ready, or an error that the next call reports
+    }
+    if (ready < 0 && errno != EINTR) {
+      fail(outcome, DeliveryError::other, fmt::format("cannot poll: {}", std::strerror(errno)));
+      return false;
+    }
   }
-  const auto left = std::chrono::duration<double>(m_deadline - std::chrono::steady_clock::now());
-  if (left.count() <= 0) {
-    fail(outcome, DeliveryError::timeout, fmt::format("no answer within {}s", m_timeout_s));
-    return false;
-  }
-  // Set only when it must change by more than 5 ms: most waits make no call here.
-  const auto wanted = std::min(left.count(), m_slice_s);
-  if (m_receive_s - left.count() > 0.005 || m_receive_s < wanted - 0.005) {
-    const auto tv = to_timeval(wanted);
-    ::setsockopt(m_fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    m_receive_s = wanted;
-  }
-  return true;
 }
 
-void PlainHttpConnection::fail(DeliveryOutcome& outcome, DeliveryError error, std::string text) {
+void HttpConnection::fail(DeliveryOutcome& outcome, DeliveryError error, std::string text) {
   outcome.error = error;
   outcome.error_text = std::move(text);
-  m_fd = FileDescriptor();
+  m_transport = Transport();
   m_in.clear();
 }
 
-void PlainHttpConnection::build_request(const Headers& headers, std::string_view body) {
+void HttpConnection::build_request(const Headers& headers, std::string_view body) {
   m_request.clear();
   fmt::format_to(std::back_inserter(m_request), "POST {} HTTP/1.1\r\n", m_url.target);
   if (!headers.contains("host")) {
@@ -97,7 +94,7 @@ void PlainHttpConnection::build_request(const Headers& headers, std::string_view
   m_request += body;
 }
 
-bool PlainHttpConnection::open(DeliveryOutcome& outcome) {
+bool HttpConnection::open(DeliveryOutcome& outcome) {
   if (m_addresses.empty()) {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
@@ -119,66 +116,85 @@ bool PlainHttpConnection::open(DeliveryOutcome& outcome) {
   }
   int last_error = 0;
   for (std::size_t i = 0; i < m_addresses.size(); ++i) {
-    const auto& address = m_addresses[i];
-    FileDescriptor fd(::socket(address.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-    if (!fd) {
-      last_error = errno;
-      continue;
+    if (connect(outcome, i, last_error)) {
+      m_in.clear();
+      return handshake(outcome);
     }
-    const auto* raw = reinterpret_cast<const sockaddr*>(&address);
-    if (::connect(fd.get(), raw, m_address_sizes[i]) != 0) {
-      if (errno != EINPROGRESS) {
-        last_error = errno;
-        continue;
-      }
-      int ready = 0;
-      while (ready == 0) {
-        if (m_stop != nullptr && *m_stop) {
-          fail(outcome, DeliveryError::interrupted, std::string(k_interrupted_text));
-          return false;
-        }
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            m_deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) {
-          fail(outcome, DeliveryError::timeout,
-               fmt::format("cannot connect to {} within {}s", m_url.origin(), m_timeout_s));
-          return false;
-        }
-        pollfd waiting{fd.get(), POLLOUT, 0};
-        ready = ::poll(&waiting, 1, static_cast<int>(std::min(left, k_stop_slice).count()));
-      }
-      socklen_t size = sizeof last_error;
-      if (ready < 0 || ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &last_error, &size) != 0 ||
-          last_error) {
-        last_error = last_error ? last_error : errno;
-        continue;
-      }
+    if (outcome.error != DeliveryError::none) { // stopped, or out of time
+      return false;
     }
-    // Blocking from here on, each send and recv waiting a slice at most (see may_wait).
-    ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
-    const int one = 1;
-    ::setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    const auto tv = to_timeval(m_slice_s);
-    ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    ::setsockopt(fd.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    m_receive_s = m_slice_s;
-    m_fd = std::move(fd);
-    m_in.clear();
-    return true;
   }
   fail(outcome, DeliveryError::refused,
        fmt::format("cannot connect to {} ({})", m_url.origin(), std::strerror(last_error)));
   return false;
 }
 
-DeliveryOutcome PlainHttpConnection::post(const Headers& headers, std::string_view body) {
+bool HttpConnection::connect(DeliveryOutcome& outcome, std::size_t address, int& error) {
+  const auto& to = m_addresses[address];
+  FileDescriptor fd(::socket(to.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  if (!fd) {
+    error = errno;
+    return false;
+  }
+  const int one = 1;
+  ::setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  const bool connected =
+      ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&to), m_address_sizes[address]) == 0;
+  if (!connected && errno != EINPROGRESS) {
+    error = errno;
+    return false;
+  }
+  m_transport = Transport(std::move(fd), m_url.tls() ? m_tls : nullptr, m_url.host);
+  if (connected) {
+    return true;
+  }
+  if (!wait(outcome, POLLOUT, true)) {
+    return false;
+  }
+  socklen_t size = sizeof error;
+  if (::getsockopt(m_transport.socket(), SOL_SOCKET, SO_ERROR, &error, &size) != 0 || error != 0) {
+    error = error != 0 ? error : errno;
+    m_transport = Transport();
+    return false;
+  }
+  return true;
+}
+
+bool HttpConnection::handshake(DeliveryOutcome& outcome) {
+  for (;;) {
+    const auto io = m_transport.handshake();
+    switch (io.status) {
+    case Transport::Status::moved:
+      return true;
+    case Transport::Status::want_read:
+    case Transport::Status::want_write:
+      if (!wait(outcome, io.status == Transport::Status::want_read ? POLLIN : POLLOUT, true)) {
+        return false;
+      }
+      continue;
+    case Transport::Status::closed:
+    case Transport::Status::failed:
+      break;
+    }
+    fail(outcome, DeliveryError::tls,
+         m_transport.untrusted()
+             ? fmt::format("the certificate of {} is not trusted ({}; --ca-file, or --insecure)",
+                           m_url.origin(), m_transport.error())
+             : fmt::format("TLS handshake with {} failed ({})", m_url.origin(),
+                           io.status == Transport::Status::closed ? "the server closed"
+                                                                  : m_transport.error()));
+    return false;
+  }
+}
+
+DeliveryOutcome HttpConnection::post(const Headers& headers, std::string_view body) {
   build_request(headers, body);
   m_deadline = std::chrono::steady_clock::now() +
                std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                    std::chrono::duration<double>(m_timeout_s));
   for (int round = 0;; ++round) {
     DeliveryOutcome outcome;
-    const bool reused = static_cast<bool>(m_fd);
+    const bool reused = static_cast<bool>(m_transport);
     if (!reused && !open(outcome)) {
       return outcome;
     }
@@ -189,37 +205,40 @@ DeliveryOutcome PlainHttpConnection::post(const Headers& headers, std::string_vi
   }
 }
 
-PlainHttpConnection::Step PlainHttpConnection::exchange(DeliveryOutcome& outcome, bool reused) {
+HttpConnection::Step HttpConnection::exchange(DeliveryOutcome& outcome, bool reused) {
   for (std::size_t sent = 0; sent < m_request.size();) {
-    const auto n =
-        ::send(m_fd.get(), m_request.data() + sent, m_request.size() - sent, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) {
+    const auto io = m_transport.write(std::string_view(m_request).substr(sent));
+    switch (io.status) {
+    case Transport::Status::moved:
+      sent += io.bytes;
       continue;
-    }
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) { // a slice passed, nothing sent
-      if (!may_wait(outcome)) {
+    case Transport::Status::want_read:
+    case Transport::Status::want_write:
+      if (!wait(outcome, io.status == Transport::Status::want_read ? POLLIN : POLLOUT, false)) {
         return Step::done;
       }
       continue;
+    case Transport::Status::closed:
+    case Transport::Status::failed:
+      break;
     }
-    if (n < 0) {
-      const int error = errno;
-      if (reused && sent == 0 && (error == EPIPE || error == ECONNRESET)) {
-        m_fd = FileDescriptor();
-        return Step::stale;
-      }
-      fail(outcome, DeliveryError::other,
-           fmt::format("cannot send to {}: {}", m_url.origin(), std::strerror(error)));
-      return Step::done;
+    const int error = m_transport.system_error();
+    if (reused && sent == 0 && (error == EPIPE || error == ECONNRESET)) {
+      m_transport = Transport();
+      return Step::stale;
     }
-    sent += static_cast<std::size_t>(n);
+    fail(outcome, DeliveryError::other,
+         fmt::format("cannot send to {}: {}", m_url.origin(),
+                     io.status == Transport::Status::closed ? "closed" : m_transport.error()));
+    return Step::done;
   }
   bool stale = false;
   for (;;) {
     auto head_end = m_in.find("\r\n\r\n");
-    while (head_end == std::string::npos) {
-      if (m_in.size() > k_max_head_bytes) {
-        fail(outcome, DeliveryError::other, "the answer's headers are too large");
+    while (head_end == std::string::npos || head_end + 4 > k_max_answer_head_bytes) {
+      if (m_in.size() > k_max_answer_head_bytes) {
+        fail(outcome, DeliveryError::other,
+             fmt::format("the answer's head is over {} KiB", k_max_answer_head_bytes / 1024));
         return Step::done;
       }
       if (!read_more(outcome, reused && m_in.empty(), stale)) {
@@ -240,62 +259,72 @@ PlainHttpConnection::Step PlainHttpConnection::exchange(DeliveryOutcome& outcome
     outcome.location = std::string(response.location);
     outcome.retry_after = std::string(response.retry_after);
     m_in.erase(0, head_end + 4); // the head's views are not read after this
+    m_body_bytes = 0;
     if (!read_body(outcome, response.body, response.length)) {
       return Step::done;
     }
     if (!response.keep_alive) {
-      m_fd = FileDescriptor();
+      m_transport = Transport();
       m_in.clear();
     }
     return Step::done;
   }
 }
 
-bool PlainHttpConnection::read_more(DeliveryOutcome& outcome, bool may_be_stale, bool& stale) {
+bool HttpConnection::read_more(DeliveryOutcome& outcome, bool may_be_stale, bool& stale) {
   char buffer[16 * 1024];
   // Each wait ends by the deadline of the whole answer, so that a trickling one cannot stretch it.
-  for (;;) {
-    if (!may_wait(outcome)) {
+  for (short events = POLLIN;;) {
+    if (!m_transport.buffered() && !wait(outcome, events, false)) {
       return false;
     }
-    const auto n = ::recv(m_fd.get(), buffer, sizeof buffer, 0);
-    if (n > 0) {
-      m_in.append(buffer, static_cast<std::size_t>(n));
+    const auto io = m_transport.read(buffer, sizeof buffer);
+    switch (io.status) {
+    case Transport::Status::moved:
+      m_in.append(buffer, io.bytes);
       if (std::chrono::steady_clock::now() > m_deadline) {
         fail(outcome, DeliveryError::timeout, fmt::format("no answer within {}s", m_timeout_s));
         return false;
       }
       return true;
-    }
-    if (n < 0 && errno == EINTR) {
+    case Transport::Status::want_read:
+    case Transport::Status::want_write:
+      events = io.status == Transport::Status::want_read ? POLLIN : POLLOUT;
       continue;
+    case Transport::Status::closed:
+    case Transport::Status::failed:
+      break;
     }
-    const int error = n == 0 ? 0 : errno;
-    if (may_be_stale && (n == 0 || error == ECONNRESET)) {
+    const bool closed = io.status == Transport::Status::closed;
+    if (may_be_stale && (closed || m_transport.system_error() == ECONNRESET)) {
       stale = true;
-      m_fd = FileDescriptor();
+      m_transport = Transport();
       return false;
-    }
-    if (error == EAGAIN || error == EWOULDBLOCK) {
-      continue; // a slice passed: may_wait tells whether to wait on
     }
     fail(outcome, DeliveryError::other,
          fmt::format("{} closed the connection{}", m_url.origin(),
-                     n == 0 ? "" : fmt::format(" ({})", std::strerror(error))));
+                     closed ? "" : fmt::format(" ({})", m_transport.error())));
     return false;
   }
 }
 
-void PlainHttpConnection::keep(DeliveryOutcome& outcome, std::string_view data) {
+bool HttpConnection::keep(DeliveryOutcome& outcome, std::string_view data,
+                          std::uint64_t announced) {
   const auto kept =
       std::min(data.size(), k_response_prefix_bytes -
                                 std::min(k_response_prefix_bytes, outcome.body_prefix.size()));
   outcome.body_prefix.append(data.substr(0, kept));
   outcome.body_cut = outcome.body_cut || kept < data.size();
+  m_body_bytes += data.size();
+  if (std::max(m_body_bytes, announced) > k_max_answer_body_bytes) {
+    fail(outcome, DeliveryError::other,
+         fmt::format("the answer's body is over {} MiB", k_max_answer_body_bytes >> 20));
+    return false;
+  }
+  return true;
 }
 
-bool PlainHttpConnection::read_body(DeliveryOutcome& outcome, ResponseBody body,
-                                    std::uint64_t length) {
+bool HttpConnection::read_body(DeliveryOutcome& outcome, ResponseBody body, std::uint64_t length) {
   bool stale = false;
   const auto more = [&] { return read_more(outcome, false, stale); };
   switch (body) {
@@ -311,7 +340,9 @@ bool PlainHttpConnection::read_body(DeliveryOutcome& outcome, ResponseBody body,
         return false;
       }
       const auto step = decoder.next(m_in);
-      keep(outcome, step.data);
+      if (!keep(outcome, step.data)) {
+        return false;
+      }
       m_in.erase(0, step.used);
     }
     if (decoder.state() != ChunkedDecoder::State::done) {
@@ -321,12 +352,12 @@ bool PlainHttpConnection::read_body(DeliveryOutcome& outcome, ResponseBody body,
     return true;
   }
   case ResponseBody::until_close:
-    keep(outcome, m_in);
-    m_in.clear();
-    while (more()) {
-      keep(outcome, m_in);
+    do {
+      if (!keep(outcome, m_in)) {
+        return false;
+      }
       m_in.clear();
-    }
+    } while (more());
     if (outcome.error == DeliveryError::other) { // the close that ends the body
       outcome.error = DeliveryError::none;
       outcome.error_text.clear();
@@ -334,6 +365,9 @@ bool PlainHttpConnection::read_body(DeliveryOutcome& outcome, ResponseBody body,
     return outcome.error == DeliveryError::none;
   case ResponseBody::length:
     break;
+  }
+  if (length > k_max_answer_body_bytes) { // no need to wait for it
+    return keep(outcome, {}, length);
   }
   while (length > 0) {
     if (m_in.empty() && !more()) {

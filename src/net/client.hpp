@@ -1,8 +1,8 @@
 #pragma once
 
-#include "base/posix_file.hpp"
 #include "http/response.hpp"
 #include "net/delivery_client.hpp"
+#include "net/transport.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -13,14 +13,17 @@
 
 namespace linkhook {
 
-// A plain-HTTP/1.1 keep-alive connection that POSTs and reads the answer with one send and
-// (usually) one recv per delivery: `send --count` is a load generator, and a general client
-// costs several polls per request. https goes through httplib (DeliveryClient) instead.
-// Blocking sends and receives wait in slices of k_stop_slice at most, so that a set `stop` ends a
-// post soon (interrupted), while an answer that is there costs no extra call.
-class PlainHttpConnection {
+// An HTTP/1.1 keep-alive connection, over TCP or TLS, that POSTs and reads the answer with one
+// send and (usually) one poll and one read per delivery: `send --count` is a load generator.
+// Every wait is a poll of k_stop_slice at most, ended by one deadline for the whole post
+// (connect, handshake, request, the complete answer) and by a set `stop` (interrupted). Only the
+// first k_response_prefix_bytes of a body are kept; a head over k_max_answer_head_bytes or a
+// body over k_max_answer_body_bytes fails the post.
+class HttpConnection {
 public:
-  PlainHttpConnection(Url url, double timeout_s, const std::atomic<bool>* stop = nullptr);
+  // `tls` (kept by the caller, for the connection's life) for an https:// url.
+  HttpConnection(Url url, double timeout_s, const std::atomic<bool>* stop = nullptr,
+                 const TlsContext* tls = nullptr);
 
   // Sends `headers` (Content-Length and Host are added; hop-by-hop ones dropped) and `body`.
   // Fills everything of the outcome but its milliseconds.
@@ -31,26 +34,30 @@ private:
 
   void build_request(const Headers& headers, std::string_view body);
   bool open(DeliveryOutcome& outcome);
+  bool connect(DeliveryOutcome& outcome, std::size_t address, int& error);
+  bool handshake(DeliveryOutcome& outcome);
   Step exchange(DeliveryOutcome& outcome, bool reused);
   // Reads more bytes into m_in; false (and the outcome's error set) when none came.
   bool read_more(DeliveryOutcome& outcome, bool reused, bool& stale);
-  // Before a wait: false (and the outcome's error set) once stopped or past the deadline; else
-  // shortens the socket's receive timeout when the deadline is nearer than a slice.
-  bool may_wait(DeliveryOutcome& outcome);
+  // Polls the socket for `events`, a slice at a time: false (and the outcome's error set) once
+  // stopped or past the deadline.
+  bool wait(DeliveryOutcome& outcome, short events, bool connecting);
   bool read_body(DeliveryOutcome& outcome, ResponseBody body, std::uint64_t length);
-  void keep(DeliveryOutcome& outcome, std::string_view data); // body bytes: the first ones kept
+  // Body bytes: the first ones kept; false (and the outcome's error set) once the body read so
+  // far, or the length `announced`, is past the bound.
+  bool keep(DeliveryOutcome& outcome, std::string_view data, std::uint64_t announced = 0);
   void fail(DeliveryOutcome& outcome, DeliveryError error, std::string text);
 
   Url m_url;
   double m_timeout_s;
   const std::atomic<bool>* m_stop;
-  double m_slice_s;       // the longest a blocking call waits: k_stop_slice, or the timeout
-  double m_receive_s = 0; // the socket's receive timeout now
+  const TlsContext* m_tls;
   std::vector<sockaddr_storage> m_addresses; // resolved once
   std::vector<socklen_t> m_address_sizes;
-  FileDescriptor m_fd;
+  Transport m_transport;
   std::string m_request;
   std::string m_in;
+  std::uint64_t m_body_bytes = 0; // of the answer being read
   std::chrono::steady_clock::time_point m_deadline;
 };
 

@@ -10,15 +10,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
-
-namespace httplib {
-class Client;
-}
 
 namespace linkhook {
-class PlainHttpConnection;
-}
+class HttpConnection;
+class TlsContext;
+} // namespace linkhook
 
 // One HTTP client that POSTs deliveries to one endpoint over a kept-alive connection, and tells
 // how each one ended. `send` and `replay` run one per worker thread.
@@ -39,8 +35,9 @@ inline constexpr std::string_view k_interrupted_text = "interrupted before the a
 
 class DeliveryClient {
 public:
-  // Throws Error (usage) for a --ca-file that cannot be read. Once `stop` is set, a post in flight
-  // ends within a fraction of a second, interrupted, instead of waiting out the timeout.
+  // Throws Error (usage) for a --ca-file that cannot be read or holds no certificate. Once `stop`
+  // is set, a post in flight ends within a fraction of a second, interrupted, instead of waiting
+  // out the timeout.
   explicit DeliveryClient(const ClientConfig& config, const std::atomic<bool>* stop = nullptr);
   ~DeliveryClient();
   DeliveryClient(const DeliveryClient&) = delete;
@@ -50,16 +47,9 @@ public:
   DeliveryOutcome post(const Headers& headers, std::string_view body);
 
 private:
-  DeliveryOutcome post_tls(const Headers& headers, std::string_view body);
-
   ClientConfig m_config;
-  const std::atomic<bool>* m_stop;
-  std::unique_ptr<PlainHttpConnection> m_plain; // http://
-  std::unique_ptr<httplib::Client> m_client;    // https://
-  // https: httplib waits in its own poll for up to the whole timeout, but its stop() (safe from
-  // another thread) shuts the socket down and ends the wait; this thread calls it once `stop` is
-  // set. Declared last: it ends before the client goes.
-  std::jthread m_stopper;
+  std::unique_ptr<TlsContext> m_tls; // https://: what is trusted
+  std::unique_ptr<HttpConnection> m_connection;
 };
 
 } // namespace linkhook

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,11 @@ std::string_view delivery_error_name(DeliveryError error);
 
 // How much of a response body an outcome keeps: enough to show why an endpoint refused.
 inline constexpr std::size_t k_response_prefix_bytes = 200;
+
+// The most of an answer the client reads: past either, the delivery fails, naming the bound,
+// instead of reading on until the timeout (the body past its prefix is read and dropped).
+inline constexpr std::size_t k_max_answer_head_bytes = std::size_t{64} * 1024;
+inline constexpr std::uint64_t k_max_answer_body_bytes = std::uint64_t{1024} * 1024;
 
 struct DeliveryOutcome {
   int status = 0; // the HTTP status; 0 when there was no answer

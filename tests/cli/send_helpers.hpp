@@ -57,4 +57,48 @@ inline std::vector<std::function<void(RawConnection&)>> unfinished_answers() {
           }};
 }
 
+// A server's answer that a client must cut short, and how `send` names the cut.
+struct HostileAnswer {
+  std::string name;
+  std::function<void(RawConnection&)> answer; // returns once the client has gone
+  std::string error;                          // the delivery's "error"
+  std::string reason;                         // a part of its "reason"
+};
+
+// Sends `first`, then `piece` again and again (every `pause`, or as fast as the client reads)
+// until the client has gone.
+inline std::function<void(RawConnection&)> repeating(std::string first, std::string piece,
+                                                     std::chrono::milliseconds pause) {
+  return [=](RawConnection& client) {
+    client.send(first);
+    while (client.send(piece) && !client.closed_within(pause)) {
+    }
+  };
+}
+
+// The servers an outside tester points `send` at: none may hold it past --timeout (2 s in the
+// reasons) nor make it keep more than a bounded part of what they send.
+inline std::vector<HostileAnswer> hostile_answers() {
+  const std::string flood(16 * 1024, 'a');
+  const std::string ok = "HTTP/1.1 200 OK\r\n";
+  return {
+      {"hangs", [](RawConnection& client) { client.closed_within(30s); }, "timeout",
+       "no answer within 2s"},
+      {"drips a head, a byte every 0.5 s", repeating("", "H", 500ms), "timeout",
+       "no answer within 2s"},
+      {"an endless chunked body",
+       repeating(ok + "Transfer-Encoding: chunked\r\n\r\n", "4000\r\n" + flood + "\r\n", 0ms),
+       "other", "the answer's body is over 1 MiB"},
+      {"a huge Content-Length, slowly",
+       repeating(ok + "Content-Length: 100000000000\r\n\r\n", "x", 500ms), "other",
+       "the answer's body is over 1 MiB"},
+      {"endless headers", repeating(ok, "X-Flood: " + flood + "\r\n", 0ms), "other",
+       "the answer's head is over 64 KiB"},
+      {"garbage",
+       repeating(std::string("\x16\x03\x01\0\xff garbage\r\n\r\n", 17),
+                 std::string("\0\xfe\xfd", 3), 0ms),
+       "other", "the answer is not HTTP/1.x"},
+  };
+}
+
 } // namespace linkhook::test

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <cerrno>
 #include <netinet/in.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <stdexcept>
 #include <sys/socket.h>
@@ -33,12 +34,26 @@ RawConnection::RawConnection(const std::string& host, int port) {
 }
 
 RawConnection::~RawConnection() {
+  SSL_free(m_ssl);
   ::close(m_fd);
+}
+
+long RawConnection::read_some(char* buffer, std::size_t size) {
+  if (m_ssl == nullptr) {
+    return ::recv(m_fd, buffer, size, 0);
+  }
+  std::size_t read = 0;
+  return SSL_read_ex(m_ssl, buffer, size, &read) == 1 ? static_cast<long>(read) : -1;
 }
 
 bool RawConnection::send(std::string_view bytes) {
   while (!bytes.empty()) {
-    const ssize_t n = ::send(m_fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    std::size_t written = 0;
+    const ssize_t n = m_ssl == nullptr
+                          ? ::send(m_fd, bytes.data(), bytes.size(), MSG_NOSIGNAL)
+                          : (SSL_write_ex(m_ssl, bytes.data(), bytes.size(), &written) == 1
+                                 ? static_cast<ssize_t>(written)
+                                 : -1);
     if (n <= 0) {
       return false;
     }
@@ -52,11 +67,12 @@ std::string RawConnection::receive(std::chrono::milliseconds timeout, std::strin
   std::string received;
   while (until.empty() || received.find(until) == std::string::npos) {
     pollfd fd{m_fd, POLLIN, 0};
-    if (::poll(&fd, 1, milliseconds_left(deadline)) <= 0) {
+    if ((m_ssl == nullptr || SSL_pending(m_ssl) == 0) &&
+        ::poll(&fd, 1, milliseconds_left(deadline)) <= 0) {
       break;
     }
     char buffer[4096];
-    const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, 0);
+    const auto n = read_some(buffer, sizeof buffer);
     if (n <= 0) {
       break;
     }
@@ -73,7 +89,8 @@ bool RawConnection::closed_within(std::chrono::milliseconds timeout) {
       return false;
     }
     char buffer[4096];
-    const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, 0);
+    errno = 0;
+    const auto n = read_some(buffer, sizeof buffer);
     if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
       return true;
     }

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+struct ssl_st;
+
 // A TCP client that sends exactly the bytes it is given, for requests no HTTP library would send:
 // half requests, floods of headers, lies about Content-Length. RawServer's side uses it too.
 namespace linkhook::test {
@@ -11,7 +13,9 @@ namespace linkhook::test {
 class RawConnection {
 public:
   RawConnection(const std::string& host, int port); // throws when it cannot connect
-  explicit RawConnection(int fd) : m_fd(fd) {}      // a connected socket, closed by the destructor
+  // A connected socket, closed by the destructor; over TLS (an accepted SSL on it, freed by the
+  // destructor) when `ssl` is set.
+  explicit RawConnection(int fd, ssl_st* ssl = nullptr) : m_fd(fd), m_ssl(ssl) {}
   RawConnection(const RawConnection&) = delete;
   RawConnection& operator=(const RawConnection&) = delete;
   ~RawConnection();
@@ -26,7 +30,10 @@ public:
   bool closed_within(std::chrono::milliseconds timeout);
 
 private:
+  long read_some(char* buffer, std::size_t size); // recv, or SSL_read; <= 0: closed or failed
+
   int m_fd = -1;
+  ssl_st* m_ssl = nullptr;
 };
 
 // "http://127.0.0.1:PORT/..." → PORT

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <chrono>
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <netinet/in.h>
 #include <string>
 #include <sys/socket.h>
@@ -98,7 +99,7 @@ TEST_SUITE("net/client") {
         "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n",
     }});
     {
-      PlainHttpConnection connection(server.url(), 5);
+      HttpConnection connection(server.url(), 5);
       auto outcome = connection.post(k_headers, R"({"a":1})");
       CHECK(outcome.status == 500);
       CHECK(outcome.body_prefix == "hello world");
@@ -114,7 +115,7 @@ TEST_SUITE("net/client") {
 
   TEST_CASE("the request carries Host, the headers and Content-Length, then the exact body") {
     CannedServer server({{"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"}});
-    PlainHttpConnection connection(server.url(), 5);
+    HttpConnection connection(server.url(), 5);
     CHECK(connection.post({{"webhook-id", "msg_1"}, {"Content-Length", "99"}}, "{}").status == 200);
     server.wait();
     REQUIRE(server.requests.size() == 1);
@@ -126,7 +127,7 @@ TEST_SUITE("net/client") {
   TEST_CASE("a connection the server closed after answering is replaced, once") {
     CannedServer server({{"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"},
                          {"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"}});
-    PlainHttpConnection connection(server.url(), 5);
+    HttpConnection connection(server.url(), 5);
     CHECK(connection.post(k_headers, "{}").status == 200);
     const auto outcome = connection.post(k_headers, "{}"); // on a closed connection: a new one
     CHECK(outcome.status == 201);
@@ -137,7 +138,7 @@ TEST_SUITE("net/client") {
     CannedServer server({{"HTTP/1.0 403 Forbidden\r\n\r\nnot you"},
                          {"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"},
                          {"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n"}});
-    PlainHttpConnection connection(server.url(), 5);
+    HttpConnection connection(server.url(), 5);
     auto outcome = connection.post(k_headers, "{}");
     CHECK(outcome.status == 403);
     CHECK(outcome.body_prefix == "not you");
@@ -157,7 +158,7 @@ TEST_SUITE("net/client") {
         "HTTP/1.1 500 Oops\r\nTransfer-Encoding: chunked\r\n\r\n5 garbage\r\nhello\r\n0\r\n\r\n"};
     const std::vector<std::string> second{"HTTP/1.1 200 OK\r\nContent-Length: 2abc\r\n\r\nok"};
     CannedServer server({first, second});
-    PlainHttpConnection connection(server.url(), 5);
+    HttpConnection connection(server.url(), 5);
     const auto plain = connection.post(k_headers, "{}");
     CHECK(plain.status == 200);
     CHECK(plain.body_prefix == "ok");
@@ -176,12 +177,12 @@ TEST_SUITE("net/client") {
     {
       CannedServer server({{"SMTP ready\r\n\r\n"}});
       port = server.url().port;
-      PlainHttpConnection connection(server.url(), 5);
+      HttpConnection connection(server.url(), 5);
       const auto garbage = connection.post(k_headers, "{}");
       CHECK(garbage.error == DeliveryError::other);
       CHECK(garbage.error_text == "the answer is not HTTP/1.x");
     } // the server's socket is closed here
-    PlainHttpConnection closed({"http", "127.0.0.1", port, "/"}, 5);
+    HttpConnection closed({"http", "127.0.0.1", port, "/"}, 5);
     const auto refused = closed.post(k_headers, "{}");
     CHECK(refused.error == DeliveryError::refused);
     CHECK(refused.status == 0);
@@ -189,7 +190,7 @@ TEST_SUITE("net/client") {
 
   TEST_CASE("an answer that stops halfway is a timeout within the timeout, not per read") {
     CannedServer server({{"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"}}, true);
-    PlainHttpConnection connection(server.url(), 0.3);
+    HttpConnection connection(server.url(), 0.3);
     const auto start = std::chrono::steady_clock::now();
     const auto outcome = connection.post(k_headers, "{}");
     CHECK(outcome.error == DeliveryError::timeout);
@@ -199,4 +200,45 @@ TEST_SUITE("net/client") {
           "no answer within 0.3s (an HTTP 200 answer began, its body did not end)");
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(1500));
   } // the connection closes first, then the server ends
+
+  TEST_CASE("a body is read up to its bound, keeping its prefix; past the bound the post fails") {
+    const auto chunked = [](std::size_t size) {
+      const std::string chunk(64 * 1024, 'c');
+      std::string answer = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+      for (std::size_t sent = 0; sent < size; sent += chunk.size()) {
+        const auto n = std::min(chunk.size(), size - sent);
+        answer += fmt::format("{:x}\r\n", n) + chunk.substr(0, n) + "\r\n";
+      }
+      return answer + "0\r\n\r\n";
+    };
+    const auto bound = static_cast<std::size_t>(k_max_answer_body_bytes);
+    const std::string past_bound = "the answer's body is over 1 MiB (an HTTP 200 answer began, its "
+                                   "body did not end)";
+    CannedServer server({{chunked(bound), chunked(bound + 1)},
+                         {"HTTP/1.0 200 OK\r\n\r\n" + std::string(bound + 1, 'u')},
+                         {"HTTP/1.1 200 OK\r\nContent-Length: 1048577\r\n\r\n"}},
+                        true);
+    HttpConnection connection(server.url(), 5);
+    auto outcome = connection.post(k_headers, "{}");
+    CHECK(outcome.ok());
+    CHECK(outcome.body_prefix == std::string(k_response_prefix_bytes, 'c'));
+    CHECK(outcome.body_cut);
+    for (int past = 0; past < 3; ++past) { // chunked, until the close, a length announced
+      const auto start = std::chrono::steady_clock::now();
+      outcome = connection.post(k_headers, "{}");
+      CHECK(outcome.error == DeliveryError::other);
+      CHECK(outcome.error_text == past_bound);
+      CHECK(outcome.body_prefix.empty());
+      CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+    }
+  }
+
+  TEST_CASE("a head past 64 KiB fails the post, naming the bound") {
+    CannedServer server({{"HTTP/1.1 200 OK\r\nX-Big: " + std::string(70 * 1024, 'h') +
+                          "\r\nContent-Length: 0\r\n\r\n"}});
+    HttpConnection connection(server.url(), 5);
+    const auto outcome = connection.post(k_headers, "{}");
+    CHECK(outcome.error == DeliveryError::other);
+    CHECK(outcome.error_text == "the answer's head is over 64 KiB");
+  }
 }

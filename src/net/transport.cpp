@@ -1,0 +1,169 @@
+#include "net/transport.hpp"
+
+#include "base/error.hpp"
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace linkhook {
+
+namespace {
+
+bool ip_address(const std::string& host) {
+  in6_addr address{};
+  return ::inet_pton(AF_INET, host.c_str(), &address) == 1 ||
+         ::inet_pton(AF_INET6, host.c_str(), &address) == 1;
+}
+
+} // namespace
+
+void TlsContext::Free::operator()(ssl_ctx_st* context) const {
+  SSL_CTX_free(context);
+}
+
+void Transport::Free::operator()(ssl_st* ssl) const {
+  SSL_free(ssl);
+}
+
+TlsContext::TlsContext(bool insecure, const std::optional<std::string>& ca_file)
+    : m_context(SSL_CTX_new(TLS_client_method())) {
+  if (!m_context) {
+    throw Error("cannot set up TLS", ExitCode::failed);
+  }
+  auto* context = m_context.get();
+  SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION);
+  // Writes may be partial and resumed from a buffer that moved: the request is sent in a loop.
+  SSL_CTX_set_mode(context, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  // A server that closes without close_notify ends a body read until the close, as over TCP.
+  SSL_CTX_set_options(context, SSL_OP_IGNORE_UNEXPECTED_EOF);
+  SSL_CTX_set_verify(context, insecure ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, nullptr);
+  if (!ca_file) {
+    SSL_CTX_set_default_verify_paths(context);
+    return;
+  }
+  if (::access(ca_file->c_str(), R_OK) != 0) {
+    throw Error(fmt::format("--ca-file '{}' cannot be read", *ca_file));
+  }
+  if (SSL_CTX_load_verify_locations(context, ca_file->c_str(), nullptr) != 1) {
+    ERR_clear_error();
+    throw Error(fmt::format("--ca-file '{}' holds no PEM certificate", *ca_file));
+  }
+}
+
+Transport::Transport(FileDescriptor socket, const TlsContext* tls, const std::string& host)
+    : m_socket(std::move(socket)) {
+  if (tls == nullptr) {
+    return;
+  }
+  m_ssl.reset(SSL_new(tls->get()));
+  if (!m_ssl || SSL_set_fd(m_ssl.get(), m_socket.get()) != 1) {
+    m_ssl.reset();
+    m_socket = FileDescriptor(); // handshake() fails: no connection
+    return;
+  }
+  auto* ssl = m_ssl.get();
+  SSL_set_connect_state(ssl);
+  if (ip_address(host)) { // checked against the certificate's IP addresses; no SNI for one
+    X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str());
+  } else {
+    // SNI: SSL_set_tlsext_host_name, without the old-style cast of its macro.
+    SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+             const_cast<char*>(host.c_str()));
+    SSL_set1_host(ssl, host.c_str());
+  }
+}
+
+Transport::Io Transport::handshake() {
+  if (!m_socket) {
+    m_error = "cannot set up TLS";
+    return {Status::failed};
+  }
+  if (!m_ssl) {
+    return {};
+  }
+  ERR_clear_error();
+  const int returned = SSL_do_handshake(m_ssl.get());
+  if (returned == 1) {
+    return {};
+  }
+  auto io = tls_result(returned);
+  m_untrusted = io.status == Status::failed && SSL_get_verify_result(m_ssl.get()) != X509_V_OK;
+  if (m_untrusted) {
+    m_error = X509_verify_cert_error_string(SSL_get_verify_result(m_ssl.get()));
+  }
+  return io;
+}
+
+Transport::Io Transport::read(char* buffer, std::size_t size) {
+  if (!m_ssl) {
+    const auto n = ::recv(m_socket.get(), buffer, size, 0);
+    return n == 0 ? Io{Status::closed} : system_result(n, Status::want_read);
+  }
+  ERR_clear_error();
+  std::size_t read = 0;
+  const int returned = SSL_read_ex(m_ssl.get(), buffer, size, &read);
+  return returned == 1 ? Io{Status::moved, read} : tls_result(returned);
+}
+
+Transport::Io Transport::write(std::string_view bytes) {
+  if (!m_ssl) {
+    return system_result(::send(m_socket.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL),
+                         Status::want_write);
+  }
+  ERR_clear_error();
+  std::size_t written = 0;
+  const int returned = SSL_write_ex(m_ssl.get(), bytes.data(), bytes.size(), &written);
+  return returned == 1 ? Io{Status::moved, written} : tls_result(returned);
+}
+
+bool Transport::buffered() const {
+  return m_ssl && SSL_has_pending(m_ssl.get()) == 1;
+}
+
+Transport::Io Transport::system_result(long returned, Status would_block) {
+  if (returned >= 0) {
+    return {Status::moved, static_cast<std::size_t>(returned)};
+  }
+  if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+    return {would_block};
+  }
+  m_errno = errno;
+  m_error = std::strerror(m_errno);
+  return {Status::failed};
+}
+
+Transport::Io Transport::tls_result(int returned) {
+  const int saved_errno = errno;
+  switch (SSL_get_error(m_ssl.get(), returned)) {
+  case SSL_ERROR_WANT_READ:
+    return {Status::want_read};
+  case SSL_ERROR_WANT_WRITE:
+    return {Status::want_write};
+  case SSL_ERROR_ZERO_RETURN:
+    return {Status::closed};
+  case SSL_ERROR_SYSCALL:
+    if (saved_errno == 0) {
+      return {Status::closed};
+    }
+    m_errno = saved_errno;
+    m_error = std::strerror(saved_errno);
+    return {Status::failed};
+  default: {
+    const auto code = ERR_peek_last_error();
+    const char* reason = code == 0 ? nullptr : ERR_reason_error_string(code);
+    m_errno = 0;
+    m_error = reason != nullptr ? reason : "TLS error";
+    ERR_clear_error();
+    return {Status::failed};
+  }
+  }
+}
+
+} // namespace linkhook
