@@ -74,6 +74,21 @@ TEST_SUITE("cli.send.tls") {
     serving.join();
   }
 
+  TEST_CASE("a trusted certificate for another name is rejected: the host name is checked") {
+    TempDir dir;
+    const auto [cert, key] = make_self_signed_certificate(dir); // for 127.0.0.1 only
+    RawServer server([](RawConnection& client) { client.closed_within(10s); }, RawTls{cert, key});
+    const auto url = "https://localhost:" + std::to_string(port_of(server.url())) + "/";
+    const auto r = send_to(url, {"link.clicked", "--no-store", "--json", "--ca-file", cert});
+    CHECK(r.exit_code == 1);
+    const auto lines = json_lines(r.out);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0]["error"] == "tls");
+    CHECK_MESSAGE(lines[0]["reason"].get<std::string>().find("hostname mismatch") !=
+                      std::string::npos,
+                  lines[0]["reason"]);
+  }
+
   TEST_CASE("a --ca-file that cannot be read is a usage error") {
     TempDir dir;
     check_usage_error(send_to("https://127.0.0.1:1/", {"link.clicked", "--no-store", "--ca-file",
