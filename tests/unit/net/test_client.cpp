@@ -201,7 +201,7 @@ TEST_SUITE("net/client") {
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(1500));
   } // the connection closes first, then the server ends
 
-  TEST_CASE("a body is read up to its bound, keeping its prefix; past the bound the post fails") {
+  TEST_CASE("a body is read up to its bound, its prefix kept, and past the bound the post fails") {
     const auto chunked = [](std::size_t size) {
       const std::string chunk(64 * 1024, 'c');
       std::string answer = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
