@@ -70,13 +70,20 @@ Transport::Transport(FileDescriptor socket, const TlsContext* tls, const std::st
   }
   auto* ssl = m_ssl.get();
   SSL_set_connect_state(ssl);
+  // A host that could not be set would leave the certificate unchecked against it: no
+  // connection then, rather than one that trusts any name.
+  bool host_set = false;
   if (ip_address(host)) { // checked against the certificate's IP addresses; no SNI for one
-    X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str());
+    host_set = X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str()) == 1;
   } else {
     // SNI: SSL_set_tlsext_host_name, without the old-style cast of its macro.
-    SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-             const_cast<char*>(host.c_str()));
-    SSL_set1_host(ssl, host.c_str());
+    host_set = SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                        const_cast<char*>(host.c_str())) == 1 &&
+               SSL_set1_host(ssl, host.c_str()) == 1;
+  }
+  if (!host_set) {
+    m_ssl.reset();
+    m_socket = FileDescriptor(); // handshake() fails: no connection
   }
 }
 
