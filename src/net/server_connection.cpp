@@ -64,6 +64,12 @@ ServerConnection::ServerConnection(Transport transport, int read_timeout_ms, int
 
 bool ServerConnection::handshake(int stop, int timeout_ms) {
   const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  // The client speaks first: OpenSSL allocates its buffers once its hello is here, not for a
+  // connection that stays silent.
+  if (m_transport.tls() &&
+      !wait_for_transport(m_sock, Transport::Status::want_read, stop, timeout_ms)) {
+    return false;
+  }
   while (true) {
     const auto io = m_transport.handshake();
     if (io.status == Transport::Status::moved) {

@@ -60,6 +60,7 @@ public:
   static Transport accepted(FileDescriptor socket, const TlsContext* tls);
 
   explicit operator bool() const { return static_cast<bool>(m_socket); }
+  bool tls() const { return static_cast<bool>(m_ssl); }
   int socket() const { return m_socket.get(); }
 
   Io handshake();

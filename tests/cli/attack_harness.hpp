@@ -8,6 +8,7 @@
 #include "cli_helpers.hpp"
 #include "listener_fixture.hpp"
 #include "raw_client.hpp"
+#include "tls_helpers.hpp"
 
 #include <arpa/inet.h>
 #include <atomic>
@@ -162,6 +163,7 @@ inline Share send_genuine(const RunningListener& listener,
       for (std::size_t i = static_cast<std::size_t>(s); i < signed_requests.size();
            i += k_senders) {
         httplib::Client client(listener.origin());
+        client.enable_server_certificate_verification(false); // an https listener's own cert
         client.set_connection_timeout(within);
         client.set_read_timeout(within);
         client.set_write_timeout(within);
@@ -211,9 +213,14 @@ inline void under_attack(const std::string& name, RunningListener& listener, con
   CHECK(after->status == 200);
 }
 
-inline RunningListener start() {
-  return RunningListener({"--secret", k_test_secret, "--no-store", "--quiet", "--io-timeout",
-                          std::to_string(k_io_timeout_s)});
+// Over HTTPS when `tls` is set.
+inline RunningListener start(bool tls = false) {
+  std::vector<std::string> args{"--secret", k_test_secret,  "--no-store",
+                                "--quiet",  "--io-timeout", std::to_string(k_io_timeout_s)};
+  const TempDir dir;
+  const auto tls_arguments = tls_args(dir, tls);
+  args.insert(args.end(), tls_arguments.begin(), tls_arguments.end());
+  return RunningListener(args);
 }
 
 // Calls `each` on every open connection about every `period` until `stop`.
