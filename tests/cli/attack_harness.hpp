@@ -188,6 +188,13 @@ inline Share send_genuine(const RunningListener& listener,
 // `ready`, and goes on until `stop`.
 using Attack = std::function<void(std::latch& ready, const std::atomic<bool>& stop)>;
 
+// A genuine delivery is answered 200.
+inline void check_serving(const RunningListener& listener) {
+  const auto response = post(listener.url(), signed_headers(k_body), k_body);
+  REQUIRE(response);
+  CHECK(response->status == 200);
+}
+
 // Runs `attack` until the genuine deliveries sent once it is ready are done, then checks the
 // share served, the listener's memory, and that it still answers.
 inline void under_attack(const std::string& name, RunningListener& listener, const Attack& attack) {
@@ -208,15 +215,14 @@ inline void under_attack(const std::string& name, RunningListener& listener, con
   CHECK_MESSAGE(share.share() >= k_required_share, name, ": served ", share.served, " of ",
                 share.sent);
   CHECK_MESSAGE((!k_check_memory || peak < k_memory_bound_kib), name, ": peak RSS ", peak, " KiB");
-  const auto after = post(listener.url(), signed_headers(k_body), k_body);
-  REQUIRE(after);
-  CHECK(after->status == 200);
+  check_serving(listener);
 }
 
-// Over HTTPS when `tls` is set.
-inline RunningListener start(bool tls = false) {
+// Over HTTPS when `tls` is set; `extra` arguments after the usual ones.
+inline RunningListener start(bool tls = false, const std::vector<std::string>& extra = {}) {
   std::vector<std::string> args{"--secret", k_test_secret,  "--no-store",
                                 "--quiet",  "--io-timeout", std::to_string(k_io_timeout_s)};
+  args.insert(args.end(), extra.begin(), extra.end());
   const TempDir dir;
   const auto tls_arguments = tls_args(dir, tls);
   args.insert(args.end(), tls_arguments.begin(), tls_arguments.end());
