@@ -23,7 +23,7 @@ public:
   // Throws Error (usage) for a --ca-file that cannot be read or holds no certificate.
   TlsContext(bool insecure, const std::optional<std::string>& ca_file);
   // A server's, from PEM files (--tls-cert, --tls-key); throws Error (usage) naming the file that
-  // cannot be loaded, or both when the key is not the certificate's.
+  // cannot be loaded (a key that is not the certificate's cannot).
   static TlsContext server(const std::string& cert_file, const std::string& key_file);
 
   ssl_ctx_st* get() const { return m_context.get(); }
