@@ -3,6 +3,7 @@
 #include "base/error.hpp"
 #include "net/connections.hpp"
 #include "net/server.hpp"
+#include "net/transport.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -11,6 +12,7 @@
 #include <fmt/format.h>
 #include <httplib.h>
 #include <limits>
+#include <optional>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <thread>
@@ -18,36 +20,11 @@
 
 namespace linkhook {
 
-namespace {
-
-// A request cpp-httplib read (over TLS) as the listener's own server reads one: the headers
-// without the pseudo-headers cpp-httplib adds (REMOTE_ADDR, ...).
-HttpRequest from_httplib(const httplib::Request& in) {
-  HttpRequest request{.method = in.method, .path = in.path, .headers = {}, .body = in.body};
-  for (const auto& [name, value] : in.headers) {
-    if (name != "REMOTE_ADDR" && name != "REMOTE_PORT" && name != "LOCAL_ADDR" &&
-        name != "LOCAL_PORT") {
-      request.headers.add(name, value);
-    }
-  }
-  return request;
-}
-
-void to_httplib(const HttpAnswer& answer, httplib::Response& response) {
-  response.status = answer.status;
-  for (const auto& header : answer.headers) {
-    response.set_header(header.name, header.value);
-  }
-  response.set_content(answer.body, "text/plain");
-}
-
-} // namespace
-
 struct Listener::State {
   ListenerConfig config;
   DeliveryHandler handler;
-  std::unique_ptr<httplib::Server> server;
-  KeepAliveServer* plain_server = nullptr; // the server when it serves plain HTTP
+  std::optional<TlsContext> tls; // with --tls-cert and --tls-key
+  std::unique_ptr<KeepAliveServer> server;
   int port = 0;
   int listening_socket = -1; // cpp-httplib's, for the backlog
   int event_fd = -1;         // readable once --max-events deliveries were answered
@@ -58,29 +35,7 @@ struct Listener::State {
           const std::uint64_t one = 1;
           [[maybe_unused]] const auto written = ::write(event_fd, &one, sizeof one);
         }) {}
-
-  httplib::Server::HandlerResponse handle_error(const httplib::Request& request,
-                                                httplib::Response& response);
 };
-
-// cpp-httplib's refusals over TLS: a body over --max-body is answered as the listener's own
-// server answers it; anything else is malformed.
-httplib::Server::HandlerResponse Listener::State::handle_error(const httplib::Request& request,
-                                                               httplib::Response& response) {
-  if (!response.body.empty()) {
-    return httplib::Server::HandlerResponse::Unhandled; // an answer of ours, reason included
-  }
-  if (response.status == 413) {
-    auto refused = from_httplib(request);
-    refused.body_too_large = true;
-    HttpAnswer answer;
-    handler.handle(refused, answer);
-    to_httplib(answer, response);
-  } else {
-    response.set_content(fmt::format("malformed request ({})\n", response.status), "text/plain");
-  }
-  return httplib::Server::HandlerResponse::Handled;
-}
 
 Listener::Listener(ListenerConfig config, PayloadFilter filter, FailureOptions failures,
                    ListenerHooks hooks)
@@ -91,36 +46,13 @@ Listener::Listener(ListenerConfig config, PayloadFilter filter, FailureOptions f
     if (!s.config.tls_cert || !s.config.tls_key) {
       throw Error("--tls-cert and --tls-key go together");
     }
-    auto tls =
-        std::make_unique<httplib::SSLServer>(s.config.tls_cert->c_str(), s.config.tls_key->c_str());
-    if (!tls->is_valid()) {
-      throw Error(fmt::format("cannot load the TLS certificate {} or key {}", *s.config.tls_cert,
-                              *s.config.tls_key));
-    }
-    const auto handler = [state = m_state.get()](const httplib::Request& request,
-                                                 httplib::Response& response) {
-      HttpAnswer answer;
-      state->handler.handle(from_httplib(request), answer);
-      to_httplib(answer, response);
-    };
-    tls->Post(".*", handler);
-    tls->Get(".*", handler);
-    tls->Put(".*", handler);
-    tls->Patch(".*", handler);
-    tls->Delete(".*", handler);
-    tls->set_error_handler(httplib::Server::HandlerWithResponse(
-        [state = m_state.get()](const httplib::Request& request, httplib::Response& response) {
-          return state->handle_error(request, response);
-        }));
-    s.server = std::move(tls);
-  } else {
-    auto plain = std::make_unique<KeepAliveServer>(
-        [state = m_state.get()](const HttpRequest& request, HttpAnswer& answer) {
-          state->handler.handle(request, answer);
-        });
-    s.plain_server = plain.get();
-    s.server = std::move(plain);
+    s.tls = TlsContext::server(*s.config.tls_cert, *s.config.tls_key);
   }
+  s.server = std::make_unique<KeepAliveServer>(
+      [state = m_state.get()](const HttpRequest& request, HttpAnswer& answer) {
+        state->handler.handle(request, answer);
+      },
+      s.tls ? &*s.tls : nullptr);
   auto& server = *s.server;
   server.new_task_queue = [ready = s.config.threads, max = s.config.max_connections] {
     return new ConnectionWorkers(ready, max);
@@ -208,9 +140,7 @@ StopReason Listener::run(const RunLimits& limits, SignalWatch& signals) {
   while (!s.server->is_running() && !finished) {
     std::this_thread::yield();
   }
-  if (s.plain_server != nullptr) {
-    s.plain_server->stop_connections();
-  }
+  s.server->stop_connections();
   s.server->stop();
   serving.join();
   return reason;

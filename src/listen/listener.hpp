@@ -38,8 +38,8 @@ struct RunLimits {
 
 enum class StopReason { max_events, timeout, signal };
 
-// The HTTP(S) endpoint of `linkhook listen`: cpp-httplib's server, with a request loop of its own
-// for plain HTTP (KeepAliveServer); over TLS, cpp-httplib's.
+// The HTTP(S) endpoint of `linkhook listen`: cpp-httplib's accept loop and task queue, with a
+// connection loop of its own (KeepAliveServer) for plain HTTP and TLS alike.
 class Listener {
 public:
   // Binds the socket (so the URL is known); throws Error when it cannot.

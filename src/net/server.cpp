@@ -3,10 +3,11 @@
 #include "base/error.hpp"
 #include "net/server_connection.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <fmt/format.h>
 #include <sys/eventfd.h>
-#include <sys/socket.h>
 #include <unistd.h>
 #include <utility>
 
@@ -37,8 +38,8 @@ std::string refusal_text(int status) {
 
 } // namespace
 
-KeepAliveServer::KeepAliveServer(Handler handler)
-    : m_handler(std::move(handler)), m_stop(::eventfd(0, EFD_CLOEXEC)) {
+KeepAliveServer::KeepAliveServer(Handler handler, const TlsContext* tls)
+    : m_handler(std::move(handler)), m_tls(tls), m_stop(::eventfd(0, EFD_CLOEXEC)) {
   if (!m_stop) {
     throw Error(system_message("cannot create an eventfd", errno));
   }
@@ -50,9 +51,21 @@ void KeepAliveServer::stop_connections() {
 }
 
 bool KeepAliveServer::process_and_close_socket(socket_t sock) {
-  ServerConnection connection(sock, to_ms(read_timeout_sec_, read_timeout_usec_),
+  using Clock = std::chrono::steady_clock;
+  ServerConnection connection(Transport::accepted(FileDescriptor(sock), m_tls),
+                              to_ms(read_timeout_sec_, read_timeout_usec_),
                               to_ms(write_timeout_sec_, write_timeout_usec_));
   const int keep_alive_ms = to_ms(keep_alive_timeout_sec_, 0);
+  const auto accepted = Clock::now();
+  if (!connection.handshake(m_stop.get(), keep_alive_ms)) {
+    connection.close();
+    return false;
+  }
+  // The wait for the first request is what the handshake left of the keep-alive timeout.
+  int wait_ms = std::max(
+      0, keep_alive_ms - static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              Clock::now() - accepted)
+                                              .count()));
   // Kept from one request to the next, so that their buffers are allocated once.
   std::string head;
   HttpRequest request;
@@ -60,8 +73,8 @@ bool KeepAliveServer::process_and_close_socket(socket_t sock) {
   HttpAnswer answer;
   bool ok = true;
   for (auto left = keep_alive_max_count_; left > 0 && svr_sock_ != INVALID_SOCKET &&
-                                          connection.wait_for_request(m_stop.get(), keep_alive_ms);
-       --left) {
+                                          connection.wait_for_request(m_stop.get(), wait_ms);
+       --left, wait_ms = keep_alive_ms) {
     const auto read = connection.read_head(head, k_max_head);
     if (read == ServerConnection::Read::closed || read == ServerConnection::Read::failed) {
       ok = read == ServerConnection::Read::closed;
@@ -109,8 +122,7 @@ bool KeepAliveServer::process_and_close_socket(socket_t sock) {
       break;
     }
   }
-  ::shutdown(sock, SHUT_RDWR);
-  ::close(sock);
+  connection.close();
   return ok;
 }
 

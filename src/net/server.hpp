@@ -2,14 +2,16 @@
 
 #include "base/posix_file.hpp"
 #include "http/request.hpp"
+#include "net/transport.hpp"
 
 #include <functional>
 #include <httplib.h>
 
 namespace linkhook {
 
-// cpp-httplib 0.11's server (binding, accepting, its task queue, stopping) serving plain HTTP/1.1
-// with a connection loop and request parser of its own, for the listener's hot path.
+// cpp-httplib 0.11's server (binding, accepting, its task queue, stopping) serving HTTP/1.1, plain
+// or over TLS, with a connection loop and request parser of its own, for the listener's hot path:
+// its limits (the head, the body, the timeouts) hold for both protocols alike.
 //
 // cpp-httplib waits for a connection's next request by polling it without a timeout and
 // sleeping 1 ms between polls, reads a request a byte at a time, keeps its headers in a map that
@@ -20,6 +22,8 @@ namespace linkhook {
 // Reads and writes keep cpp-httplib's timeouts, and bodies its payload limit: a larger body is
 // not read, the handler sees body_too_large (to answer 413) and the connection closes after.
 // Heads over k_max_head bytes are answered 431, malformed ones 400 (see parse_request_head).
+// Over TLS, a connection first completes its handshake within the keep-alive timeout, which
+// counts toward its wait for the first request; one that does not is closed.
 class KeepAliveServer final : public httplib::Server {
 public:
   static constexpr std::size_t k_max_head = std::size_t{64} * 1024;
@@ -27,7 +31,8 @@ public:
   // Answers one request; an exception becomes a 500.
   using Handler = std::function<void(const HttpRequest&, HttpAnswer&)>;
 
-  explicit KeepAliveServer(Handler handler);
+  // Serves HTTPS when `tls` (a server's context, outliving this) is set.
+  explicit KeepAliveServer(Handler handler, const TlsContext* tls = nullptr);
 
   // Wakes every connection that waits for its next request, which then closes; a request
   // being read or answered is finished first. Call it along with stop().
@@ -37,6 +42,7 @@ private:
   bool process_and_close_socket(socket_t sock) override;
 
   Handler m_handler;
+  const TlsContext* m_tls;
   FileDescriptor m_stop; // an eventfd, readable once the server stops
 };
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -13,20 +14,23 @@ namespace linkhook {
 
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 enum class Wait { ready, timeout, stopped };
+
+int milliseconds_left(Clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  return static_cast<int>(std::max<long>(0, left.count()));
+}
 
 // poll(2) for `events` on `sock` and, when given, readability of `stop`, for up to `timeout_ms`
 // in all (EINTR does not restart the clock). A hang-up or error on the socket counts as ready:
 // the read or write that follows reports it.
 Wait wait_for(int sock, short events, int stop, int timeout_ms) {
-  using Clock = std::chrono::steady_clock;
   const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
   while (true) {
     std::array<pollfd, 2> fds{pollfd{sock, events, 0}, pollfd{stop, POLLIN, 0}};
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    const int ready =
-        ::poll(fds.data(), stop >= 0 ? 2 : 1, static_cast<int>(std::max<long>(0, left)));
+    const int ready = ::poll(fds.data(), stop >= 0 ? 2 : 1, milliseconds_left(deadline));
     if (ready < 0 && errno == EINTR) {
       continue;
     }
@@ -40,10 +44,48 @@ Wait wait_for(int sock, short events, int stop, int timeout_ms) {
   }
 }
 
+// Waits for what a transport that moved nothing wants; false on its end or failure, or after
+// `timeout_ms`.
+bool wait_for_transport(int sock, Transport::Status status, int stop, int timeout_ms) {
+  if (status != Transport::Status::want_read && status != Transport::Status::want_write) {
+    return false;
+  }
+  const short events = status == Transport::Status::want_read ? POLLIN : POLLOUT;
+  return wait_for(sock, events, stop, timeout_ms) == Wait::ready;
+}
+
 } // namespace
 
+ServerConnection::ServerConnection(Transport transport, int read_timeout_ms, int write_timeout_ms)
+    : m_transport(std::move(transport)), m_sock(m_transport.socket()),
+      m_read_timeout_ms(read_timeout_ms), m_write_timeout_ms(write_timeout_ms) {
+  ::fcntl(m_sock, F_SETFL, ::fcntl(m_sock, F_GETFL) | O_NONBLOCK);
+}
+
+bool ServerConnection::handshake(int stop, int timeout_ms) {
+  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  // The client speaks first: OpenSSL allocates its buffers once its hello is here, not for a
+  // connection that stays silent.
+  if (m_transport.tls() &&
+      !wait_for_transport(m_sock, Transport::Status::want_read, stop, timeout_ms)) {
+    return false;
+  }
+  while (true) {
+    const auto io = m_transport.handshake();
+    if (io.status == Transport::Status::moved) {
+      return true;
+    }
+    // A handshake dripped a byte at a time does not outlast the deadline either.
+    const auto left = milliseconds_left(deadline);
+    if (left == 0 || !wait_for_transport(m_sock, io.status, stop, left)) {
+      return false;
+    }
+  }
+}
+
 bool ServerConnection::wait_for_request(int stop, int timeout_ms) const {
-  return m_begin < m_end || wait_for(m_sock, POLLIN, stop, timeout_ms) == Wait::ready;
+  return m_begin < m_end || m_transport.buffered() ||
+         wait_for(m_sock, POLLIN, stop, timeout_ms) == Wait::ready;
 }
 
 ServerConnection::Read ServerConnection::read_head(std::string& head, std::size_t max_head) {
@@ -118,17 +160,12 @@ void ServerConnection::write_answer(const HttpAnswer& answer, bool keep_alive, b
 bool ServerConnection::flush() {
   std::size_t sent = 0;
   while (sent < m_out.size()) {
-    const auto n =
-        ::send(m_sock, m_out.data() + sent, m_out.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n > 0) {
-      sent += static_cast<std::size_t>(n);
+    const auto io = m_transport.write(std::string_view(m_out).substr(sent));
+    if (io.status == Transport::Status::moved) {
+      sent += io.bytes;
       continue;
     }
-    const bool again =
-        n < 0 &&
-        (errno == EINTR || ((errno == EAGAIN || errno == EWOULDBLOCK) &&
-                            wait_for(m_sock, POLLOUT, -1, m_write_timeout_ms) == Wait::ready));
-    if (!again) {
+    if (!wait_for_transport(m_sock, io.status, -1, m_write_timeout_ms)) {
       m_out.clear();
       return false;
     }
@@ -143,30 +180,26 @@ ssize_t ServerConnection::refill() {
   }
   m_begin = m_end = 0;
   while (true) {
-    const auto n = ::recv(m_sock, m_in.data(), m_in.size(), MSG_DONTWAIT);
-    if (n >= 0) {
-      m_end = static_cast<std::size_t>(n);
-      return n;
+    const auto io = m_transport.read(m_in.data(), m_in.size());
+    if (io.status == Transport::Status::moved || io.status == Transport::Status::closed) {
+      m_end = io.bytes;
+      return static_cast<ssize_t>(io.bytes);
     }
-    if (errno == EINTR) {
-      continue;
-    }
-    if ((errno != EAGAIN && errno != EWOULDBLOCK) ||
-        wait_for(m_sock, POLLIN, -1, m_read_timeout_ms) != Wait::ready) {
+    if (!wait_for_transport(m_sock, io.status, -1, m_read_timeout_ms)) {
       return -1;
     }
   }
 }
 
 void ServerConnection::discard_input() {
+  m_transport.close_notify();
   ::shutdown(m_sock, SHUT_WR);
+  // What follows is drained as raw bytes, TLS records or not: none of it is read.
   std::array<char, 16384> sink{};
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  const auto deadline = Clock::now() + std::chrono::seconds(1);
   for (std::size_t total = 0; total < std::size_t{1} << 20;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0 ||
-        wait_for(m_sock, POLLIN, -1, static_cast<int>(left.count())) != Wait::ready) {
+    const auto left = milliseconds_left(deadline);
+    if (left == 0 || wait_for(m_sock, POLLIN, -1, left) != Wait::ready) {
       return;
     }
     const auto n = ::recv(m_sock, sink.data(), sink.size(), MSG_DONTWAIT);
@@ -175,6 +208,11 @@ void ServerConnection::discard_input() {
     }
     total += n > 0 ? static_cast<std::size_t>(n) : 0;
   }
+}
+
+void ServerConnection::close() {
+  m_transport.close_notify();
+  ::shutdown(m_sock, SHUT_RDWR);
 }
 
 ServerConnection::Body ServerConnection::read_chunked(HttpRequest& request, std::size_t max_body) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/request.hpp"
+#include "net/transport.hpp"
 
 #include <array>
 #include <cstddef>
@@ -10,16 +11,21 @@
 
 namespace linkhook {
 
-// One connection the server accepted: reads requests through a buffer, and gathers the bytes of
-// an answer for one send(2). Each read and write waits up to its timeout in poll(2).
+// One connection the server accepted, over TCP or TLS alike (its Transport): reads requests
+// through a buffer, and gathers the bytes of an answer to send at once. Each read and write waits
+// up to its timeout in poll(2).
 class ServerConnection {
 public:
   enum class Read { ok, closed, too_large, malformed, failed };
   // What a request's body came to.
   enum class Body { ok, malformed, failed };
 
-  ServerConnection(int sock, int read_timeout_ms, int write_timeout_ms)
-      : m_sock(sock), m_read_timeout_ms(read_timeout_ms), m_write_timeout_ms(write_timeout_ms) {}
+  // `transport`'s socket is made non-blocking.
+  ServerConnection(Transport transport, int read_timeout_ms, int write_timeout_ms);
+
+  // Completes the TLS handshake (over TCP, nothing to do) within `timeout_ms` in all, or until
+  // `stop` is readable: a client that does not complete it in time is given up on.
+  bool handshake(int stop, int timeout_ms);
 
   // Waits up to `timeout_ms` for the next request on the connection, or until `stop` is
   // readable: true when its first bytes (or the client's close) are here.
@@ -47,6 +53,9 @@ public:
   // what the client still sends, for at most a second or 1 MiB, until it closes its side too.
   void discard_input();
 
+  // Ends the connection (a TLS close_notify first), its socket closed with the object.
+  void close();
+
 private:
   Body read_chunked(HttpRequest& request, std::size_t max_body);
   // Appends the next `n` bytes to `out`.
@@ -55,7 +64,8 @@ private:
   // Whatever was written goes out first ("100 Continue", say). 0: the client closed.
   ssize_t refill();
 
-  int m_sock;
+  Transport m_transport;
+  int m_sock; // the transport's
   int m_read_timeout_ms;
   int m_write_timeout_ms;
   std::array<char, std::size_t{16} * 1024> m_in{};

@@ -32,17 +32,41 @@ void Transport::Free::operator()(ssl_st* ssl) const {
   SSL_free(ssl);
 }
 
-TlsContext::TlsContext(bool insecure, const std::optional<std::string>& ca_file)
-    : m_context(SSL_CTX_new(TLS_client_method())) {
+TlsContext::TlsContext(ssl_ctx_st* context) : m_context(context) {
   if (!m_context) {
     throw Error("cannot set up TLS", ExitCode::failed);
   }
-  auto* context = m_context.get();
   SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION);
-  // Writes may be partial and resumed from a buffer that moved: the request is sent in a loop.
+  // Writes may be partial and resumed from a buffer that moved: bytes are sent in a loop.
   SSL_CTX_set_mode(context, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-  // A server that closes without close_notify ends a body read until the close, as over TCP.
+  // A peer that closes without close_notify ends a body read until the close, as over TCP.
   SSL_CTX_set_options(context, SSL_OP_IGNORE_UNEXPECTED_EOF);
+}
+
+TlsContext TlsContext::server(const std::string& cert_file, const std::string& key_file) {
+  TlsContext tls(SSL_CTX_new(TLS_server_method()));
+  auto* context = tls.m_context.get();
+  // A connection waiting for its next request holds no read and write buffers (about 34 KiB):
+  // the listener keeps thousands of them.
+  SSL_CTX_set_mode(context, SSL_MODE_RELEASE_BUFFERS);
+  const auto refuse = [](std::string message) {
+    ERR_clear_error();
+    return Error(std::move(message));
+  };
+  if (SSL_CTX_use_certificate_chain_file(context, cert_file.c_str()) != 1) {
+    throw refuse(fmt::format("cannot load the TLS certificate '{}' (--tls-cert)", cert_file));
+  }
+  // OpenSSL refuses a key that is not the certificate's here too.
+  if (SSL_CTX_use_PrivateKey_file(context, key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+    throw refuse(fmt::format(
+        "cannot load the TLS key '{}' (--tls-key), or it is not the certificate's key", key_file));
+  }
+  return tls;
+}
+
+TlsContext::TlsContext(bool insecure, const std::optional<std::string>& ca_file)
+    : TlsContext(SSL_CTX_new(TLS_client_method())) {
+  auto* context = m_context.get();
   SSL_CTX_set_verify(context, insecure ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, nullptr);
   if (!ca_file) {
     SSL_CTX_set_default_verify_paths(context);
@@ -57,15 +81,31 @@ TlsContext::TlsContext(bool insecure, const std::optional<std::string>& ca_file)
   }
 }
 
-Transport::Transport(FileDescriptor socket, const TlsContext* tls, const std::string& host)
-    : m_socket(std::move(socket)) {
+bool Transport::start_tls(const TlsContext* tls) {
   if (tls == nullptr) {
-    return;
+    return false;
   }
   m_ssl.reset(SSL_new(tls->get()));
   if (!m_ssl || SSL_set_fd(m_ssl.get(), m_socket.get()) != 1) {
     m_ssl.reset();
     m_socket = FileDescriptor(); // handshake() fails: no connection
+    return false;
+  }
+  return true;
+}
+
+Transport Transport::accepted(FileDescriptor socket, const TlsContext* tls) {
+  Transport transport;
+  transport.m_socket = std::move(socket);
+  if (transport.start_tls(tls)) {
+    SSL_set_accept_state(transport.m_ssl.get());
+  }
+  return transport;
+}
+
+Transport::Transport(FileDescriptor socket, const TlsContext* tls, const std::string& host)
+    : m_socket(std::move(socket)) {
+  if (!start_tls(tls)) {
     return;
   }
   auto* ssl = m_ssl.get();
@@ -132,6 +172,14 @@ Transport::Io Transport::write(std::string_view bytes) {
 
 bool Transport::buffered() const {
   return m_ssl && SSL_has_pending(m_ssl.get()) == 1;
+}
+
+void Transport::close_notify() {
+  if (m_ssl && (SSL_get_shutdown(m_ssl.get()) & SSL_SENT_SHUTDOWN) == 0) {
+    ERR_clear_error();
+    SSL_shutdown(m_ssl.get());
+    ERR_clear_error();
+  }
 }
 
 Transport::Io Transport::system_result(long returned, Status would_block) {

@@ -8,6 +8,7 @@
 #include "cli_helpers.hpp"
 #include "listener_fixture.hpp"
 #include "raw_client.hpp"
+#include "tls_helpers.hpp"
 
 #include <arpa/inet.h>
 #include <atomic>
@@ -162,6 +163,7 @@ inline Share send_genuine(const RunningListener& listener,
       for (std::size_t i = static_cast<std::size_t>(s); i < signed_requests.size();
            i += k_senders) {
         httplib::Client client(listener.origin());
+        client.enable_server_certificate_verification(false); // an https listener's own cert
         client.set_connection_timeout(within);
         client.set_read_timeout(within);
         client.set_write_timeout(within);
@@ -186,6 +188,13 @@ inline Share send_genuine(const RunningListener& listener,
 // `ready`, and goes on until `stop`.
 using Attack = std::function<void(std::latch& ready, const std::atomic<bool>& stop)>;
 
+// A genuine delivery is answered 200.
+inline void check_serving(const RunningListener& listener) {
+  const auto response = post(listener.url(), signed_headers(k_body), k_body);
+  REQUIRE(response);
+  CHECK(response->status == 200);
+}
+
 // Runs `attack` until the genuine deliveries sent once it is ready are done, then checks the
 // share served, the listener's memory, and that it still answers.
 inline void under_attack(const std::string& name, RunningListener& listener, const Attack& attack) {
@@ -206,14 +215,18 @@ inline void under_attack(const std::string& name, RunningListener& listener, con
   CHECK_MESSAGE(share.share() >= k_required_share, name, ": served ", share.served, " of ",
                 share.sent);
   CHECK_MESSAGE((!k_check_memory || peak < k_memory_bound_kib), name, ": peak RSS ", peak, " KiB");
-  const auto after = post(listener.url(), signed_headers(k_body), k_body);
-  REQUIRE(after);
-  CHECK(after->status == 200);
+  check_serving(listener);
 }
 
-inline RunningListener start() {
-  return RunningListener({"--secret", k_test_secret, "--no-store", "--quiet", "--io-timeout",
-                          std::to_string(k_io_timeout_s)});
+// Over HTTPS when `tls` is set; `extra` arguments after the usual ones.
+inline RunningListener start(bool tls = false, const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> args{"--secret", k_test_secret,  "--no-store",
+                                "--quiet",  "--io-timeout", std::to_string(k_io_timeout_s)};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const TempDir dir;
+  const auto tls_arguments = tls_args(dir, tls);
+  args.insert(args.end(), tls_arguments.begin(), tls_arguments.end());
+  return RunningListener(args);
 }
 
 // Calls `each` on every open connection about every `period` until `stop`.

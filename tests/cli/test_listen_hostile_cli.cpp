@@ -1,8 +1,10 @@
 // Input no honest sender produces: the listener answers each with the right status, never
-// crashes, and keeps serving genuine deliveries meanwhile.
+// crashes, and keeps serving genuine deliveries meanwhile; the cases that loop over `tls` hold
+// over HTTP and HTTPS alike (one connection loop and parser serves both).
 #include "cli_helpers.hpp"
 #include "listener_fixture.hpp"
 #include "raw_client.hpp"
+#include "tls_helpers.hpp"
 
 using namespace linkhook::test;
 using Json = nlohmann::json;
@@ -11,10 +13,18 @@ namespace {
 
 const std::string k_body = R"({"event":"link.created","data":{}})";
 
-RunningListener start(std::vector<std::string> extra = {}) {
+// Over HTTPS when `tls` is set: the cases that loop over both protocols hold for either.
+RunningListener start(std::vector<std::string> extra = {}, bool tls = false) {
   std::vector<std::string> args{"--secret", k_test_secret, "--no-store", "--io-timeout", "1"};
   args.insert(args.end(), extra.begin(), extra.end());
+  const TempDir dir;
+  const auto tls_arguments = tls_args(dir, tls);
+  args.insert(args.end(), tls_arguments.begin(), tls_arguments.end());
   return RunningListener(args);
+}
+
+RawConnection connect(const RunningListener& listener, bool tls) {
+  return RawConnection("127.0.0.1", port_of(listener.url()), tls);
 }
 
 std::string request_head(const httplib::Headers& headers) {
@@ -69,53 +79,69 @@ TEST_SUITE("cli.listen.hostile") {
   }
 
   TEST_CASE("a Content-Length far beyond --max-body gets 413 and its body is never kept") {
-    auto listener = start({"--max-body", "1024"});
-    RawConnection connection("127.0.0.1", port_of(listener.url()));
-    connection.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000000\r\n\r\n");
-    const auto answer = connection.receive(5s, "\r\n\r\n");
-    CHECK(answer.starts_with("HTTP/1.1 413"));
-    check_still_serving(listener);
+    for (const bool tls : {false, true}) {
+      CAPTURE(tls);
+      auto listener = start({"--max-body", "1024"}, tls);
+      auto connection = connect(listener, tls);
+      connection.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000000\r\n\r\n");
+      const auto answer = connection.receive(5s, "\r\n\r\n");
+      CHECK(answer.starts_with("HTTP/1.1 413"));
+      check_still_serving(listener);
+    }
   }
 
   TEST_CASE("a huge header is refused and the listener goes on") {
-    auto listener = start();
-    RawConnection connection("127.0.0.1", port_of(listener.url()));
-    connection.send("POST / HTTP/1.1\r\nHost: x\r\nX-Flood: " + std::string(200000, 'a') +
-                    "\r\nContent-Length: 2\r\n\r\n{}");
-    const auto answer = connection.receive(5s, "\r\n\r\n");
-    CHECK((answer.empty() || answer.starts_with("HTTP/1.1 4")));
-    check_still_serving(listener);
+    for (const bool tls : {false, true}) {
+      CAPTURE(tls);
+      auto listener = start({}, tls);
+      auto connection = connect(listener, tls);
+      connection.send("POST / HTTP/1.1\r\nHost: x\r\nX-Flood: " + std::string(200000, 'a') +
+                      "\r\nContent-Length: 2\r\n\r\n{}");
+      const auto answer = connection.receive(5s, "\r\n\r\n");
+      CHECK((answer.empty() || answer.starts_with("HTTP/1.1 4")));
+      check_still_serving(listener);
+    }
   }
 
   TEST_CASE("a client that sends half a request and stalls is cut off, others are served") {
-    auto listener = start();
-    RawConnection staller("127.0.0.1", port_of(listener.url()));
-    staller.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"ev");
-    check_still_serving(listener);    // while the staller holds its connection
-    CHECK(staller.closed_within(5s)); // --io-timeout 1
-    check_still_serving(listener);
+    for (const bool tls : {false, true}) {
+      CAPTURE(tls);
+      auto listener = start({}, tls);
+      auto staller = connect(listener, tls);
+      staller.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"ev");
+      check_still_serving(listener);    // while the staller holds its connection
+      CHECK(staller.closed_within(5s)); // --io-timeout 1
+      check_still_serving(listener);
+    }
   }
 
   TEST_CASE("a chunked body is read whole and verified") {
-    auto listener = start();
-    RawConnection connection("127.0.0.1", port_of(listener.url()));
-    connection.send(request_head(signed_headers(k_body)) + "Transfer-Encoding: chunked\r\n\r\n" +
-                    hex(10) + "\r\n" + k_body.substr(0, 10) + "\r\n" + hex(k_body.size() - 10) +
-                    "\r\n" + k_body.substr(10) + "\r\n0\r\n\r\n");
-    const auto answer = connection.receive(5s, "verified");
-    CHECK_MESSAGE(answer.starts_with("HTTP/1.1 200"), answer);
+    for (const bool tls : {false, true}) {
+      CAPTURE(tls);
+      auto listener = start({}, tls);
+      auto connection = connect(listener, tls);
+      connection.send(request_head(signed_headers(k_body)) + "Transfer-Encoding: chunked\r\n\r\n" +
+                      hex(10) + "\r\n" + k_body.substr(0, 10) + "\r\n" + hex(k_body.size() - 10) +
+                      "\r\n" + k_body.substr(10) + "\r\n0\r\n\r\n");
+      const auto answer = connection.receive(5s, "verified");
+      CHECK_MESSAGE(answer.starts_with("HTTP/1.1 200"), answer);
+    }
   }
 
   TEST_CASE("one kept-alive connection carries many deliveries (more than httplib's default 5)") {
-    auto listener = start();
-    RawConnection connection("127.0.0.1", port_of(listener.url()));
-    for (int i = 0; i < 12; ++i) {
-      const auto request = request_head(signed_headers(k_body)) +
-                           "Content-Length: " + std::to_string(k_body.size()) + "\r\n\r\n" + k_body;
-      REQUIRE(connection.send(request));
-      const auto answer = connection.receive(5s, "verified\n");
-      CHECK_MESSAGE(answer.starts_with("HTTP/1.1 200"), "delivery ", i, ": ", answer);
-      CHECK(answer.find("Connection: close") == std::string::npos);
+    for (const bool tls : {false, true}) {
+      CAPTURE(tls);
+      auto listener = start({}, tls);
+      auto connection = connect(listener, tls);
+      for (int i = 0; i < 12; ++i) {
+        const auto request = request_head(signed_headers(k_body)) +
+                             "Content-Length: " + std::to_string(k_body.size()) + "\r\n\r\n" +
+                             k_body;
+        REQUIRE(connection.send(request));
+        const auto answer = connection.receive(5s, "verified\n");
+        CHECK_MESSAGE(answer.starts_with("HTTP/1.1 200"), "delivery ", i, ": ", answer);
+        CHECK(answer.find("Connection: close") == std::string::npos);
+      }
     }
   }
 

@@ -23,12 +23,16 @@ TEST_SUITE("cli.listen.under_attack") {
 
   TEST_CASE("two thousand idle connections do not starve deliveries") {
     const auto idle = std::min<std::size_t>(2000, raise_open_files(2300) - 300);
-    auto listener = start(); // after raising the limit, which it inherits
-    const int port = port_of(listener.url());
-    under_attack("idle connections", listener,
-                 [port, idle](std::latch& ready, const std::atomic<bool>& stop) {
-                   hold_connections(port, idle, 200ms, ready, stop, [](Socket&) {});
-                 });
+    // Over HTTPS the idle connections never start their handshake, and are cut off as idle ones.
+    for (const bool tls : {false, true}) {
+      CAPTURE(tls);
+      auto listener = start(tls); // after raising the limit, which it inherits
+      const int port = port_of(listener.url());
+      under_attack(tls ? "idle, no handshake" : "idle connections", listener,
+                   [port, idle](std::latch& ready, const std::atomic<bool>& stop) {
+                     hold_connections(port, idle, 200ms, ready, stop, [](Socket&) {});
+                   });
+    }
   }
 
   // Each flooder sends 10,000 small headers (or 10 lines of 64 KiB) and stalls. cpp-httplib 0.11

@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 #include <string>
+#include <vector>
 
 namespace linkhook::test {
 
@@ -23,6 +24,16 @@ inline CertificateFiles make_self_signed_certificate(const TempDir& dir) {
            "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"});
   REQUIRE_MESSAGE(made.exit_code == 0, made.err);
   return files;
+}
+
+// The arguments that make a listener serve HTTPS, with a certificate made in `dir` (loaded once
+// the listener started: `dir` may go then); none for plain HTTP. For tests over both protocols.
+inline std::vector<std::string> tls_args(const TempDir& dir, bool tls) {
+  if (!tls) {
+    return {};
+  }
+  const auto files = make_self_signed_certificate(dir);
+  return {"--tls-cert", files.cert, "--tls-key", files.key};
 }
 
 } // namespace linkhook::test

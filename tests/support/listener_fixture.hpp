@@ -35,7 +35,8 @@ private:
 httplib::Headers signed_headers(const std::string& body,
                                 const std::vector<std::string>& sign_args = {});
 
-// POSTs `body` to `url` (its path taken from the URL) and returns the response; null on no answer.
+// POSTs `body` to `url` (its path taken from the URL; https:// trusting any certificate) and
+// returns the response; null on no answer.
 httplib::Result post(const std::string& url, const httplib::Headers& headers,
                      const std::string& body);
 

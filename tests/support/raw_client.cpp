@@ -22,7 +22,7 @@ int milliseconds_left(Clock::time_point deadline) {
 
 } // namespace
 
-RawConnection::RawConnection(const std::string& host, int port) {
+RawConnection::RawConnection(const std::string& host, int port, bool tls) {
   m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -30,6 +30,17 @@ RawConnection::RawConnection(const std::string& host, int port) {
   ::inet_pton(AF_INET, host.c_str(), &address.sin_addr);
   if (m_fd < 0 || ::connect(m_fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
     throw std::runtime_error("cannot connect to " + host + ":" + std::to_string(port));
+  }
+  if (!tls) {
+    return;
+  }
+  static SSL_CTX* const trusting = SSL_CTX_new(TLS_client_method()); // verifies nothing
+  m_ssl = SSL_new(trusting);
+  SSL_set_fd(m_ssl, m_fd);
+  if (SSL_connect(m_ssl) != 1) {
+    SSL_free(m_ssl);
+    ::close(m_fd);
+    throw std::runtime_error("no TLS handshake with " + host + ":" + std::to_string(port));
   }
 }
 

@@ -12,7 +12,9 @@ namespace linkhook::test {
 
 class RawConnection {
 public:
-  RawConnection(const std::string& host, int port); // throws when it cannot connect
+  // Throws when it cannot connect; over TLS (any certificate trusted) when `tls` is set, and then
+  // when the handshake fails too.
+  RawConnection(const std::string& host, int port, bool tls = false);
   // A connected socket, closed by the destructor; over TLS (an accepted SSL on it, freed by the
   // destructor) when `ssl` is set.
   explicit RawConnection(int fd, ssl_st* ssl = nullptr) : m_fd(fd), m_ssl(ssl) {}
