@@ -32,7 +32,9 @@ TEST_SUITE("cli.listen.tls") {
     const auto answer = flooder.receive(5s, "\r\n\r\n");
     CHECK_MESSAGE((answer.empty() || answer.starts_with("HTTP/1.1 431")), answer);
     CHECK(flooder.closed_within(5s));
-    CHECK(status_kib(pid, "VmHWM") < 64 * 1024);
+    if (k_check_memory) { // not under AddressSanitizer, whose own memory swamps the figure
+      CHECK(status_kib(pid, "VmHWM") < 64 * 1024);
+    }
     check_serving(listener);
   }
 
