@@ -5,7 +5,9 @@ find_package(OpenSSL 3 REQUIRED)
 find_package(fmt REQUIRED)
 find_package(Threads REQUIRED)
 find_package(PkgConfig REQUIRED)
-# Debian ships cpp-httplib as a shared library built with OpenSSL, zlib and brotli.
+# Debian ships cpp-httplib as a shared library built with OpenSSL, zlib and brotli. The binary's
+# network layer is linkhook's own (src/net); the tests use cpp-httplib as an independent client
+# (see doc/developing.md).
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 if(LINKHOOK_TESTS)
   find_package(doctest REQUIRED)

@@ -259,14 +259,16 @@ void add_listen(CLI::App& app, int& exit_code) {
   sub->add_flag("--no-store", o->no_store, "Do not keep deliveries in the event store")
       ->group(then);
   add_store_option(*sub, o->store);
-  sub->add_option("--threads", o->threads, "Worker threads kept ready for connections")
+  sub->add_option("--threads", o->threads,
+                  "Threads answering deliveries that wait on the store or --forward-to")
       ->default_val(32)
       ->group(then);
   sub->add_option("--max-connections", o->max_connections,
-                  "Connections served at once (a thread each); more wait for a worker")
+                  "Connections held at once; beyond, the one idle longest is closed")
       ->default_val(4096)
       ->group(then);
-  sub->add_option("--io-timeout", o->io_timeout, "Seconds a connection may stall or idle")
+  sub->add_option("--io-timeout", o->io_timeout,
+                  "Seconds a connection may idle or stall, and a request head may take")
       ->default_val(5)
       ->group(then);
 

@@ -23,6 +23,7 @@ struct HttpAnswer {
   int status = 200;
   Headers headers; // besides Content-Type, Content-Length and Connection
   std::string body;
+  int delay_ms = 0; // the server holds the answer this long before it sends it (listen --delay)
 };
 
 // How a request's body is framed, and what the connection does after it.

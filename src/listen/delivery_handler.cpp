@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <fmt/format.h>
-#include <thread>
 
 namespace linkhook {
 
@@ -68,9 +67,7 @@ void DeliveryHandler::handle(const HttpRequest& request, HttpAnswer& answer) {
     finish(delivery);
     return;
   }
-  if (m_config.delay_ms > 0) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(m_config.delay_ms));
-  }
+  answer.delay_ms = m_config.delay_ms;
   const auto check = m_hooks.verify(request.headers, request.body);
   const auto scan = scan_payload(request.body);
   delivery.event = scan.event;
@@ -184,6 +181,10 @@ void DeliveryHandler::finish(const ReceivedDelivery& delivery) {
   if (max != 0 && delivery.outcome != Outcome::filtered && s.deliveries - s.filtered == max) {
     m_limit_reached();
   }
+}
+
+bool DeliveryHandler::may_block() const {
+  return static_cast<bool>(m_hooks.persist) || m_config.forward_to.has_value();
 }
 
 ListenerStats DeliveryHandler::stats() const {

@@ -78,7 +78,11 @@ public:
                   const FailureOptions& failures, ListenerHooks hooks,
                   std::function<void()> limit_reached);
 
+  // --delay is not waited here: the answer says it (answer.delay_ms) for the server to hold it.
   void handle(const HttpRequest& request, HttpAnswer& answer);
+
+  // Whether handle() may block: storing (a group commit) or forwarding.
+  bool may_block() const;
 
   // 0: no limit.
   void limit_deliveries(std::uint64_t max) { m_max_deliveries = max; }

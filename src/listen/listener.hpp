@@ -22,9 +22,9 @@ struct ListenerConfig {
   std::string path = "/";
   std::size_t max_body = 1 << 20;
   int delay_ms = 0;
-  std::size_t threads = 32;           // workers kept ready; each serves one connection at a time
-  std::size_t max_connections = 4096; // connections served at once, by as many threads
-  int io_timeout_s = 5;               // read/write/keep-alive idle timeout per connection
+  std::size_t threads = 32;           // answer deliveries that wait on the store or --forward-to
+  std::size_t max_connections = 4096; // held at once (see ServerOptions)
+  int io_timeout_s = 5; // idle timeout, head deadline, and stall limit of a read or write
   std::optional<std::string> tls_cert;
   std::optional<std::string> tls_key;
   std::optional<Url> forward_to;
@@ -38,8 +38,8 @@ struct RunLimits {
 
 enum class StopReason { max_events, timeout, signal };
 
-// The HTTP(S) endpoint of `linkhook listen`: cpp-httplib's accept loop and task queue, with a
-// connection loop of its own (KeepAliveServer) for plain HTTP and TLS alike.
+// The HTTP(S) endpoint of `linkhook listen`: linkhook's own server (HttpServer, epoll event loops)
+// answering with a DeliveryHandler.
 class Listener {
 public:
   // Binds the socket (so the URL is known); throws Error when it cannot.

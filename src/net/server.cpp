@@ -1,23 +1,45 @@
 #include "net/server.hpp"
 
 #include "base/error.hpp"
-#include "net/server_connection.hpp"
+#include "base/posix_file.hpp"
+#include "http/request_reader.hpp"
+#include "net/timer_list.hpp"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cerrno>
-#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <mutex>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <span>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <thread>
 #include <unistd.h>
 #include <utility>
+#include <vector>
 
 namespace linkhook {
 
 namespace {
 
-int to_ms(time_t seconds, time_t microseconds) {
-  return static_cast<int>(seconds * 1000 + microseconds / 1000);
-}
+using std::chrono::milliseconds;
+
+// After a last answer, what the client still sends is read and dropped for this long, or up to
+// this many bytes (see Loop::start_lingering).
+constexpr milliseconds k_linger{1000};
+constexpr std::size_t k_linger_bytes = std::size_t{1} << 20;
+constexpr std::size_t k_read_buffer = std::size_t{64} * 1024;
+constexpr int k_accepts_per_wakeup = 64;
 
 // The body of the server's own refusals.
 std::string refusal_text(int status) {
@@ -26,7 +48,7 @@ std::string refusal_text(int status) {
     return "expectation not supported; only 100-continue is\n";
   case 431:
     return fmt::format("request line and headers larger than {} bytes\n",
-                       KeepAliveServer::k_max_head);
+                       RequestReader::k_max_head);
   case 501:
     return "transfer coding not supported; only chunked is\n";
   case 505:
@@ -36,94 +58,747 @@ std::string refusal_text(int status) {
   }
 }
 
+void format_answer(std::string& out, const HttpAnswer& answer, bool keep_alive, bool head_only) {
+  auto to = std::back_inserter(out);
+  fmt::format_to(to, "HTTP/1.1 {} {}\r\n", answer.status, reason_phrase(answer.status));
+  for (const auto& header : answer.headers) {
+    fmt::format_to(to, "{}: {}\r\n", header.name, header.value);
+  }
+  if (!answer.body.empty()) {
+    out += "Content-Type: text/plain\r\n";
+  }
+  fmt::format_to(to, "Content-Length: {}\r\n", answer.body.size());
+  out += keep_alive ? "\r\n" : "Connection: close\r\n\r\n";
+  if (!head_only) {
+    out += answer.body;
+  }
+}
+
+FileDescriptor listen_on(const std::string& host, int port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  const auto service = std::to_string(port);
+  if (const int code = ::getaddrinfo(host.c_str(), service.c_str(), &hints, &found); code != 0) {
+    throw Error(fmt::format("cannot listen on {}:{}: {}", host, port, ::gai_strerror(code)));
+  }
+  const std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> addresses(found, ::freeaddrinfo);
+  int error = 0;
+  for (const auto* address = found; address != nullptr; address = address->ai_next) {
+    FileDescriptor sock(::socket(address->ai_family,
+                                 address->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                                 address->ai_protocol));
+    // Reusing an address in TIME_WAIT is all a restart needs; no SO_REUSEPORT, which would let
+    // a second listener share the port and silently take half the deliveries.
+    const int yes = 1;
+    if (sock && ::setsockopt(sock.get(), SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes) == 0 &&
+        ::bind(sock.get(), address->ai_addr, address->ai_addrlen) == 0 &&
+        ::listen(sock.get(), SOMAXCONN) == 0) {
+      return sock;
+    }
+    error = errno;
+  }
+  throw Error(fmt::format("cannot listen on {}:{}: {}", host, port, std::strerror(error)));
+}
+
+int bound_port(int sock) {
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  if (::getsockname(sock, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    return -1;
+  }
+  return address.ss_family == AF_INET6
+             ? ntohs(reinterpret_cast<const sockaddr_in6*>(&address)->sin6_port)
+             : ntohs(reinterpret_cast<const sockaddr_in*>(&address)->sin_port);
+}
+
+// Thousands of connections need as many descriptors: the soft limit (often 1024) is raised to
+// the hard one.
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 } // namespace
 
-KeepAliveServer::KeepAliveServer(Handler handler, const TlsContext* tls)
-    : m_handler(std::move(handler)), m_tls(tls), m_stop(::eventfd(0, EFD_CLOEXEC)) {
-  if (!m_stop) {
-    throw Error(system_message("cannot create an eventfd", errno));
-  }
-}
+// The event loop's parts: a namespace of their own, named, as ServerState holds them.
+namespace server_loop {
 
-void KeepAliveServer::stop_connections() {
-  const std::uint64_t one = 1;
-  [[maybe_unused]] const auto written = ::write(m_stop.get(), &one, sizeof one);
-}
+class Loop;
 
-bool KeepAliveServer::process_and_close_socket(socket_t sock) {
-  using Clock = std::chrono::steady_clock;
-  ServerConnection connection(Transport::accepted(FileDescriptor(sock), m_tls),
-                              to_ms(read_timeout_sec_, read_timeout_usec_),
-                              to_ms(write_timeout_sec_, write_timeout_usec_));
-  const int keep_alive_ms = to_ms(keep_alive_timeout_sec_, 0);
-  const auto accepted = Clock::now();
-  if (!connection.handshake(m_stop.get(), keep_alive_ms)) {
-    connection.close();
-    return false;
-  }
-  // The wait for the first request is what the handshake left of the keep-alive timeout.
-  int wait_ms = std::max(
-      0, keep_alive_ms - static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                              Clock::now() - accepted)
-                                              .count()));
-  // Kept from one request to the next, so that their buffers are allocated once.
-  std::string head;
-  HttpRequest request;
-  RequestFraming framing;
+enum class Phase {
+  handshake, // TLS: waiting for the handshake to complete
+  reading,   // reading a request (or waiting for the next one)
+  working,   // a worker thread runs the handler: the loop leaves the request and answer alone
+  delaying,  // holding the answer (answer.delay_ms)
+  writing,   // sending the answer
+  lingering, // after a last answer: reading and dropping what the client still sends
+  closed,    // deleted once the loop is done with its current events
+};
+
+struct Connection final : Timer {
+  Connection(Transport accepted, Loop& owner, std::size_t max_body)
+      : transport(std::move(accepted)), fd(transport.socket()), loop(owner), reader(max_body) {}
+
+  Transport transport;
+  int fd;
+  Loop& loop;
+  RequestReader reader;
+  std::string pending; // read past the request being served: the next ones, pipelined
+  std::string out;
+  std::size_t sent = 0;
   HttpAnswer answer;
-  bool ok = true;
-  for (auto left = keep_alive_max_count_; left > 0 && svr_sock_ != INVALID_SOCKET &&
-                                          connection.wait_for_request(m_stop.get(), wait_ms);
-       --left, wait_ms = keep_alive_ms) {
-    const auto read = connection.read_head(head, k_max_head);
-    if (read == ServerConnection::Read::closed || read == ServerConnection::Read::failed) {
-      ok = read == ServerConnection::Read::closed;
-      break;
-    }
-    int refusal = read == ServerConnection::Read::too_large ? 431
-                  : read == ServerConnection::Read::malformed
-                      ? 400
-                      : parse_request_head(head, request, framing);
-    const auto body = refusal == 0 ? connection.read_body(framing, request, payload_max_length_)
-                                   : ServerConnection::Body::ok;
-    if (body == ServerConnection::Body::failed) {
-      ok = false;
-      break;
-    }
-    refusal = body == ServerConnection::Body::malformed ? 400 : refusal;
-    if (refusal != 0) {
-      // The rest of the input cannot be trusted to start a request: answer, then close.
-      connection.write_answer({.status = refusal, .headers = {}, .body = refusal_text(refusal)},
-                              false, false);
-      if (connection.flush()) {
-        connection.discard_input();
-      }
-      break;
-    }
-    const bool keep_alive = framing.keep_alive && left > 1 && !request.body_too_large;
-    answer.status = 200;
-    answer.headers = Headers{};
-    answer.body.clear();
-    try {
-      m_handler(request, answer);
-    } catch (const std::exception& e) {
-      answer = {
-          .status = 500, .headers = {}, .body = fmt::format("internal error: {}\n", e.what())};
-    }
-    connection.write_answer(answer, keep_alive, framing.head);
-    if (!connection.flush()) {
-      ok = false;
-      break;
-    }
-    if (!keep_alive) {
-      if (request.body_too_large) {
-        connection.discard_input(); // the unread body
-      }
-      break;
+  Phase phase = Phase::handshake;
+  bool readable = false; // edge-triggered: the socket may hold more than was read
+  bool handshake_wants_write = false;
+  bool hung_up = false; // the client closed or reset: read until the end, whatever a read got
+  bool keep_alive = true;
+  bool head_only = false;
+  bool linger = false; // the client may still be sending (a body that was not read)
+  std::size_t drained = 0;
+  Connection* prev = nullptr; // the loop's connections
+  Connection* next = nullptr;
+};
+
+// Threads that run the handler of requests whose handling may block.
+class Workers {
+public:
+  Workers(std::size_t count, std::function<void(Connection&)> work) : m_work(std::move(work)) {
+    for (std::size_t i = 0; i < count; ++i) {
+      m_threads.emplace_back([this] { serve(); });
     }
   }
-  connection.close();
-  return ok;
+  Workers(const Workers&) = delete;
+  Workers& operator=(const Workers&) = delete;
+  ~Workers() {
+    {
+      const std::lock_guard lock(m_mutex);
+      m_closing = true;
+    }
+    m_wake.notify_all();
+    for (auto& thread : m_threads) {
+      thread.join();
+    }
+  }
+
+  void add(Connection& connection) {
+    {
+      const std::lock_guard lock(m_mutex);
+      m_queue.push_back(&connection);
+    }
+    m_wake.notify_one();
+  }
+
+private:
+  void serve() {
+    std::unique_lock lock(m_mutex);
+    while (true) {
+      m_wake.wait(lock, [this] { return m_closing || !m_queue.empty(); });
+      if (m_queue.empty()) {
+        return;
+      }
+      auto* connection = m_queue.front();
+      m_queue.pop_front();
+      lock.unlock();
+      m_work(*connection);
+      lock.lock();
+    }
+  }
+
+  std::function<void(Connection&)> m_work;
+  std::mutex m_mutex; // guards what follows
+  std::condition_variable m_wake;
+  std::deque<Connection*> m_queue;
+  bool m_closing = false;
+  std::vector<std::thread> m_threads; // last: they start once everything above is ready
+};
+
+} // namespace server_loop
+
+using server_loop::Connection;
+using server_loop::Loop;
+using server_loop::Phase;
+using server_loop::Workers;
+
+class ServerState {
+public:
+  ServerState(HttpServer::Handler h, ServerOptions o, const TlsContext* t)
+      : handler(std::move(h)), options(o), tls(t) {}
+
+  // Runs the handler for `connection`'s request into its answer.
+  void answer(Connection& connection) const;
+
+  HttpServer::Handler handler;
+  ServerOptions options;
+  const TlsContext* tls;
+  FileDescriptor listening;
+  int port = 0;
+  std::atomic<std::size_t> connections{0};
+  std::atomic<bool> stopping{false};
+  std::unique_ptr<Workers> workers; // while running, with options.workers
+  std::vector<std::unique_ptr<Loop>> loops;
+};
+
+namespace server_loop {
+
+class Loop {
+public:
+  explicit Loop(ServerState& server);
+  Loop(const Loop&) = delete;
+  Loop& operator=(const Loop&) = delete;
+  ~Loop();
+
+  // Serves until the server stops and every connection of this loop has ended.
+  void run();
+  void wake();
+  // From a worker: `connection`'s answer is ready.
+  void answered_by_worker(Connection& connection);
+
+private:
+  void accept_connections();
+  bool evict_one();
+  void on_event(Connection& c, std::uint32_t events);
+  void take_answered();
+  void handshake(Connection& c);
+  void read(Connection& c);
+  void serve(Connection& c);
+  void answered(Connection& c);
+  void flush(Connection& c);
+  void start_lingering(Connection& c);
+  void drain(Connection& c);
+  void close(Connection& c);
+  void expire();
+  int wait_ms() const;
+  void begin_stop();
+  void arm_idle(Connection& c) {
+    m_idle.arm(c, SteadyClock::now() + milliseconds(m_server.options.io_timeout_ms));
+  }
+
+  ServerState& m_server;
+  FileDescriptor m_epoll;
+  FileDescriptor m_wake;  // an eventfd: stop, or answers from workers
+  FileDescriptor m_spare; // given up to accept (and close) a connection when out of descriptors
+  TimerList m_idle;       // io_timeout: waits, head deadlines, handshakes, stalled reads/writes
+  TimerList m_delays;     // answers held back
+  TimerList m_lingers;    // waits after a last answer
+  std::mutex m_mutex;     // guards m_answered
+  std::vector<Connection*> m_answered;
+  std::vector<Connection*> m_closed;
+  Connection* m_first = nullptr;
+  std::size_t m_count = 0;
+  bool m_stopping = false;
+  std::unique_ptr<char[]> m_buffer;
+};
+
+namespace {
+// epoll_event.data for the two descriptors that are not connections.
+char k_listening_tag;
+char k_wake_tag;
+} // namespace
+
+Loop::Loop(ServerState& server)
+    : m_server(server), m_epoll(::epoll_create1(EPOLL_CLOEXEC)),
+      m_wake(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+      m_spare(::open("/dev/null", O_RDONLY | O_CLOEXEC)),
+      m_buffer(std::make_unique<char[]>(k_read_buffer)) {
+  if (!m_epoll || !m_wake) {
+    throw Error(system_message("cannot set up an event loop", errno));
+  }
+  epoll_event wake{EPOLLIN, {.ptr = &k_wake_tag}};
+  epoll_event listening{EPOLLIN | EPOLLEXCLUSIVE, {.ptr = &k_listening_tag}};
+  if (::epoll_ctl(m_epoll.get(), EPOLL_CTL_ADD, m_wake.get(), &wake) != 0 ||
+      ::epoll_ctl(m_epoll.get(), EPOLL_CTL_ADD, server.listening.get(), &listening) != 0) {
+    throw Error(system_message("cannot set up an event loop", errno));
+  }
+}
+
+Loop::~Loop() {
+  for (auto* c = m_first; c != nullptr;) {
+    delete std::exchange(c, c->next);
+  }
+  for (auto* c : m_closed) {
+    delete c;
+  }
+}
+
+void Loop::wake() {
+  const std::uint64_t one = 1;
+  [[maybe_unused]] const auto written = ::write(m_wake.get(), &one, sizeof one);
+}
+
+void Loop::answered_by_worker(Connection& connection) {
+  {
+    const std::lock_guard lock(m_mutex);
+    m_answered.push_back(&connection);
+  }
+  wake();
+}
+
+void Loop::run() {
+  std::array<epoll_event, 256> events{};
+  while (!m_stopping || m_count > 0) {
+    if (!m_stopping && m_server.stopping.load(std::memory_order_relaxed)) {
+      begin_stop();
+      continue;
+    }
+    const int ready =
+        ::epoll_wait(m_epoll.get(), events.data(), static_cast<int>(events.size()), wait_ms());
+    for (const auto& event :
+         std::span(events.data(), static_cast<std::size_t>(std::max(ready, 0)))) {
+      if (event.data.ptr == &k_listening_tag) {
+        accept_connections();
+      } else if (event.data.ptr == &k_wake_tag) {
+        take_answered();
+      } else {
+        on_event(*static_cast<Connection*>(event.data.ptr), event.events);
+      }
+    }
+    expire();
+    for (auto* c : m_closed) {
+      delete c;
+    }
+    m_closed.clear();
+  }
+}
+
+int Loop::wait_ms() const {
+  const auto now = SteadyClock::now();
+  auto soonest = SteadyClock::time_point::max();
+  for (const auto* list : {&m_idle, &m_delays, &m_lingers}) {
+    if (const auto* timer = list->front(); timer != nullptr) {
+      soonest = std::min(soonest, timer->due());
+    }
+  }
+  if (soonest == SteadyClock::time_point::max()) {
+    return -1;
+  }
+  // Rounded up: a loop that woke a little early would only wait again.
+  const auto left = std::chrono::ceil<milliseconds>(soonest - now).count();
+  return static_cast<int>(std::clamp<long>(left, 0, 60000));
+}
+
+void Loop::expire() {
+  const auto now = SteadyClock::now();
+  for (auto* list : {&m_idle, &m_lingers, &m_delays}) {
+    for (auto* timer = list->front(); timer != nullptr && timer->due() <= now;
+         timer = list->front()) {
+      auto& c = static_cast<Connection&>(*timer);
+      c.disarm();
+      if (list == &m_delays) {
+        answered(c);
+        if (c.phase == Phase::reading) {
+          read(c);
+        }
+      } else {
+        close(c);
+      }
+    }
+  }
+}
+
+void Loop::accept_connections() {
+  for (int i = 0; i < k_accepts_per_wakeup; ++i) {
+    FileDescriptor sock(
+        ::accept4(m_server.listening.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+    if (!sock) {
+      if (errno == EINTR || errno == ECONNABORTED) {
+        continue;
+      }
+      if ((errno == EMFILE || errno == ENFILE) && m_spare) {
+        // Out of descriptors: left in the backlog, the connection would wake every loop again
+        // and again. Accept it with the spare descriptor and close it.
+        m_spare = FileDescriptor();
+        FileDescriptor(::accept4(m_server.listening.get(), nullptr, nullptr, SOCK_CLOEXEC));
+        m_spare = FileDescriptor(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+        continue;
+      }
+      return; // EAGAIN: none left
+    }
+    if (m_server.connections.load(std::memory_order_relaxed) >= m_server.options.max_connections &&
+        !evict_one()) {
+      continue; // closed: every connection is busy
+    }
+    const int yes = 1;
+    ::setsockopt(sock.get(), IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
+    auto* c = new Connection(Transport::accepted(std::move(sock), m_server.tls), *this,
+                             m_server.options.max_body);
+    if (!c->transport) {
+      delete c;
+      continue;
+    }
+    epoll_event event{EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, {.ptr = c}};
+    if (::epoll_ctl(m_epoll.get(), EPOLL_CTL_ADD, c->fd, &event) != 0) {
+      delete c;
+      continue;
+    }
+    c->next = m_first;
+    if (m_first != nullptr) {
+      m_first->prev = c;
+    }
+    m_first = c;
+    ++m_count;
+    m_server.connections.fetch_add(1, std::memory_order_relaxed);
+    // Over TLS, the client speaks first: the handshake starts once its hello is readable.
+    c->phase = m_server.tls != nullptr ? Phase::handshake : Phase::reading;
+    arm_idle(*c);
+  }
+}
+
+// The connection that has waited longest for a request (or its handshake) among the first few
+// that fall due, closed to make room.
+bool Loop::evict_one() {
+  auto* timer = m_idle.front();
+  for (int i = 0; i < 16 && timer != nullptr; ++i) {
+    auto& c = static_cast<Connection&>(*timer);
+    const auto state = c.reader.state();
+    if (c.phase == Phase::handshake ||
+        (c.phase == Phase::reading &&
+         (state == RequestReader::State::idle || state == RequestReader::State::head))) {
+      close(c);
+      return true;
+    }
+    timer = timer->later();
+  }
+  return false;
+}
+
+void Loop::on_event(Connection& c, std::uint32_t events) {
+  if (c.phase == Phase::closed) {
+    return; // closed by an earlier event of this round
+  }
+  if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0) {
+    c.readable = true;
+  }
+  if ((events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0) {
+    c.hung_up = true; // no further edge comes: what is left must be read now
+  }
+  switch (c.phase) {
+  case Phase::handshake:
+    // Not on the first writable edge: OpenSSL takes its buffers once the client's hello is here.
+    if (c.readable || (c.handshake_wants_write && (events & EPOLLOUT) != 0)) {
+      handshake(c);
+    }
+    break;
+  case Phase::reading:
+    read(c);
+    break;
+  case Phase::writing:
+    if ((events & (EPOLLOUT | EPOLLHUP | EPOLLERR)) != 0) {
+      flush(c);
+      if (c.phase == Phase::reading) {
+        read(c);
+      }
+    }
+    break;
+  case Phase::lingering:
+    drain(c);
+    break;
+  default:
+    break; // working, delaying: what is readable waits for the answer
+  }
+}
+
+void Loop::take_answered() {
+  std::uint64_t count = 0;
+  [[maybe_unused]] const auto taken = ::read(m_wake.get(), &count, sizeof count);
+  std::vector<Connection*> answered_now;
+  {
+    const std::lock_guard lock(m_mutex);
+    answered_now.swap(m_answered);
+  }
+  for (auto* c : answered_now) {
+    answered(*c);
+    if (c->phase == Phase::reading) {
+      read(*c);
+    }
+  }
+}
+
+void Loop::handshake(Connection& c) {
+  const auto io = c.transport.handshake();
+  if (io.status == Transport::Status::moved) {
+    c.phase = Phase::reading;
+    c.readable = true; // the request may have come with the handshake's last flight
+    arm_idle(c);
+    read(c);
+  } else if (io.status == Transport::Status::want_read ||
+             io.status == Transport::Status::want_write) {
+    c.readable = false;
+    c.handshake_wants_write = io.status == Transport::Status::want_write;
+  } else {
+    close(c);
+  }
+}
+
+void Loop::read(Connection& c) {
+  while (c.phase == Phase::reading) {
+    std::string_view input;
+    const bool from_pending = !c.pending.empty();
+    if (from_pending) {
+      input = c.pending;
+    } else {
+      if (!c.readable && !c.transport.buffered()) {
+        return;
+      }
+      const auto io = c.transport.read(m_buffer.get(), k_read_buffer);
+      if (io.status == Transport::Status::want_read || io.status == Transport::Status::want_write) {
+        c.readable = false;
+        return;
+      }
+      if (io.status != Transport::Status::moved) {
+        c.reader.end_of_input();
+        if (io.status == Transport::Status::closed &&
+            c.reader.state() == RequestReader::State::refused) {
+          serve(c); // a chunked body cut short in its framing: 400, as a malformed one
+        } else {
+          close(c);
+        }
+        return;
+      }
+      // Over TCP, a short read emptied the socket; anything that arrives after it is a new edge.
+      // But a client that closed or reset its side sends no further edge.
+      if (!c.transport.tls() && io.bytes < k_read_buffer && !c.hung_up) {
+        c.readable = false;
+      }
+      input = std::string_view(m_buffer.get(), io.bytes);
+    }
+    const auto before = c.reader.state();
+    const auto used = c.reader.feed(input);
+    const auto after = c.reader.state();
+    // The head's deadline runs from its first byte; in a body, each read that brings bytes
+    // restarts the wait.
+    if ((before == RequestReader::State::idle && after != RequestReader::State::idle) ||
+        after == RequestReader::State::body) {
+      arm_idle(c);
+    }
+    if (c.reader.take_continue()) {
+      c.out += "HTTP/1.1 100 Continue\r\n\r\n"; // sent before waiting for the body
+      flush(c);
+      if (c.phase != Phase::reading) {
+        return; // the client is gone
+      }
+    }
+    if (from_pending) {
+      c.pending.erase(0, used);
+    } else if (used < input.size()) {
+      c.pending.assign(input.substr(used));
+    }
+    if (after == RequestReader::State::done || after == RequestReader::State::refused) {
+      serve(c);
+    }
+  }
+}
+
+void Loop::serve(Connection& c) {
+  c.disarm();
+  if (c.reader.state() == RequestReader::State::refused) {
+    // The rest of the input cannot be trusted to start a request: answer, then close.
+    const int status = c.reader.refusal();
+    c.answer = {.status = status, .headers = {}, .body = refusal_text(status), .delay_ms = 0};
+    c.keep_alive = false;
+    c.head_only = false;
+    c.linger = true;
+    c.pending.clear();
+    answered(c);
+    return;
+  }
+  const auto& request = c.reader.request();
+  c.keep_alive = c.reader.framing().keep_alive && !request.body_too_large && !m_stopping;
+  c.head_only = c.reader.framing().head;
+  c.linger = request.body_too_large; // its body was not read
+  c.answer.status = 200;
+  c.answer.headers = Headers{};
+  c.answer.body.clear();
+  c.answer.delay_ms = 0;
+  if (m_server.workers) {
+    c.phase = Phase::working;
+    m_server.workers->add(c);
+    return;
+  }
+  m_server.answer(c);
+  answered(c);
+}
+
+void Loop::answered(Connection& c) {
+  if (c.answer.delay_ms > 0 && c.phase != Phase::delaying) {
+    c.phase = Phase::delaying;
+    m_delays.arm(c, SteadyClock::now() + milliseconds(c.answer.delay_ms));
+    return;
+  }
+  c.keep_alive = c.keep_alive && !m_stopping;
+  format_answer(c.out, c.answer, c.keep_alive, c.head_only);
+  c.phase = Phase::writing;
+  flush(c);
+}
+
+void Loop::flush(Connection& c) {
+  while (c.sent < c.out.size()) {
+    const auto io = c.transport.write(std::string_view(c.out).substr(c.sent));
+    if (io.status == Transport::Status::moved) {
+      c.sent += io.bytes;
+      continue;
+    }
+    if (io.status == Transport::Status::want_write || io.status == Transport::Status::want_read) {
+      arm_idle(c); // a client that takes nothing for the timeout is given up on
+      return;
+    }
+    close(c);
+    return;
+  }
+  c.out.clear();
+  c.sent = 0;
+  if (c.phase != Phase::writing) {
+    return; // a "100 Continue" went out
+  }
+  if (!c.keep_alive) {
+    if (c.linger) {
+      start_lingering(c);
+    } else {
+      close(c);
+    }
+    return;
+  }
+  c.reader.next();
+  c.phase = Phase::reading;
+  arm_idle(c);
+}
+
+// Closing a socket with unread input resets the connection, and a reset can reach the client
+// before it has read the answer just sent. So, once the answer is sent, stop sending and read
+// what the client still sends, for at most a second or 1 MiB, until it closes its side too.
+void Loop::start_lingering(Connection& c) {
+  c.transport.close_notify();
+  ::shutdown(c.fd, SHUT_WR);
+  c.phase = Phase::lingering;
+  c.readable = true;
+  c.drained = 0;
+  m_lingers.arm(c, SteadyClock::now() + k_linger);
+  drain(c);
+}
+
+void Loop::drain(Connection& c) {
+  // What follows is drained as raw bytes, TLS records or not: none of it is read.
+  while (c.readable) {
+    const auto n = ::recv(c.fd, m_buffer.get(), k_read_buffer, MSG_DONTWAIT);
+    if (n > 0) {
+      c.drained += static_cast<std::size_t>(n);
+      if (c.drained >= k_linger_bytes) {
+        break;
+      }
+      continue;
+    }
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      c.readable = false;
+      return;
+    }
+    break; // the client closed its side, or the connection failed
+  }
+  close(c);
+}
+
+void Loop::close(Connection& c) {
+  c.disarm();
+  if (c.phase != Phase::lingering) {
+    c.transport.close_notify();
+  }
+  ::shutdown(c.fd, SHUT_RDWR);
+  c.phase = Phase::closed;
+  (c.prev != nullptr ? c.prev->next : m_first) = c.next;
+  if (c.next != nullptr) {
+    c.next->prev = c.prev;
+  }
+  --m_count;
+  m_server.connections.fetch_sub(1, std::memory_order_relaxed);
+  m_closed.push_back(&c); // its socket closes when it is deleted, after this round of events
+}
+
+void Loop::begin_stop() {
+  m_stopping = true;
+  ::epoll_ctl(m_epoll.get(), EPOLL_CTL_DEL, m_server.listening.get(), nullptr);
+  for (auto* c = m_first; c != nullptr;) {
+    auto& connection = *std::exchange(c, c->next);
+    const bool waiting =
+        connection.phase == Phase::handshake ||
+        (connection.phase == Phase::reading &&
+         connection.reader.state() == RequestReader::State::idle && connection.pending.empty());
+    if (waiting) {
+      close(connection);
+    } else {
+      connection.keep_alive = false; // the answer being written is its last
+    }
+  }
+  for (auto* c : m_closed) {
+    delete c;
+  }
+  m_closed.clear();
+}
+
+} // namespace server_loop
+
+void ServerState::answer(Connection& connection) const {
+  try {
+    handler(connection.reader.request(), connection.answer);
+  } catch (const std::exception& e) {
+    connection.answer = {.status = 500,
+                         .headers = {},
+                         .body = fmt::format("internal error: {}\n", e.what()),
+                         .delay_ms = 0};
+  }
+}
+
+HttpServer::HttpServer(const std::string& host, int port, Handler handler, ServerOptions options,
+                       const TlsContext* tls)
+    : m_state(std::make_unique<ServerState>(std::move(handler), options, tls)) {
+  raise_descriptor_limit();
+  m_state->listening = listen_on(host, port);
+  m_state->port = bound_port(m_state->listening.get());
+  const auto loops = options.loops != 0
+                         ? options.loops
+                         : std::max<std::size_t>(1, std::thread::hardware_concurrency());
+  for (std::size_t i = 0; i < loops; ++i) {
+    m_state->loops.push_back(std::make_unique<Loop>(*m_state));
+  }
+}
+
+HttpServer::~HttpServer() = default;
+
+int HttpServer::port() const {
+  return m_state->port;
+}
+
+void HttpServer::run() {
+  auto& s = *m_state;
+  if (s.options.workers > 0) {
+    s.workers = std::make_unique<Workers>(s.options.workers, [&s](Connection& c) {
+      s.answer(c);
+      c.loop.answered_by_worker(c);
+    });
+  }
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < s.loops.size(); ++i) {
+    threads.emplace_back([loop = s.loops[i].get()] { loop->run(); });
+  }
+  s.loops[0]->run();
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  s.workers.reset(); // idle: every connection has ended
+}
+
+void HttpServer::stop() {
+  auto& s = *m_state;
+  s.stopping = true;
+  for (const auto& loop : s.loops) {
+    loop->wake();
+  }
 }
 
 } // namespace linkhook

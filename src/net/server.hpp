@@ -1,49 +1,60 @@
 #pragma once
 
-#include "base/posix_file.hpp"
 #include "http/request.hpp"
 #include "net/transport.hpp"
 
+#include <cstddef>
 #include <functional>
-#include <httplib.h>
+#include <memory>
+#include <string>
 
 namespace linkhook {
 
-// cpp-httplib 0.11's server (binding, accepting, its task queue, stopping) serving HTTP/1.1, plain
-// or over TLS, with a connection loop and request parser of its own, for the listener's hot path:
-// its limits (the head, the body, the timeouts) hold for both protocols alike.
-//
-// cpp-httplib waits for a connection's next request by polling it without a timeout and
-// sleeping 1 ms between polls, reads a request a byte at a time, keeps its headers in a map that
-// compares names with tolower() per character, and matches each path against a std::regex: about
-// a quarter of the listener's CPU per delivery. Here a connection's thread blocks in poll(2) until
-// the next request arrives, its keep-alive timeout passes or the server stops; reads what has
-// arrived into a buffer and parses the head from there; and sends each answer with one send(2).
-// Reads and writes keep cpp-httplib's timeouts, and bodies its payload limit: a larger body is
-// not read, the handler sees body_too_large (to answer 413) and the connection closes after.
-// Heads over k_max_head bytes are answered 431, malformed ones 400 (see parse_request_head).
-// Over TLS, a connection first completes its handshake within the keep-alive timeout, which
-// counts toward its wait for the first request; one that does not is closed.
-class KeepAliveServer final : public httplib::Server {
-public:
-  static constexpr std::size_t k_max_head = std::size_t{64} * 1024;
+struct ServerOptions {
+  std::size_t max_body = std::size_t{1} << 20; // larger bodies are not read (see RequestReader)
+  // A connection's idle timeout, the deadline of a TLS handshake and of a whole request head,
+  // and how long a read or write may make no progress.
+  int io_timeout_ms = 5000;
+  // Connections held at once. At the limit, a new connection closes the one that has waited
+  // longest for a request (or its handshake); when every connection is busy, the new one closes.
+  std::size_t max_connections = 4096;
+  std::size_t loops = 0; // event loops, a thread each; 0: one per core
+  // Threads that run the handler when it may block (a store's group commit, forwarding); 0: the
+  // handler runs in the event loop itself, and must not block.
+  std::size_t workers = 0;
+};
 
-  // Answers one request; an exception becomes a 500.
+class ServerState;
+
+// linkhook's HTTP/1.1 server, plain or over TLS: epoll event loops, each on a thread of its own,
+// own accepting, reading, parsing (RequestReader), the TLS handshake and writing, for every
+// connection, without a thread per connection. Timers in each loop replace sleeping threads: the
+// idle timeout, the head deadline, a delayed answer, the wait after a last answer. A connection
+// holds no buffer while it waits: a loop reads into one buffer of its own, and a connection keeps
+// only the request it is reading (its head is bounded, its body by max_body).
+class HttpServer {
+public:
+  // Answers one request; an exception becomes a 500. It may set answer.delay_ms.
   using Handler = std::function<void(const HttpRequest&, HttpAnswer&)>;
 
-  // Serves HTTPS when `tls` (a server's context, outliving this) is set.
-  explicit KeepAliveServer(Handler handler, const TlsContext* tls = nullptr);
+  // Binds host:port (0: any free port) and listens; serves HTTPS when `tls` (a server's context,
+  // outliving this) is set. Throws Error when it cannot listen.
+  HttpServer(const std::string& host, int port, Handler handler, ServerOptions options,
+             const TlsContext* tls = nullptr);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
 
-  // Wakes every connection that waits for its next request, which then closes; a request
-  // being read or answered is finished first. Call it along with stop().
-  void stop_connections();
+  int port() const;
+
+  // Serves until stop(), then returns once every connection has ended: those waiting for a
+  // request close at once, a request being read or answered is finished first.
+  void run();
+  // From any thread, before or during run().
+  void stop();
 
 private:
-  bool process_and_close_socket(socket_t sock) override;
-
-  Handler m_handler;
-  const TlsContext* m_tls;
-  FileDescriptor m_stop; // an eventfd, readable once the server stops
+  std::unique_ptr<ServerState> m_state;
 };
 
 } // namespace linkhook

@@ -17,7 +17,7 @@ dpkg-deb -x "$deb" "$root"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 depends=$(dpkg-deb -f "$deb" Depends)
-for dependency in libc6 libcpp-httplib0.11 libssl3 libstdc++6; do
+for dependency in libc6 libssl3 libstdc++6; do
   [[ $depends == *"$dependency "* ]] || fail "Depends lacks $dependency: $depends"
 done
 

@@ -1,9 +1,11 @@
+#include "http/request_reader.hpp"
 #include "net/server.hpp"
 #include "raw_client.hpp"
 
 #include <chrono>
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <semaphore>
 #include <string>
 #include <thread>
 
@@ -12,50 +14,54 @@ using linkhook::test::RawConnection;
 
 namespace {
 
-// A KeepAliveServer on a free loopback port that echoes each body with "from METHOD PATH"
-// appended (bodies over 1000 bytes are not read: "too large"), answers /large with 200 KiB and
-// /throw with an exception, served from its own thread until the fixture ends.
+// An HttpServer on a free loopback port that echoes each body with "from METHOD PATH" appended
+// (bodies over 1000 bytes are not read: "too large"), answers /large with 200 KiB, /throw with an
+// exception and /slow after 300 ms (answer.delay_ms), served from its own thread until the fixture
+// ends. With `workers`, worker threads answer, as for a listener that stores.
 class EchoServer {
 public:
-  explicit EchoServer(time_t keep_alive_s = 30) : m_server(echo) {
-    m_server.set_keep_alive_max_count(1000);
-    m_server.set_keep_alive_timeout(keep_alive_s);
-    m_server.set_payload_max_length(1000);
-    m_port = m_server.bind_to_any_port("127.0.0.1");
-    REQUIRE(m_port > 0);
-    m_thread = std::thread([this] { m_server.listen_after_bind(); });
-    while (!m_server.is_running()) {
-      std::this_thread::yield();
-    }
+  explicit EchoServer(int io_timeout_ms = 30000, std::size_t workers = 0,
+                      std::size_t max_connections = 4096)
+      : m_server("127.0.0.1", 0, echo, options(io_timeout_ms, workers, max_connections)) {
+    m_thread = std::thread([this] { m_server.run(); });
   }
   EchoServer(const EchoServer&) = delete;
   EchoServer& operator=(const EchoServer&) = delete;
   ~EchoServer() { stop(); }
 
-  int port() const { return m_port; }
+  int port() const { return m_server.port(); }
 
   void stop() {
     if (m_thread.joinable()) {
-      m_server.stop_connections();
       m_server.stop();
       m_thread.join();
     }
   }
 
 private:
+  static linkhook::ServerOptions options(int io_timeout_ms, std::size_t workers,
+                                         std::size_t max_connections) {
+    linkhook::ServerOptions options;
+    options.max_body = 1000;
+    options.io_timeout_ms = io_timeout_ms;
+    options.workers = workers;
+    options.max_connections = max_connections;
+    return options;
+  }
+
   static void echo(const linkhook::HttpRequest& request, linkhook::HttpAnswer& answer) {
     if (request.path == "/large") {
       answer.body = std::string(200 * 1024, 'x');
     } else if (request.path == "/throw") {
       throw std::runtime_error("thrown");
     } else {
+      answer.delay_ms = request.path == "/slow" ? 300 : 0;
       answer.body = (request.body_too_large ? "too large" : request.body) + " from " +
                     request.method + " " + request.path;
     }
   }
 
-  linkhook::KeepAliveServer m_server;
-  int m_port = 0;
+  linkhook::HttpServer m_server;
   std::thread m_thread;
 };
 
@@ -83,16 +89,20 @@ int count(const std::string& text, std::string_view what) {
 
 TEST_SUITE("net/server") {
   TEST_CASE("requests on one connection are answered in order, pipelined ones too") {
-    EchoServer server;
-    RawConnection client("127.0.0.1", server.port());
-    REQUIRE(client.send(post("one")));
-    const auto first = client.receive(5s, "one from POST /");
-    CHECK(first.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
-    REQUIRE(client.send(post("two") + post("three") + post("four")));
-    const auto rest = client.receive(5s, "four from POST /");
-    CHECK(count(rest, "HTTP/1.1 200 OK\r\n") == 3);
-    CHECK(rest.find("two from") < rest.find("three from"));
-    CHECK(rest.find("three from") < rest.find("four from"));
+    for (const std::size_t workers :
+         {std::size_t{0}, std::size_t{2}}) { // answered in the loop, or by worker threads
+      CAPTURE(workers);
+      EchoServer server(30000, workers);
+      RawConnection client("127.0.0.1", server.port());
+      REQUIRE(client.send(post("one")));
+      const auto first = client.receive(5s, "one from POST /");
+      CHECK(first.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+      REQUIRE(client.send(post("two") + post("three") + post("four")));
+      const auto rest = client.receive(5s, "four from POST /");
+      CHECK(count(rest, "HTTP/1.1 200 OK\r\n") == 3);
+      CHECK(rest.find("two from") < rest.find("three from"));
+      CHECK(rest.find("three from") < rest.find("four from"));
+    }
   }
 
   TEST_CASE("an interim 100 Continue goes out before the body is awaited") {
@@ -121,7 +131,7 @@ TEST_SUITE("net/server") {
   }
 
   TEST_CASE("an idle connection is closed when its keep-alive timeout passes") {
-    EchoServer server(1);
+    EchoServer server(1000);
     RawConnection client("127.0.0.1", server.port());
     REQUIRE(client.send(post("one")));
     CHECK(client.receive(5s, "one from").find("200 OK") != std::string::npos);
@@ -129,7 +139,7 @@ TEST_SUITE("net/server") {
   }
 
   TEST_CASE("stopping the server closes idle keep-alive connections without their timeout") {
-    EchoServer server(60);
+    EchoServer server(60000);
     RawConnection client("127.0.0.1", server.port());
     REQUIRE(client.send(post("one")));
     CHECK(client.receive(5s, "one from").find("200 OK") != std::string::npos);
@@ -150,11 +160,11 @@ TEST_SUITE("net/server") {
     EchoServer server;
     {
       RawConnection client("127.0.0.1", server.port());
-      REQUIRE(client.send(post("under", headers(linkhook::KeepAliveServer::k_max_head / 2))));
+      REQUIRE(client.send(post("under", headers(linkhook::RequestReader::k_max_head / 2))));
       CHECK(client.receive(5s, "under from").find("200 OK") != std::string::npos);
     }
     RawConnection flood("127.0.0.1", server.port());
-    flood.send(post("over", headers(linkhook::KeepAliveServer::k_max_head * 4)));
+    flood.send(post("over", headers(linkhook::RequestReader::k_max_head * 4)));
     const auto answer = flood.receive(5s, "bytes\n");
     CHECK(answer.rfind("HTTP/1.1 431 Request Header Fields Too Large\r\n", 0) == 0);
     CHECK(answer.find("larger than 65536 bytes") != std::string::npos);
@@ -270,5 +280,77 @@ TEST_SUITE("net/server") {
     RawConnection next("127.0.0.1", server.port());
     REQUIRE(next.send("\r\n" + post("after"))); // an empty line before a request is skipped
     CHECK(next.receive(5s, "after from POST /").find("200 OK") != std::string::npos);
+  }
+
+  TEST_CASE("a delayed answer waits on a timer: the loop answers others meanwhile") {
+    linkhook::ServerOptions one_loop;
+    one_loop.loops = 1;
+    linkhook::HttpServer server(
+        "127.0.0.1", 0,
+        [](const linkhook::HttpRequest& request, linkhook::HttpAnswer& answer) {
+          answer.delay_ms = request.path == "/slow" ? 2000 : 0;
+          answer.body = request.path;
+        },
+        one_loop);
+    std::thread serving([&server] { server.run(); });
+    RawConnection slow("127.0.0.1", server.port());
+    RawConnection quick("127.0.0.1", server.port());
+    REQUIRE(slow.send("GET /slow HTTP/1.1\r\n\r\n"));
+    REQUIRE(quick.send("GET /quick HTTP/1.1\r\n\r\n"));
+    CHECK(quick.receive(5s, "/quick").find("200 OK") != std::string::npos);
+    CHECK(slow.receive(10ms).empty()); // still held: the quick one did not wait for it
+    CHECK(slow.receive(5s, "/slow").find("200 OK") != std::string::npos);
+    server.stop();
+    serving.join();
+  }
+
+  TEST_CASE("a head dripped a byte at a time is cut off at its deadline, not kept alive by it") {
+    EchoServer server(500); // a read never waits 500 ms below: only the head's deadline ends it
+    RawConnection client("127.0.0.1", server.port());
+    const std::string head = "POST / HTTP/1.1\r\nX-Slow: " + std::string(200, 'a');
+    bool closed = false;
+    const auto start = std::chrono::steady_clock::now();
+    for (std::size_t i = 0; i < head.size() && !closed; ++i) {
+      closed = !client.send(head.substr(i, 1)) || client.closed_within(50ms);
+    }
+    CHECK(closed);
+    CHECK(std::chrono::steady_clock::now() - start < 8s); // 200 bytes would take 10 s
+    check_still_serves(server);
+  }
+
+  TEST_CASE("at the connection limit, a new connection closes the one that waited longest") {
+    EchoServer server(30000, 0, 2);
+    RawConnection oldest("127.0.0.1", server.port());
+    REQUIRE(oldest.send(post("a")));
+    CHECK(oldest.receive(5s, "a from").find("200 OK") != std::string::npos);
+    RawConnection newer("127.0.0.1", server.port());
+    REQUIRE(newer.send(post("b")));
+    CHECK(newer.receive(5s, "b from").find("200 OK") != std::string::npos);
+    RawConnection newest("127.0.0.1", server.port());
+    REQUIRE(newest.send(post("c")));
+    CHECK(newest.receive(5s, "c from").find("200 OK") != std::string::npos);
+    CHECK(oldest.closed_within(5s));
+    REQUIRE(newer.send(post("d"))); // kept
+    CHECK(newer.receive(5s, "d from").find("200 OK") != std::string::npos);
+  }
+
+  TEST_CASE("stopping finishes a delayed answer before run() returns") {
+    std::binary_semaphore handled(0);
+    linkhook::HttpServer server(
+        "127.0.0.1", 0,
+        [&handled](const linkhook::HttpRequest&, linkhook::HttpAnswer& answer) {
+          answer.delay_ms = 300;
+          handled.release();
+        },
+        linkhook::ServerOptions{});
+    std::thread serving([&server] { server.run(); });
+    RawConnection client("127.0.0.1", server.port());
+    REQUIRE(client.send("GET / HTTP/1.1\r\n\r\n"));
+    REQUIRE(handled.try_acquire_for(5s));
+    server.stop(); // while the answer is held
+    const auto answer = client.receive(5s);
+    CHECK(answer.find("200 OK") != std::string::npos);
+    CHECK(answer.find("Connection: close\r\n") != std::string::npos);
+    serving.join();
   }
 }
