@@ -10,7 +10,6 @@
 #include "raw_client.hpp"
 #include "tls_helpers.hpp"
 
-#include <array>
 #include <atomic>
 #include <cstdio>
 #include <fstream>
@@ -77,9 +76,6 @@ inline Target target_of(const RunningListener& listener) {
   return {port_of(listener.url()), listener.url().starts_with("https:")};
 }
 
-// The protocols every attack runs over: plain HTTP, then HTTPS.
-inline constexpr std::array<bool, 2> k_protocols{false, true};
-
 // An attacker's connection; it never throws: one refused, or whose handshake fails, is simply
 // not open.
 class Socket {
@@ -134,11 +130,13 @@ struct Share {
   double share() const { return sent == 0 ? 0 : static_cast<double>(served) / sent; }
 };
 
-// k_genuine deliveries with ids of their own, signed before the attack starts.
-inline std::vector<httplib::Headers> sign_genuine(const std::string& prefix) {
+// k_genuine deliveries of `attack`, with ids of their own, signed before it starts: once for
+// both protocols' listeners (a process each, seconds under AddressSanitizer), each listener new.
+inline std::vector<httplib::Headers> sign_genuine(const std::string& attack) {
   std::vector<httplib::Headers> signed_requests;
   for (int i = 0; i < k_genuine; ++i) {
-    signed_requests.push_back(signed_headers(k_body, {"--id", prefix + std::to_string(i)}));
+    signed_requests.push_back(
+        signed_headers(k_body, {"--id", "msg_" + attack + "_" + std::to_string(i)}));
   }
   return signed_requests;
 }
@@ -190,9 +188,9 @@ inline void check_serving(const RunningListener& listener) {
 // Runs `attack` until the genuine deliveries sent once it is ready are done, then checks the
 // share served, the listener's memory, and that it still answers.
 inline void under_attack(const std::string& attack_name, RunningListener& listener,
+                         const std::vector<httplib::Headers>& signed_requests,
                          const Attack& attack) {
   const auto name = attack_name + (target_of(listener).tls ? " (https)" : "");
-  const auto signed_requests = sign_genuine("msg_" + name + "_");
   const auto pid = listener.process().pid();
   const auto rss_before = status_kib(pid, "VmRSS");
   std::atomic<bool> stop{false};
@@ -221,6 +219,15 @@ inline RunningListener start(bool tls = false, const std::vector<std::string>& e
   const auto tls_arguments = tls_args(dir, tls);
   args.insert(args.end(), tls_arguments.begin(), tls_arguments.end());
   return RunningListener(args);
+}
+
+// Runs `run` over plain HTTP, then over HTTPS, each time against a listener of its own.
+inline void over_both_protocols(const std::function<void(RunningListener&, const Target&)>& run) {
+  for (const bool tls : {false, true}) {
+    CAPTURE(tls);
+    auto listener = start(tls);
+    run(listener, target_of(listener));
+  }
 }
 
 // Calls `each` on every open connection about every `period` until `stop`.

@@ -7,11 +7,9 @@ using namespace linkhook::test;
 
 TEST_SUITE("cli.listen.under_attack") {
   TEST_CASE("slowloris: connections dribbling headers a byte at a time do not starve deliveries") {
-    for (const bool tls : k_protocols) {
-      CAPTURE(tls);
-      auto listener = start(tls);
-      const auto target = target_of(listener);
-      under_attack("slowloris", listener,
+    const auto genuine = sign_genuine("slowloris");
+    over_both_protocols([&](RunningListener& listener, const Target& target) {
+      under_attack("slowloris", listener, genuine,
                    [target](std::latch& ready, const std::atomic<bool>& stop) {
                      const std::string head = head_of("X-Slow: ");
                      // 100 connections, three times the workers kept ready; one byte each well
@@ -25,24 +23,24 @@ TEST_SUITE("cli.listen.under_attack") {
                            socket.send(std::string_view(at < head.size() ? &head[at] : "a", 1));
                          });
                    });
-    }
+    });
   }
 
   TEST_CASE("two thousand idle connections do not starve deliveries, and are cut off") {
     const auto idle = std::min<std::size_t>(2000, raise_open_files(2300) - 300);
-    for (const bool tls : k_protocols) {
-      CAPTURE(tls);
-      auto listener = start(tls); // after raising the limit, which it inherits
+    const auto genuine = sign_genuine("idle");
+    // (the listener started after raising the limit, which it inherits)
+    over_both_protocols([&](RunningListener& listener, const Target& over) {
       // Raw TCP: over HTTPS the idle connections never start their handshake, and are cut off
       // as idle ones (slowloris holds connections that did complete it).
-      const Target target{port_of(listener.url()), false};
+      const Target target{over.port, false};
       std::size_t cut_off = 0;
-      under_attack(tls ? "idle, no handshake" : "idle connections", listener,
+      under_attack(over.tls ? "idle, no handshake" : "idle connections", listener, genuine,
                    [&](std::latch& ready, const std::atomic<bool>& stop) {
                      cut_off = hold_connections(target, idle, 200ms, ready, stop, [](Socket&) {});
                    });
       CHECK(cut_off > 0); // --io-timeout 1 within the attack's 3 s
-    }
+    });
   }
 
   // Each flooder sends 10,000 small headers (or 10 lines of 64 KiB) and stalls. The listener
@@ -54,13 +52,11 @@ TEST_SUITE("cli.listen.under_attack") {
       many += "X-Flood-" + std::to_string(i) + ": " + std::string(20, 'f') + "\r\n";
     }
     const std::string huge = "X-Huge: " + std::string(64 * 1024, 'h');
-    for (const bool tls : k_protocols) {
-      CAPTURE(tls);
-      auto listener = start(tls);
-      const auto target = target_of(listener);
+    const auto genuine = sign_genuine("header floods");
+    over_both_protocols([&](RunningListener& listener, const Target& target) {
       std::atomic<int> cut_off{0};
       std::atomic<int> others{0};
-      under_attack("header floods", listener,
+      under_attack("header floods", listener, genuine,
                    [&](std::latch& ready, const std::atomic<bool>& stop) {
                      hammers(target, 4, ready, stop, [&](int flooder, Socket& socket) {
                        socket.send(head_of(""));
@@ -72,21 +68,19 @@ TEST_SUITE("cli.listen.under_attack") {
                    });
       CHECK(cut_off > 0);
       CHECK(others == 0);
-    }
+    });
   }
 
   TEST_CASE(
       "Content-Length far beyond --max-body, the body pushed anyway: never 2xx, memory flat") {
     // A Content-Length over --max-body is answered 413 without reading the body, and the
     // connection closed: a client pushing a huge body anyway is cut off, nothing of it kept.
-    for (const bool tls : k_protocols) {
-      CAPTURE(tls);
-      auto listener = start(tls);
-      const auto target = target_of(listener);
+    const auto genuine = sign_genuine("huge Content-Length");
+    over_both_protocols([&](RunningListener& listener, const Target& target) {
       std::atomic<int> cut_off{0};
       std::atomic<int> others{0}; // a 2xx among them: the body acknowledged
       const std::string chunk(64 * 1024, 'x');
-      under_attack("huge Content-Length", listener,
+      under_attack("huge Content-Length", listener, genuine,
                    [&](std::latch& ready, const std::atomic<bool>& stop) {
                      hammers(target, 8, ready, stop, [&](int, Socket& socket) {
                        socket.send(head_of("Content-Length: 100000000000\r\n\r\n"));
@@ -97,7 +91,7 @@ TEST_SUITE("cli.listen.under_attack") {
                    });
       CHECK(cut_off > 0);
       CHECK(others == 0);
-    }
+    });
   }
 
   TEST_CASE("malformed chunked bodies are rejected, never acknowledged") {
@@ -108,22 +102,19 @@ TEST_SUITE("cli.listen.under_attack") {
     }
     signed_head += "\r\n";
     const auto size = [](std::size_t n) { return fmt_hex(n) + "\r\n"; };
-    for (const bool tls : k_protocols) {
-      CAPTURE(tls);
-      auto listener = start(tls);
-      const auto port = port_of(listener.url());
+    over_both_protocols([&](RunningListener& listener, const Target& target) {
       for (const std::string& body : {
                "zz\r\n" + k_body + "\r\n0\r\n\r\n",                   // not a hex size
                size(k_body.size() + 5) + k_body + "\r\n0\r\n\r\n",    // shorter than declared
                "ffffffffffffffffffff\r\n" + k_body + "\r\n0\r\n\r\n", // size overflows
            }) {
-        RawConnection connection("127.0.0.1", port, tls);
+        RawConnection connection("127.0.0.1", target.port, target.tls);
         connection.send(signed_head + body);
         const auto answer = connection.receive(5s, "\r\n\r\n");
         CHECK_MESSAGE((answer.empty() || answer.starts_with("HTTP/1.1 4")), body, " -> ", answer);
       }
       // A chunked body beyond --max-body is refused like any other, checked as it streams.
-      RawConnection connection("127.0.0.1", port, tls);
+      RawConnection connection("127.0.0.1", target.port, target.tls);
       connection.send(signed_head);
       const std::string chunk = size(64 * 1024) + std::string(64 * 1024, 'c') + "\r\n";
       for (int i = 0; i < 20 && connection.send(chunk); ++i) {
@@ -132,7 +123,7 @@ TEST_SUITE("cli.listen.under_attack") {
       const auto answer = connection.receive(5s, "\r\n\r\n");
       CHECK_MESSAGE((answer.empty() || answer.starts_with("HTTP/1.1 413")), answer);
       check_serving(listener);
-    }
+    });
   }
 
   TEST_CASE("chunked bodies, pipelined requests and abrupt resets, all at once") {
@@ -145,12 +136,10 @@ TEST_SUITE("cli.listen.under_attack") {
                          "\r\n" + k_body + "\r\n0\r\n\r\n";
     const auto plain =
         one + "Content-Length: " + std::to_string(k_body.size()) + "\r\n\r\n" + k_body;
-    for (const bool tls : k_protocols) {
-      CAPTURE(tls);
-      auto listener = start(tls);
-      const auto target = target_of(listener);
+    const auto genuine = sign_genuine("chunked+pipelined+reset");
+    over_both_protocols([&](RunningListener& listener, const Target& target) {
       // One attacker sends chunked requests, one pipelines three, one resets mid-body.
-      under_attack("chunked+pipelined+reset", listener,
+      under_attack("chunked+pipelined+reset", listener, genuine,
                    [&](std::latch& ready, const std::atomic<bool>& stop) {
                      hammers(target, 3, ready, stop, [&](int attacker, Socket& socket) {
                        if (attacker == 2) {
@@ -162,6 +151,6 @@ TEST_SUITE("cli.listen.under_attack") {
                        socket.receive_status();
                      });
                    });
-    }
+    });
   }
 }

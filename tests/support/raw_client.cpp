@@ -29,6 +29,7 @@ RawConnection::RawConnection(const std::string& host, int port, bool tls) {
   address.sin_port = htons(static_cast<std::uint16_t>(port));
   ::inet_pton(AF_INET, host.c_str(), &address.sin_addr);
   if (m_fd < 0 || ::connect(m_fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(m_fd); // no destructor runs for a constructor that throws
     throw std::runtime_error("cannot connect to " + host + ":" + std::to_string(port));
   }
   // No read or write blocks over 5 s, the handshake's included: a stalled peer fails a test
