@@ -10,18 +10,16 @@
 #include "raw_client.hpp"
 #include "tls_helpers.hpp"
 
-#include <arpa/inet.h>
 #include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <functional>
 #include <latch>
-#include <netinet/in.h>
+#include <memory>
 #include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <thread>
-#include <unistd.h>
 
 namespace linkhook::test {
 
@@ -67,74 +65,64 @@ inline std::size_t status_kib(pid_t pid, const std::string& field) {
   return 0;
 }
 
-// A loopback connection for attacks that need thousands at once or an abrupt reset; it never
-// throws, a refused connection is simply not open.
+// Where attackers connect: the listener's port, over TLS or not (raw TCP to an HTTPS listener is
+// a client that never starts its handshake).
+struct Target {
+  int port;
+  bool tls;
+};
+
+inline Target target_of(const RunningListener& listener) {
+  return {port_of(listener.url()), listener.url().starts_with("https:")};
+}
+
+// An attacker's connection; it never throws: one refused, or whose handshake fails, is simply
+// not open.
 class Socket {
 public:
-  explicit Socket(int port) : m_fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<std::uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  explicit Socket(const Target& target) {
+    try {
+      m_connection = std::make_unique<RawConnection>("127.0.0.1", target.port, target.tls);
+    } catch (const std::runtime_error&) {
+      return;
+    }
     // A send blocks 1 s at most, so that an attacker always notices the end of its attack.
     const timeval send_timeout{1, 0};
-    if (m_fd >= 0) {
-      ::setsockopt(m_fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
-    }
-    if (m_fd >= 0 && ::connect(m_fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-      ::close(m_fd);
-      m_fd = -1;
-    }
+    ::setsockopt(fd(), SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
   }
-  Socket(Socket&& other) noexcept : dribbled(other.dribbled), m_fd(std::exchange(other.m_fd, -1)) {}
-  Socket& operator=(Socket&& other) noexcept {
-    std::swap(m_fd, other.m_fd);
-    std::swap(dribbled, other.dribbled);
-    return *this;
-  }
-  Socket(const Socket&) = delete;
-  Socket& operator=(const Socket&) = delete;
-  ~Socket() {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-    }
-  }
-  int fd() const { return m_fd; }
-  bool send(std::string_view bytes) const {
-    return m_fd >= 0 && ::send(m_fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) > 0;
-  }
+  int fd() const { return m_connection ? m_connection->fd() : -1; }
+  bool send(std::string_view bytes) { return m_connection && m_connection->send(bytes); }
   // The status of the answer, read for 3 s at most; 0 when none came.
-  int receive_status() const {
-    std::string received;
-    const auto deadline = Clock::now() + 3s;
-    while (m_fd >= 0 && received.find("\r\n") == std::string::npos && Clock::now() < deadline) {
-      pollfd ready{m_fd, POLLIN, 0};
-      char buffer[512];
-      if (::poll(&ready, 1, 3000) <= 0) {
-        break;
-      }
-      const auto n = ::recv(m_fd, buffer, sizeof buffer, 0);
-      if (n <= 0) {
-        break;
-      }
-      received.append(buffer, static_cast<std::size_t>(n));
-    }
+  int receive_status() {
+    const auto received = m_connection ? m_connection->receive(3s, "\r\n") : std::string();
     return received.starts_with("HTTP/1.1 ") && received.size() >= 12
                ? std::stoi(received.substr(9, 3))
                : 0;
   }
+  // Whether the listener has closed (or reset) it, found without waiting.
+  bool closed() { return !m_connection || m_connection->closed_within(0ms); }
   // Closes with a TCP reset instead of an orderly shutdown.
   void reset() {
-    const linger abort{1, 0};
-    ::setsockopt(m_fd, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
-    ::close(std::exchange(m_fd, -1));
+    if (m_connection) {
+      const linger abort{1, 0};
+      ::setsockopt(fd(), SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
+      m_connection.reset();
+    }
   }
 
   std::size_t dribbled = 0; // bytes a slowloris attacker sent on it so far
 
 private:
-  int m_fd = -1;
+  std::unique_ptr<RawConnection> m_connection;
 };
+
+// Waits (3 s at most) for the listener's answer to a hostile request: true when it refused it
+// with `status` or closed the connection; `others` counts any other answer.
+inline bool refused(Socket& socket, int status, std::atomic<int>& others) {
+  const auto answer = socket.receive_status();
+  others += answer != 0 && answer != status ? 1 : 0;
+  return answer == status || (answer == 0 && socket.closed());
+}
 
 struct Share {
   int sent = 0;
@@ -142,11 +130,13 @@ struct Share {
   double share() const { return sent == 0 ? 0 : static_cast<double>(served) / sent; }
 };
 
-// k_genuine deliveries with ids of their own, signed before the attack starts.
-inline std::vector<httplib::Headers> sign_genuine(const std::string& prefix) {
+// k_genuine deliveries of `attack`, with ids of their own, signed before it starts: once for
+// both protocols' listeners (a process each, seconds under AddressSanitizer), each listener new.
+inline std::vector<httplib::Headers> sign_genuine(const std::string& attack) {
   std::vector<httplib::Headers> signed_requests;
   for (int i = 0; i < k_genuine; ++i) {
-    signed_requests.push_back(signed_headers(k_body, {"--id", prefix + std::to_string(i)}));
+    signed_requests.push_back(
+        signed_headers(k_body, {"--id", "msg_" + attack + "_" + std::to_string(i)}));
   }
   return signed_requests;
 }
@@ -197,8 +187,10 @@ inline void check_serving(const RunningListener& listener) {
 
 // Runs `attack` until the genuine deliveries sent once it is ready are done, then checks the
 // share served, the listener's memory, and that it still answers.
-inline void under_attack(const std::string& name, RunningListener& listener, const Attack& attack) {
-  const auto signed_requests = sign_genuine("msg_" + name + "_");
+inline void under_attack(const std::string& attack_name, RunningListener& listener,
+                         const std::vector<httplib::Headers>& signed_requests,
+                         const Attack& attack) {
+  const auto name = attack_name + (target_of(listener).tls ? " (https)" : "");
   const auto pid = listener.process().pid();
   const auto rss_before = status_kib(pid, "VmRSS");
   std::atomic<bool> stop{false};
@@ -210,7 +202,7 @@ inline void under_attack(const std::string& name, RunningListener& listener, con
   attacker.join();
   const auto rss_after = status_kib(pid, "VmRSS");
   const auto peak = status_kib(pid, "VmHWM");
-  std::printf("%-22s served %2d/%2d (%3.0f%%)  RSS %6zu -> %6zu KiB  peak %6zu KiB\n", name.c_str(),
+  std::printf("%-30s served %2d/%2d (%3.0f%%)  RSS %6zu -> %6zu KiB  peak %6zu KiB\n", name.c_str(),
               share.served, share.sent, 100 * share.share(), rss_before, rss_after, peak);
   CHECK_MESSAGE(share.share() >= k_required_share, name, ": served ", share.served, " of ",
                 share.sent);
@@ -227,6 +219,15 @@ inline RunningListener start(bool tls = false, const std::vector<std::string>& e
   const auto tls_arguments = tls_args(dir, tls);
   args.insert(args.end(), tls_arguments.begin(), tls_arguments.end());
   return RunningListener(args);
+}
+
+// Runs `run` over plain HTTP, then over HTTPS, each time against a listener of its own.
+inline void over_both_protocols(const std::function<void(RunningListener&, const Target&)>& run) {
+  for (const bool tls : {false, true}) {
+    CAPTURE(tls);
+    auto listener = start(tls);
+    run(listener, target_of(listener));
+  }
 }
 
 // Calls `each` on every open connection about every `period` until `stop`.
@@ -249,8 +250,9 @@ inline std::string head_of(std::string_view extra) {
   return "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + std::string(extra);
 }
 
-// Connections the listener closed (end of file or reset), found without waiting.
-inline std::vector<std::size_t> closed_ones(const std::vector<Socket>& sockets) {
+// Connections the listener closed (end of file or reset), found without waiting: one poll(2)
+// for them all, and a look at those readable (over TLS, a session ticket is no close).
+inline std::vector<std::size_t> closed_ones(std::vector<Socket>& sockets) {
   std::vector<pollfd> fds;
   for (const auto& socket : sockets) {
     fds.push_back({socket.fd(), POLLIN, 0});
@@ -258,7 +260,8 @@ inline std::vector<std::size_t> closed_ones(const std::vector<Socket>& sockets) 
   ::poll(fds.data(), fds.size(), 0);
   std::vector<std::size_t> closed;
   for (std::size_t i = 0; i < fds.size(); ++i) {
-    if (fds[i].fd < 0 || (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+    if ((fds[i].fd < 0 || (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) != 0) &&
+        sockets[i].closed()) {
       closed.push_back(i);
     }
   }
@@ -266,19 +269,23 @@ inline std::vector<std::size_t> closed_ones(const std::vector<Socket>& sockets) 
 }
 
 // Keeps `count` connections open that each do `begin` once, reopening those the listener
-// closes, about every `period`, until `stop`; `each` runs on all of them at each turn.
-inline void hold_connections(int port, std::size_t count, std::chrono::milliseconds period,
-                             std::latch& ready, const std::atomic<bool>& stop,
-                             const std::function<void(Socket&)>& begin,
-                             const std::function<void(Socket&)>& each = {}) {
+// closes, about every `period`, until `stop`; `each` runs on all of them at each turn. Returns
+// how many the listener closed.
+inline std::size_t hold_connections(const Target& target, std::size_t count,
+                                    std::chrono::milliseconds period, std::latch& ready,
+                                    const std::atomic<bool>& stop,
+                                    const std::function<void(Socket&)>& begin,
+                                    const std::function<void(Socket&)>& each = {}) {
   std::vector<Socket> sockets;
   for (std::size_t i = 0; i < count; ++i) {
-    begin(sockets.emplace_back(port));
+    begin(sockets.emplace_back(target));
   }
   ready.count_down();
+  std::size_t closed = 0;
   every(period, stop, [&] {
     for (const auto i : closed_ones(sockets)) {
-      sockets[i] = Socket(port);
+      ++closed;
+      sockets[i] = Socket(target);
       begin(sockets[i]);
     }
     if (each) {
@@ -287,15 +294,34 @@ inline void hold_connections(int port, std::size_t count, std::chrono::milliseco
       }
     }
   });
+  return closed;
 }
 
 // Opens a connection, does `hostile` on it, and closes it, over and over until `stop`.
-inline void hammer(int port, std::latch& ready, const std::atomic<bool>& stop,
+inline void hammer(const Target& target, std::latch& ready, const std::atomic<bool>& stop,
                    const std::function<void(Socket&)>& hostile) {
   ready.count_down();
   while (!stop) {
-    Socket socket(port);
+    Socket socket(target);
     hostile(socket);
+  }
+}
+
+// `count` attackers at once, each hammering with `hostile` (told which attacker it is); `ready`
+// once they have all started.
+inline void hammers(const Target& target, int count, std::latch& ready,
+                    const std::atomic<bool>& stop,
+                    const std::function<void(int attacker, Socket&)>& hostile) {
+  std::vector<std::thread> attackers;
+  std::latch started(count);
+  for (int a = 0; a < count; ++a) {
+    attackers.emplace_back(
+        [&, a] { hammer(target, started, stop, [&](Socket& socket) { hostile(a, socket); }); });
+  }
+  started.wait();
+  ready.count_down();
+  for (auto& attacker : attackers) {
+    attacker.join();
   }
 }
 

@@ -29,12 +29,24 @@ RawConnection::RawConnection(const std::string& host, int port, bool tls) {
   address.sin_port = htons(static_cast<std::uint16_t>(port));
   ::inet_pton(AF_INET, host.c_str(), &address.sin_addr);
   if (m_fd < 0 || ::connect(m_fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(m_fd); // no destructor runs for a constructor that throws
     throw std::runtime_error("cannot connect to " + host + ":" + std::to_string(port));
   }
+  // No read or write blocks over 5 s, the handshake's included: a stalled peer fails a test
+  // instead of hanging it.
+  const timeval timeout{5, 0};
+  ::setsockopt(m_fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  ::setsockopt(m_fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
   if (!tls) {
     return;
   }
-  static SSL_CTX* const trusting = SSL_CTX_new(TLS_client_method()); // verifies nothing
+  static SSL_CTX* const trusting = [] {
+    SSL_CTX* context = SSL_CTX_new(TLS_client_method()); // verifies nothing
+    // A TLS 1.3 session ticket arriving after the handshake makes the socket readable: without
+    // this, SSL_read would take it and block for data, so that a check for a close would hang.
+    SSL_CTX_clear_mode(context, SSL_MODE_AUTO_RETRY);
+    return context;
+  }();
   m_ssl = SSL_new(trusting);
   SSL_set_fd(m_ssl, m_fd);
   if (SSL_connect(m_ssl) != 1) {
@@ -51,10 +63,14 @@ RawConnection::~RawConnection() {
 
 long RawConnection::read_some(char* buffer, std::size_t size) {
   if (m_ssl == nullptr) {
-    return ::recv(m_fd, buffer, size, 0);
+    const auto n = ::recv(m_fd, buffer, size, 0);
+    return n >= 0 ? n : (errno == EINTR || errno == EAGAIN ? -1 : 0);
   }
   std::size_t read = 0;
-  return SSL_read_ex(m_ssl, buffer, size, &read) == 1 ? static_cast<long>(read) : -1;
+  if (SSL_read_ex(m_ssl, buffer, size, &read) == 1) {
+    return static_cast<long>(read);
+  }
+  return SSL_get_error(m_ssl, 0) == SSL_ERROR_WANT_READ ? -1 : 0;
 }
 
 bool RawConnection::send(std::string_view bytes) {
@@ -84,10 +100,12 @@ std::string RawConnection::receive(std::chrono::milliseconds timeout, std::strin
     }
     char buffer[4096];
     const auto n = read_some(buffer, sizeof buffer);
-    if (n <= 0) {
+    if (n == 0) {
       break;
     }
-    received.append(buffer, static_cast<std::size_t>(n));
+    if (n > 0) {
+      received.append(buffer, static_cast<std::size_t>(n));
+    }
   }
   return received;
 }
@@ -100,9 +118,7 @@ bool RawConnection::closed_within(std::chrono::milliseconds timeout) {
       return false;
     }
     char buffer[4096];
-    errno = 0;
-    const auto n = read_some(buffer, sizeof buffer);
-    if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+    if (read_some(buffer, sizeof buffer) == 0) {
       return true;
     }
   }

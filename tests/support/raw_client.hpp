@@ -13,7 +13,7 @@ namespace linkhook::test {
 class RawConnection {
 public:
   // Throws when it cannot connect; over TLS (any certificate trusted) when `tls` is set, and then
-  // when the handshake fails too.
+  // when the handshake fails too. No read or write on it blocks over 5 s.
   RawConnection(const std::string& host, int port, bool tls = false);
   // A connected socket, closed by the destructor; over TLS (an accepted SSL on it, freed by the
   // destructor) when `ssl` is set.
@@ -28,11 +28,16 @@ public:
   // Reads until the peer closes, `timeout` passes, or (when `until` is not empty) it appears.
   std::string receive(std::chrono::milliseconds timeout, std::string_view until = {});
 
-  // True when the peer has closed (or reset) the connection within `timeout`.
+  // True when the peer has closed (or reset) the connection within `timeout`; what it sent
+  // meanwhile is read and dropped. With no timeout, whether it has closed already.
   bool closed_within(std::chrono::milliseconds timeout);
 
+  int fd() const { return m_fd; }
+
 private:
-  long read_some(char* buffer, std::size_t size); // recv, or SSL_read; <= 0: closed or failed
+  // recv, or SSL_read: the bytes read; 0: closed or failed; -1: nothing yet (a TLS record that was
+  // not data, a read interrupted or timed out).
+  long read_some(char* buffer, std::size_t size);
 
   int m_fd = -1;
   ssl_st* m_ssl = nullptr;
