@@ -150,35 +150,60 @@ void DeliveryHandler::handle_verified(const HttpRequest& request, ReceivedDelive
   }
 }
 
+DeliveryHandler::IdShard& DeliveryHandler::shard_of(const std::string& id) {
+  return m_acknowledged[std::hash<std::string>{}(id) % k_id_shards];
+}
+
 bool DeliveryHandler::reserve_id(const std::string& id) {
-  const std::lock_guard lock(m_mutex);
-  return m_acknowledged.insert(id);
+  auto& shard = shard_of(id);
+  const std::lock_guard lock(shard.mutex);
+  return shard.ids.insert(id);
 }
 
 void DeliveryHandler::release_id(const std::string& id) {
-  const std::lock_guard lock(m_mutex);
-  m_acknowledged.erase(id);
+  auto& shard = shard_of(id);
+  const std::lock_guard lock(shard.mutex);
+  shard.ids.erase(id);
 }
 
+namespace {
+
+enum Count : std::size_t {
+  deliveries,
+  verified,
+  rejected,
+  duplicates,
+  filtered,
+  failed_on_purpose,
+  forward_failed,
+  store_failed,
+  stored,
+};
+
+} // namespace
+
 void DeliveryHandler::finish(const ReceivedDelivery& delivery) {
-  const std::lock_guard lock(m_mutex);
-  auto& s = m_stats;
-  const auto count = [](bool yes) { return yes ? std::uint64_t{1} : std::uint64_t{0}; };
-  ++s.deliveries;
-  s.verified += count(delivery.verified());
-  s.rejected += count(delivery.outcome == Outcome::rejected);
-  s.duplicates += count(delivery.outcome == Outcome::duplicate);
-  s.filtered += count(delivery.outcome == Outcome::filtered);
-  s.failed_on_purpose += count(delivery.outcome == Outcome::failed_on_purpose);
-  s.forward_failed += count(delivery.outcome == Outcome::forward_failed);
-  s.store_failed += count(delivery.outcome == Outcome::store_failed);
-  s.stored += count(delivery.outcome == Outcome::accepted && static_cast<bool>(m_hooks.persist));
+  const auto count = [this](Count which, bool yes) {
+    if (yes) {
+      m_counts[which].fetch_add(1, std::memory_order_relaxed);
+    }
+  };
+  count(deliveries, true);
+  count(verified, delivery.verified());
+  count(rejected, delivery.outcome == Outcome::rejected);
+  count(duplicates, delivery.outcome == Outcome::duplicate);
+  count(filtered, delivery.outcome == Outcome::filtered);
+  count(failed_on_purpose, delivery.outcome == Outcome::failed_on_purpose);
+  count(forward_failed, delivery.outcome == Outcome::forward_failed);
+  count(store_failed, delivery.outcome == Outcome::store_failed);
+  count(stored, delivery.outcome == Outcome::accepted && static_cast<bool>(m_hooks.persist));
   if (m_hooks.report) {
+    const std::lock_guard lock(m_report_mutex);
     m_hooks.report(delivery);
   }
   // What the filters let through counts, so that --max-events waits for what was asked for.
   const auto max = m_max_deliveries.load();
-  if (max != 0 && delivery.outcome != Outcome::filtered && s.deliveries - s.filtered == max) {
+  if (max != 0 && delivery.outcome != Outcome::filtered && m_limited.fetch_add(1) + 1 == max) {
     m_limit_reached();
   }
 }
@@ -188,8 +213,10 @@ bool DeliveryHandler::may_block() const {
 }
 
 ListenerStats DeliveryHandler::stats() const {
-  const std::lock_guard lock(m_mutex);
-  return m_stats;
+  const auto get = [this](Count which) { return m_counts[which].load(); };
+  return {get(deliveries),     get(verified),     get(rejected),
+          get(duplicates),     get(filtered),     get(failed_on_purpose),
+          get(forward_failed), get(store_failed), get(stored)};
 }
 
 } // namespace linkhook

@@ -6,6 +6,7 @@
 #include "listen/recent_ids.hpp"
 #include "payload/filter.hpp"
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -95,6 +96,16 @@ private:
   bool reserve_id(const std::string& id);
   void release_id(const std::string& id);
 
+  // Ids answered 2xx (or being answered). A sender's retries come within hours; 100,000 ids
+  // (about 10 MB) cover that at any realistic rate while memory stays flat. In shards with a lock
+  // each, so that the event loops answering at once rarely wait for each other.
+  static constexpr std::size_t k_id_shards = 16;
+  struct IdShard {
+    std::mutex mutex;
+    RecentIds ids{100000 / k_id_shards};
+  };
+  IdShard& shard_of(const std::string& id);
+
   const ListenerConfig& m_config;
   PayloadFilter m_filter;
   FailurePlan m_failures;
@@ -102,11 +113,11 @@ private:
   std::function<void()> m_limit_reached;
   std::atomic<std::uint64_t> m_max_deliveries{0};
 
-  mutable std::mutex m_mutex; // guards what follows
-  ListenerStats m_stats;
-  // Ids answered 2xx (or being answered). A sender's retries come within hours; 100,000 ids
-  // (about 10 MB) cover that at any realistic rate while memory stays flat.
-  RecentIds m_acknowledged{100000};
+  std::array<IdShard, k_id_shards> m_acknowledged;
+  std::mutex m_report_mutex; // reports never interleave
+  // ListenerStats' counts, in its order; counted, not locked.
+  std::array<std::atomic<std::uint64_t>, 9> m_counts{};
+  std::atomic<std::uint64_t> m_limited{0}; // deliveries that count toward the limit
 };
 
 } // namespace linkhook

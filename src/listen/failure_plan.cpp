@@ -37,6 +37,10 @@ std::uint64_t FailurePlan::count(std::string_view id) {
 }
 
 PlannedAnswer FailurePlan::next(std::string_view id) {
+  const bool planned_failures = m_options.fail_first > 0 || m_options.fail_rate > 0.0;
+  if (!planned_failures && !m_options.status) {
+    return {}; // nothing to count: no lock taken on the listener's common path
+  }
   std::uint64_t n = 0;
   bool rate_hit = false;
   {
@@ -49,7 +53,6 @@ PlannedAnswer FailurePlan::next(std::string_view id) {
     }
   }
   PlannedAnswer answer;
-  const bool planned_failures = m_options.fail_first > 0 || m_options.fail_rate > 0.0;
   const int failure_status = m_options.status.value_or(500);
   if (n <= m_options.fail_first) {
     answer = {failure_status,

@@ -14,7 +14,8 @@ namespace linkhook {
 // that stays flat however long it runs: past `capacity` ids, the oldest is forgotten.
 class RecentIds {
 public:
-  explicit RecentIds(std::size_t capacity) : m_capacity(capacity) {}
+  // Its table is sized for `capacity` at once: never rehashed while it fills.
+  explicit RecentIds(std::size_t capacity) : m_capacity(capacity) { m_ids.reserve(capacity + 1); }
 
   // Records `id`; false when it is already recorded (a duplicate).
   bool insert(const std::string& id);
