@@ -149,8 +149,9 @@ int run_listen(const ListenOptions& o) {
   };
   if (storing.writer) {
     hooks.persist = [writer = storing.writer.get()](const Headers& headers, std::string_view body,
-                                                    const ReceivedDelivery& delivery) {
-      writer->commit(received_record(headers, body, delivery));
+                                                    const ReceivedDelivery& delivery,
+                                                    ListenerHooks::Persisted done) {
+      writer->commit_later(received_record(headers, body, delivery), std::move(done));
     };
   }
   if (!o.quiet) {
@@ -259,8 +260,7 @@ void add_listen(CLI::App& app, int& exit_code) {
   sub->add_flag("--no-store", o->no_store, "Do not keep deliveries in the event store")
       ->group(then);
   add_store_option(*sub, o->store);
-  sub->add_option("--threads", o->threads,
-                  "Threads answering deliveries that wait on the store or --forward-to")
+  sub->add_option("--threads", o->threads, "Threads answering deliveries that wait on --forward-to")
       ->default_val(32)
       ->group(then);
   sub->add_option("--max-connections", o->max_connections,

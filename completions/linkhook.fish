@@ -88,7 +88,7 @@ complete -c linkhook -n '__fish_seen_subcommand_from listen' -l forward-to -x -d
 complete -c linkhook -n '__fish_seen_subcommand_from listen' -l forward-timeout -x -d 'Seconds to wait for --forward-to'
 complete -c linkhook -n '__fish_seen_subcommand_from listen' -l no-store -d 'Do not keep deliveries in the event store'
 complete -c linkhook -n '__fish_seen_subcommand_from listen' -l store -xa '(__fish_complete_directories)' -d 'Event store directory (default: $LINKHOOK_STORE, else ${XDG_STATE_HOME:-~/.local/state}/linkhook)'
-complete -c linkhook -n '__fish_seen_subcommand_from listen' -l threads -x -d 'Threads answering deliveries that wait on the store or --forward-to'
+complete -c linkhook -n '__fish_seen_subcommand_from listen' -l threads -x -d 'Threads answering deliveries that wait on --forward-to'
 complete -c linkhook -n '__fish_seen_subcommand_from listen' -l max-connections -x -d 'Connections held at once; beyond, the one idle longest is closed'
 complete -c linkhook -n '__fish_seen_subcommand_from listen' -l io-timeout -x -d 'Seconds a connection may idle or stall, and a request head may take'
 complete -c linkhook -n '__fish_seen_subcommand_from listen' -l json -d 'JSON lines: {"listening"}, then one object per delivery'

@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <fmt/format.h>
+#include <optional>
+#include <semaphore>
 
 namespace linkhook {
 
@@ -43,7 +45,8 @@ DeliveryHandler::DeliveryHandler(const ListenerConfig& config, PayloadFilter fil
     : m_config(config), m_filter(std::move(filter)), m_failures(failures),
       m_hooks(std::move(hooks)), m_limit_reached(std::move(limit_reached)) {}
 
-void DeliveryHandler::handle(const HttpRequest& request, HttpAnswer& answer) {
+void DeliveryHandler::handle(const HttpRequest& request, HttpAnswer& answer,
+                             const std::function<std::function<void()>()>& later) {
   if (request.path != m_config.path) {
     answer.status = 404;
     answer.body = fmt::format("no webhook endpoint at {}; deliveries go to {}\n", request.path,
@@ -80,15 +83,45 @@ void DeliveryHandler::handle(const HttpRequest& request, HttpAnswer& answer) {
   } else {
     handle_verified(request, delivery, answer);
   }
-  if (delivery.outcome == Outcome::rejected && m_hooks.persist) {
-    try {
-      m_hooks.persist(request.headers, request.body,
-                      delivery); // kept for `store show`, best effort
-    } catch (const std::exception&) {
-    }
+  const auto* rejection = check.valid ? nullptr : &check.answer;
+  // Accepted deliveries are stored before they are acknowledged; rejected ones are kept for
+  // `store show`, best effort.
+  const bool to_store = delivery.outcome == Outcome::accepted || !delivery.verified();
+  if (!m_hooks.persist || !to_store) {
+    conclude(delivery, rejection, answer);
+    return;
   }
+  m_hooks.persist(request.headers, request.body, delivery,
+                  [this, delivery, rejected = rejection ? std::optional(*rejection) : std::nullopt,
+                   &answer, answered = later()](const Error* error) mutable {
+                    if (error != nullptr && delivery.outcome == Outcome::accepted) {
+                      delivery.outcome = Outcome::store_failed;
+                      delivery.status = 503;
+                      delivery.reason =
+                          fmt::format("could not store the delivery: {}", error->what());
+                      release_id(delivery.id);
+                    }
+                    conclude(delivery, rejected ? &*rejected : nullptr, answer);
+                    answered();
+                  });
+}
+
+void DeliveryHandler::handle(const HttpRequest& request, HttpAnswer& answer) {
+  std::binary_semaphore answered(0);
+  bool deferred = false;
+  handle(request, answer, [&] {
+    deferred = true;
+    return [&answered] { answered.release(); };
+  });
+  if (deferred) {
+    answered.acquire();
+  }
+}
+
+void DeliveryHandler::conclude(const ReceivedDelivery& delivery, const std::string* rejection,
+                               HttpAnswer& answer) {
   answer.status = delivery.status;
-  answer.body = (check.valid ? delivery.reason : check.answer) + "\n";
+  answer.body = (rejection != nullptr ? *rejection : delivery.reason) + "\n";
   finish(delivery);
 }
 
@@ -137,16 +170,6 @@ void DeliveryHandler::handle_verified(const HttpRequest& request, ReceivedDelive
     }
     delivery.status = *relayed.status;
     delivery.reason = fmt::format("verified, forwarded ({})", *relayed.status);
-  }
-  if (m_hooks.persist) {
-    try {
-      m_hooks.persist(request.headers, request.body, delivery);
-    } catch (const std::exception& e) {
-      delivery.outcome = Outcome::store_failed;
-      delivery.status = 503;
-      delivery.reason = fmt::format("could not store the delivery: {}", e.what());
-      release_id(delivery.id);
-    }
   }
 }
 
@@ -209,7 +232,7 @@ void DeliveryHandler::finish(const ReceivedDelivery& delivery) {
 }
 
 bool DeliveryHandler::may_block() const {
-  return static_cast<bool>(m_hooks.persist) || m_config.forward_to.has_value();
+  return m_config.forward_to.has_value();
 }
 
 ListenerStats DeliveryHandler::stats() const {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "base/error.hpp"
 #include "http/headers.hpp"
 #include "http/request.hpp"
 #include "listen/failure_plan.hpp"
@@ -51,8 +52,12 @@ struct ReceivedDelivery {
 
 struct ListenerHooks {
   std::function<SignatureCheck(const Headers&, std::string_view body)> verify;
-  // Makes a delivery durable before it is acknowledged; throws on failure. Empty: no store.
-  std::function<void(const Headers&, std::string_view body, const ReceivedDelivery&)> persist;
+  // Makes a delivery durable before it is acknowledged, then calls `done` once, from any
+  // thread: with the error when it could not. Empty: no store.
+  using Persisted = std::function<void(const Error* error)>;
+  std::function<void(const Headers&, std::string_view body, const ReceivedDelivery&,
+                     Persisted done)>
+      persist;
   // Called once per delivery, in a lock: reports never interleave.
   std::function<void(const ReceivedDelivery&)> report;
 };
@@ -80,9 +85,14 @@ public:
                   std::function<void()> limit_reached);
 
   // --delay is not waited here: the answer says it (answer.delay_ms) for the server to hold it.
+  // A delivery to store is answered once the store made it durable: handle() calls `later`
+  // (HttpServer's) and returns at once, and the answer is filled in from the store's thread.
+  void handle(const HttpRequest& request, HttpAnswer& answer,
+              const std::function<std::function<void()>()>& later);
+  // The same, returning once the answer is there (for tests and fuzzing, without a server).
   void handle(const HttpRequest& request, HttpAnswer& answer);
 
-  // Whether handle() may block: storing (a group commit) or forwarding.
+  // Whether handle() may block: forwarding does.
   bool may_block() const;
 
   // 0: no limit.
@@ -92,6 +102,9 @@ public:
 
 private:
   void handle_verified(const HttpRequest& request, ReceivedDelivery& delivery, HttpAnswer& answer);
+  // Answers with `delivery`'s status and reason (or `rejection`, what a caller that failed
+  // verification is told), and counts and reports it.
+  void conclude(const ReceivedDelivery& delivery, const std::string* rejection, HttpAnswer& answer);
   void finish(const ReceivedDelivery& delivery);
   bool reserve_id(const std::string& id);
   void release_id(const std::string& id);

@@ -47,13 +47,14 @@ Listener::Listener(ListenerConfig config, PayloadFilter filter, FailureOptions f
   options.max_body = s.config.max_body;
   options.io_timeout_ms = s.config.io_timeout_s * 1000;
   options.max_connections = s.config.max_connections;
-  // Storing (a group commit waits for its sync) and forwarding block: worker threads answer
-  // then, so that the event loops never wait. Otherwise the loops answer themselves.
+  // Forwarding blocks: worker threads answer then, so that the event loops never wait.
+  // Otherwise the loops answer themselves (a delivery to store is answered after its sync).
   options.workers = s.handler.may_block() ? s.config.threads : 0;
   s.server = std::make_unique<HttpServer>(
       s.config.host, s.config.port,
-      [state = m_state.get()](const HttpRequest& request, HttpAnswer& answer) {
-        state->handler.handle(request, answer);
+      [state = m_state.get()](const HttpRequest& request, HttpAnswer& answer,
+                              const HttpServer::Later& later) {
+        state->handler.handle(request, answer, later);
       },
       options, s.tls ? &*s.tls : nullptr);
   s.event_fd = eventfd(0, EFD_CLOEXEC);

@@ -149,7 +149,8 @@ class Loop;
 enum class Phase {
   handshake, // TLS: waiting for the handshake to complete
   reading,   // reading a request (or waiting for the next one)
-  working,   // a worker thread runs the handler: the loop leaves the request and answer alone
+  working,   // the handler has the request (on a worker, or answering later): the loop leaves the
+             // request and the answer alone
   delaying,  // holding the answer (answer.delay_ms)
   writing,   // sending the answer
   lingering, // after a last answer: reading and dropping what the client still sends
@@ -245,8 +246,9 @@ public:
   ServerState(HttpServer::Handler h, ServerOptions o, const TlsContext* t)
       : handler(std::move(h)), options(o), tls(t) {}
 
-  // Runs the handler for `connection`'s request into its answer.
-  void answer(Connection& connection) const;
+  // Runs the handler for `connection`'s request into its answer; false when it answers later
+  // (through Loop::answered_by_worker).
+  bool answer(Connection& connection) const;
 
   HttpServer::Handler handler;
   ServerOptions options;
@@ -634,13 +636,12 @@ void Loop::serve(Connection& c) {
   c.answer.headers = Headers{};
   c.answer.body.clear();
   c.answer.delay_ms = 0;
+  c.phase = Phase::working;
   if (m_server.workers) {
-    c.phase = Phase::working;
     m_server.workers->add(c);
-    return;
+  } else if (m_server.answer(c)) {
+    answered(c);
   }
-  m_server.answer(c);
-  answered(c);
 }
 
 void Loop::answered(Connection& c) {
@@ -762,15 +763,23 @@ void Loop::begin_stop() {
 
 } // namespace server_loop
 
-void ServerState::answer(Connection& connection) const {
+bool ServerState::answer(Connection& connection) const {
+  bool deferred = false;
+  const HttpServer::Later later = [&deferred, &connection] {
+    deferred = true;
+    return std::function<void()>([&connection] { connection.loop.answered_by_worker(connection); });
+  };
   try {
-    handler(connection.reader.request(), connection.answer);
+    handler(connection.reader.request(), connection.answer, later);
   } catch (const std::exception& e) {
-    connection.answer = {.status = 500,
-                         .headers = {},
-                         .body = fmt::format("internal error: {}\n", e.what()),
-                         .delay_ms = 0};
+    if (!deferred) {
+      connection.answer = {.status = 500,
+                           .headers = {},
+                           .body = fmt::format("internal error: {}\n", e.what()),
+                           .delay_ms = 0};
+    }
   }
+  return !deferred;
 }
 
 HttpServer::HttpServer(const std::string& host, int port, Handler handler, ServerOptions options,
@@ -797,8 +806,9 @@ void HttpServer::run() {
   auto& s = *m_state;
   if (s.options.workers > 0) {
     s.workers = std::make_unique<Workers>(s.options.workers, [&s](Connection& c) {
-      s.answer(c);
-      c.loop.answered_by_worker(c);
+      if (s.answer(c)) {
+        c.loop.answered_by_worker(c);
+      }
     });
   }
   std::vector<std::thread> threads;

@@ -19,8 +19,8 @@ struct ServerOptions {
   // longest for a request (or its handshake); when every connection is busy, the new one closes.
   std::size_t max_connections = 4096;
   std::size_t loops = 0; // event loops, a thread each; 0: one per core
-  // Threads that run the handler when it may block (a store's group commit, forwarding); 0: the
-  // handler runs in the event loop itself, and must not block.
+  // Threads that run the handler when it may block (forwarding); 0: the handler runs in the
+  // event loop itself, and must not block (a handler that waits on something answers later).
   std::size_t workers = 0;
 };
 
@@ -34,8 +34,12 @@ class ServerState;
 // only the request it is reading (its head is bounded, its body by max_body).
 class HttpServer {
 public:
+  // Called by a handler that answers after it returns (it waits on a store's sync, say), once:
+  // the answer goes out when the function it returns is called, from any thread. Until then the
+  // server leaves the request and the answer alone; the handler must not throw after calling it.
+  using Later = std::function<std::function<void()>()>;
   // Answers one request; an exception becomes a 500. It may set answer.delay_ms.
-  using Handler = std::function<void(const HttpRequest&, HttpAnswer&)>;
+  using Handler = std::function<void(const HttpRequest&, HttpAnswer&, const Later& later)>;
 
   // Binds host:port (0: any free port) and listens; serves HTTPS when `tls` (a server's context,
   // outliving this) is set. Throws Error when it cannot listen.

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <vector>
 
 namespace linkhook {
 
@@ -15,9 +16,10 @@ constexpr auto k_gather = std::chrono::milliseconds(5);
 struct BatchWriter::Batch {
   std::string frames;
   std::uint64_t records = 0;
-  bool awaited = false;       // a commit() waits for it: written without gathering
-  bool queued = false;        // holds a queue()d record: finish() reports its error
-  std::optional<Error> error; // set before `done`
+  bool awaited = false;             // a commit() waits for it: written without gathering
+  bool queued = false;              // holds a queue()d record: finish() reports its error
+  std::optional<Error> error;       // set before `done`
+  std::vector<Committed> committed; // commit_later()'s callbacks
   // 1 once the batch is written (or failed). Its committers wait on it without a lock, so a
   // finished batch wakes them with one futex call and they do not queue for a mutex after.
   std::atomic<int> done = 0;
@@ -41,11 +43,16 @@ void BatchWriter::commit(const StoreRecord& record) {
   }
 }
 
+void BatchWriter::commit_later(const StoreRecord& record, Committed done) {
+  add(record, true, std::move(done));
+}
+
 void BatchWriter::queue(const StoreRecord& record) {
   add(record, false);
 }
 
-std::shared_ptr<BatchWriter::Batch> BatchWriter::add(const StoreRecord& record, bool awaited) {
+std::shared_ptr<BatchWriter::Batch> BatchWriter::add(const StoreRecord& record, bool awaited,
+                                                     Committed done) {
   const auto frame = encode_frame(record); // outside the lock: encoding runs in parallel
   std::shared_ptr<Batch> mine;
   bool wake = false;
@@ -57,6 +64,9 @@ std::shared_ptr<BatchWriter::Batch> BatchWriter::add(const StoreRecord& record, 
     mine = m_open;
     mine->frames += frame;
     ++mine->records;
+    if (done) {
+      mine->committed.push_back(std::move(done));
+    }
     (awaited ? mine->awaited : mine->queued) = true;
     // The writer's thread wants to know when a batch starts and when it is ready, not of every
     // record; once woken, what it waits for stays true until it takes the batch.
@@ -113,6 +123,9 @@ void BatchWriter::write_batches() {
       batch->error = e;
     } catch (const std::exception& e) { // anything else must not leave its committers waiting
       batch->error = Error(e.what(), ExitCode::failed);
+    }
+    for (const auto& done : batch->committed) {
+      done(batch->error ? &*batch->error : nullptr);
     }
     lock.lock();
     (batch->error ? m_stats.failed : m_stats.records) += batch->records;

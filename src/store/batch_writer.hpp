@@ -5,6 +5,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -24,8 +25,9 @@ struct BatchWriterStats {
 // calls took the lock, so one thread's records keep their order.
 //
 // Two kinds of caller share it:
-// - commit() waits until its record is durable (group commit): a listener acknowledges a
-//   request, and send reports a delivery, only then. A batch someone waits for is written the
+// - commit() waits until its record is durable (group commit): send reports a delivery only
+//   then; commit_later() is the same without the wait (a listener's event loop acknowledges a
+//   request from its callback). A batch someone waits for is written the
 //   moment the sync before it returns.
 // - queue() returns at once (replay's workers write one attempt history per event and must not
 //   wait for a sync). A batch of queued records only gathers for a few milliseconds (or up to
@@ -42,6 +44,11 @@ public:
   // synced; then no record of that batch is stored, and a later call may succeed again.
   void commit(const StoreRecord& record);
 
+  // Returns at once; `done` is called from the writer's thread once `record` is durable, or with
+  // the Error that its batch met (as for commit()). It must be quick: the next batch waits.
+  using Committed = std::function<void(const Error* error)>;
+  void commit_later(const StoreRecord& record, Committed done);
+
   // Queues `record` and returns at once; finish() reports whether it became durable.
   void queue(const StoreRecord& record);
 
@@ -57,7 +64,7 @@ private:
   // What the writer's thread is doing, so that callers wake it only when it waits for them.
   enum class Phase { writing, idle, gathering };
 
-  std::shared_ptr<Batch> add(const StoreRecord& record, bool awaited);
+  std::shared_ptr<Batch> add(const StoreRecord& record, bool awaited, Committed done = {});
   bool ready_to_write() const; // with m_mutex held and a batch open
   void write_batches();
 

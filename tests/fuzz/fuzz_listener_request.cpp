@@ -48,14 +48,18 @@ const Secret& secret_of(Scheme scheme) {
 }
 
 // What `listen` stores for a delivery, which must read back unchanged.
-void persist(const Headers& headers, std::string_view body, const ReceivedDelivery& delivery) {
+void persist(const Headers& headers, std::string_view body, const ReceivedDelivery& delivery,
+             const ListenerHooks::Persisted& done) {
   if (g_round.store_fails) {
-    throw std::runtime_error("No space left on device");
+    const Error full("No space left on device");
+    done(&full);
+    return;
   }
   const auto record = received_record(headers, body, delivery);
   FUZZ_CHECK(!record.id.empty());
   const auto decoded = decode_record(encode_record(record));
   FUZZ_CHECK(decoded && *decoded == record);
+  done(nullptr);
 }
 
 void report(const ReceivedDelivery& delivery) {

@@ -29,11 +29,15 @@ struct Handled {
       const bool valid = headers.contains("x-valid");
       return SignatureCheck{valid, valid ? "" : "no signature", "no signature"};
     };
-    hooks.persist = [this](const Headers& headers, std::string_view, const ReceivedDelivery&) {
+    hooks.persist = [this](const Headers& headers, std::string_view, const ReceivedDelivery&,
+                           const ListenerHooks::Persisted& done) {
       if (store_fails) {
-        throw std::runtime_error("disk full");
+        const linkhook::Error full("disk full");
+        done(&full);
+        return;
       }
       stored.push_back(*headers.find("webhook-id"));
+      done(nullptr);
     };
     return hooks;
   }

@@ -49,7 +49,8 @@ private:
     return options;
   }
 
-  static void echo(const linkhook::HttpRequest& request, linkhook::HttpAnswer& answer) {
+  static void echo(const linkhook::HttpRequest& request, linkhook::HttpAnswer& answer,
+                   const linkhook::HttpServer::Later& /*later*/) {
     if (request.path == "/large") {
       answer.body = std::string(200 * 1024, 'x');
     } else if (request.path == "/throw") {
@@ -287,7 +288,8 @@ TEST_SUITE("net/server") {
     one_loop.loops = 1;
     linkhook::HttpServer server(
         "127.0.0.1", 0,
-        [](const linkhook::HttpRequest& request, linkhook::HttpAnswer& answer) {
+        [](const linkhook::HttpRequest& request, linkhook::HttpAnswer& answer,
+           const linkhook::HttpServer::Later&) {
           answer.delay_ms = request.path == "/slow" ? 2000 : 0;
           answer.body = request.path;
         },
@@ -300,6 +302,41 @@ TEST_SUITE("net/server") {
     CHECK(quick.receive(5s, "/quick").find("200 OK") != std::string::npos);
     CHECK(slow.receive(10ms).empty()); // still held: the quick one did not wait for it
     CHECK(slow.receive(5s, "/slow").find("200 OK") != std::string::npos);
+    server.stop();
+    serving.join();
+  }
+
+  TEST_CASE("a handler that answers later frees the loop: others are answered meanwhile") {
+    linkhook::ServerOptions one_loop;
+    one_loop.loops = 1;
+    std::function<void()> answer_now;
+    linkhook::HttpAnswer* held = nullptr;
+    std::binary_semaphore deferred(0);
+    linkhook::HttpServer server(
+        "127.0.0.1", 0,
+        [&](const linkhook::HttpRequest& request, linkhook::HttpAnswer& answer,
+            const linkhook::HttpServer::Later& later) {
+          answer.body = request.path;
+          if (request.path == "/later") {
+            answer_now = later();
+            held = &answer;
+            deferred.release();
+          }
+        },
+        one_loop);
+    std::thread serving([&server] { server.run(); });
+    RawConnection waiting("127.0.0.1", server.port());
+    REQUIRE(waiting.send("GET /later HTTP/1.1\r\n\r\n"));
+    REQUIRE(deferred.try_acquire_for(5s));
+    RawConnection quick("127.0.0.1", server.port());
+    REQUIRE(quick.send("GET /quick HTTP/1.1\r\n\r\n"));
+    CHECK(quick.receive(5s, "/quick").find("200 OK") != std::string::npos);
+    CHECK(waiting.receive(10ms).empty());
+    std::thread([&] {
+      held->body = "answered later"; // from another thread, as a store's writer does
+      answer_now();
+    }).join();
+    CHECK(waiting.receive(5s, "answered later").find("200 OK") != std::string::npos);
     server.stop();
     serving.join();
   }
@@ -338,7 +375,8 @@ TEST_SUITE("net/server") {
     std::binary_semaphore handled(0);
     linkhook::HttpServer server(
         "127.0.0.1", 0,
-        [&handled](const linkhook::HttpRequest&, linkhook::HttpAnswer& answer) {
+        [&handled](const linkhook::HttpRequest&, linkhook::HttpAnswer& answer,
+                   const linkhook::HttpServer::Later&) {
           answer.delay_ms = 300;
           handled.release();
         },

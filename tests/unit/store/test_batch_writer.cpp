@@ -6,6 +6,7 @@
 #include <csignal>
 #include <doctest/doctest.h>
 #include <map>
+#include <semaphore>
 #include <set>
 #include <sys/resource.h>
 #include <thread>
@@ -155,6 +156,52 @@ TEST_SUITE("store/batch_writer") {
     }
     CHECK(records.size() == 400);
     CHECK(out_of_order == 0);
+  }
+
+  TEST_CASE("commit_later calls back once its record is durable, many to one sync") {
+    TempDir tmp;
+    EventStore store(tmp.path());
+    BatchWriter writer(store);
+    constexpr int k_records = 200;
+    std::atomic<int> durable{0};
+    std::atomic<int> missing{0};
+    std::counting_semaphore<k_records> called(0);
+    for (int i = 0; i < k_records; ++i) {
+      const auto id = "later-" + std::to_string(i);
+      writer.commit_later(sample_record(id), [&, id](const Error* error) {
+        bool found = false;
+        scan_store(tmp.path(), [&](const StoreRecord& r) { found = found || r.id == id; });
+        ++(error == nullptr && found ? durable : missing);
+        called.release();
+      });
+    }
+    for (int i = 0; i < k_records; ++i) {
+      REQUIRE(called.try_acquire_for(std::chrono::seconds(10)));
+    }
+    CHECK(durable == k_records);
+    CHECK(missing == 0);
+    CHECK(writer.stats().syncs < k_records); // the caller did not wait: records gathered
+  }
+
+  TEST_CASE("commit_later reports a batch that could not be written to its callback") {
+    TempDir tmp;
+    const int code = in_child_process([&] {
+      EventStore store(tmp.path());
+      BatchWriter writer(store);
+      const auto full = fill_disk(writer, tmp.path());
+      std::binary_semaphore called(0);
+      std::string reported;
+      writer.commit_later(sample_record("big", full.big_body), [&](const Error* error) {
+        reported = error != nullptr ? error->what() : "";
+        called.release();
+      });
+      if (!called.try_acquire_for(std::chrono::seconds(10)) || reported.empty()) {
+        return 10;
+      }
+      restore_file_size(full.hard);
+      return all_records(tmp.path()).size() == 1 ? 0 : 11;
+    });
+    CHECK(code == 0);
   }
 
   TEST_CASE("when a batch cannot be written every commit in it fails, and later ones succeed") {
