@@ -11,6 +11,7 @@
 #include "support/store_options.hpp"
 
 #include <fmt/format.h>
+#include <malloc.h>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -131,6 +132,10 @@ std::string_view why_stopped(StopReason reason) {
 
 int run_listen(const ListenOptions& o) {
   SignalWatch signals; // first: every thread started from here on leaves the signals to it
+  // The listener's threads hand memory to each other (an event loop allocates what the store's
+  // writer frees after its sync): with an arena per thread, glibc's memory crept up 20% over a
+  // million deliveries (bench/soak); with one it stays flat, at the same speed.
+  ::mallopt(M_ARENA_MAX, 1);
   check_options(o);
   const auto scheme = resolve_scheme(o.signature);
   const auto secret = resolve_secret(o.signature);
