@@ -89,6 +89,21 @@ TEST_SUITE("http/request_reader") {
     }
   }
 
+  TEST_CASE("a head of exactly 64 KiB is read, one byte more refused, wherever the input is cut") {
+    for (const std::size_t extra : {std::size_t{0}, std::size_t{1}}) {
+      std::string head = "GET / HTTP/1.1\r\nX-Pad: ";
+      head += std::string(RequestReader::k_max_head + extra - head.size() - 2, 'p') + "\r\n";
+      REQUIRE(head.size() == RequestReader::k_max_head + extra);
+      for (const std::size_t piece : {std::size_t{1}, std::size_t{3}, head.size() + 2}) {
+        CAPTURE(extra);
+        CAPTURE(piece);
+        RequestReader reader(100);
+        feed_in_pieces(reader, head + "\r\n", piece);
+        CHECK(reader.state() == (extra == 0 ? State::done : State::refused));
+      }
+    }
+  }
+
   TEST_CASE("bare LFs, a bad head and a broken chunked body are refused with their status") {
     const std::pair<const char*, int> cases[] = {
         {"POST / HTTP/1.1\nHost: x\n\n", 400},
