@@ -2,37 +2,52 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <utility>
+#include <vector>
 
 namespace linkhook {
 
 // The delivery ids a listener acknowledged most recently, for duplicate detection with memory
 // that stays flat however long it runs: past `capacity` ids, the oldest is forgotten.
+//
+// The ids are kept in a ring, in the order they came, and found through an open-addressing
+// table of ring positions (linear probing, a power of two at least twice the capacity): no
+// allocation per id once the ring's strings have grown, and one cache line per probe. On the
+// listener's path of every delivery, the node-based map this replaced took a tenth of its time.
 class RecentIds {
 public:
-  // Its table is sized for `capacity` at once: never rehashed while it fills.
-  explicit RecentIds(std::size_t capacity) : m_capacity(capacity) { m_ids.reserve(capacity + 1); }
+  explicit RecentIds(std::size_t capacity);
 
   // Records `id`; false when it is already recorded (a duplicate).
   bool insert(const std::string& id);
 
   // Forgets `id` (its delivery was not acknowledged after all).
-  void erase(const std::string& id) { m_ids.erase(id); }
+  void erase(std::string_view id);
 
-  bool contains(std::string_view id) const { return m_ids.contains(id); }
+  bool contains(std::string_view id) const { return find(id, hash_of(id)) != k_none; }
 
-  std::size_t size() const { return m_ids.size(); }
+  std::size_t size() const { return m_size; }
 
 private:
+  static constexpr std::size_t k_none = ~std::size_t{0};
+  struct Entry {
+    std::string id;
+    std::uint64_t hash = 0;
+    bool live = false; // recorded, not erased since
+  };
+
+  static std::uint64_t hash_of(std::string_view id);
+  // The table slot that holds `id`, or k_none.
+  std::size_t find(std::string_view id, std::uint64_t hash) const;
+  // Empties `slot`, moving the entries probed past it back so that they are still found.
+  void remove_slot(std::size_t slot);
+
   std::size_t m_capacity;
-  std::uint64_t m_next = 0;
-  // The ids are kept once, in m_order (a deque never moves its elements); m_ids views them.
-  std::deque<std::pair<std::string, std::uint64_t>> m_order;
-  std::unordered_map<std::string_view, std::uint64_t> m_ids; // id → when it was recorded
+  std::vector<Entry> m_ring;          // grows to m_capacity, then wraps around
+  std::size_t m_next = 0;             // once full, the ring position the next id takes: the oldest
+  std::vector<std::uint32_t> m_table; // a ring position + 1; 0: empty
+  std::size_t m_size = 0;
 };
 
 } // namespace linkhook

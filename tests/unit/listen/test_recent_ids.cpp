@@ -1,6 +1,9 @@
 #include "listen/recent_ids.hpp"
 
+#include <algorithm>
+#include <deque>
 #include <doctest/doctest.h>
+#include <string>
 
 using namespace linkhook;
 
@@ -36,5 +39,45 @@ TEST_SUITE("listen/recent_ids") {
     CHECK(ids.size() == 1000);
     CHECK_FALSE(ids.insert("msg_99999"));
     CHECK(ids.insert("msg_0"));
+  }
+
+  TEST_CASE("under random inserts and erasures it agrees with a plain model of its rule") {
+    // The model: a list of the last `capacity` insertions, where an erased id is dead.
+    constexpr std::size_t k_capacity = 50;
+    RecentIds ids(k_capacity);
+    std::deque<std::pair<std::string, bool>> model; // id, live
+    const auto live = [&](const std::string& id) {
+      return std::any_of(model.begin(), model.end(),
+                         [&](const auto& entry) { return entry.second && entry.first == id; });
+    };
+    std::uint64_t state = 12345;
+    const auto next = [&state] { // xorshift: the same sequence every run
+      state ^= state << 13;
+      state ^= state >> 7;
+      state ^= state << 17;
+      return state;
+    };
+    for (int step = 0; step < 20000; ++step) {
+      const auto id = "msg_" + std::to_string(next() % 120); // collisions and repeats
+      if (next() % 4 == 0) {
+        ids.erase(id);
+        for (auto& entry : model) {
+          entry.second = entry.second && entry.first != id;
+        }
+      } else {
+        const bool fresh = !live(id);
+        REQUIRE(ids.insert(id) == fresh);
+        if (fresh) {
+          model.emplace_back(id, true);
+          if (model.size() > k_capacity) {
+            model.pop_front();
+          }
+        }
+      }
+      const auto model_size = static_cast<std::size_t>(
+          std::count_if(model.begin(), model.end(), [](const auto& e) { return e.second; }));
+      REQUIRE(ids.size() == model_size);
+      REQUIRE(ids.contains(id) == live(id));
+    }
   }
 }
