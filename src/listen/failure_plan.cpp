@@ -18,19 +18,22 @@ FailurePlan::FailurePlan(const FailureOptions& options)
     throw Error(
         fmt::format("--retry-after must be 0 or more seconds, got {}", *options.retry_after));
   }
+  if (options.per_id) {
+    m_passed.emplace(100000);
+  }
 }
 
 std::uint64_t FailurePlan::count(std::string_view id) {
   if (!m_options.per_id) {
     return ++m_seen;
   }
-  if (m_passed.contains(id)) {
+  if (m_passed->contains(id)) {
     return m_options.fail_first + 1;
   }
   const auto it = m_failing.try_emplace(std::string(id), 0).first;
   const auto n = ++it->second;
   if (n > m_options.fail_first) {
-    m_passed.insert(it->first);
+    m_passed->insert(it->first);
     m_failing.erase(it);
   }
   return n;

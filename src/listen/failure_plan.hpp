@@ -52,7 +52,7 @@ private:
   // per_id: how often each id failed so far; an id that got past fail_first moves to m_passed,
   // which forgets the oldest past 100,000 ids, so memory stays flat.
   std::unordered_map<std::string, std::uint64_t> m_failing;
-  RecentIds m_passed{100000};
+  std::optional<RecentIds> m_passed; // with per_id only: its table is allocated up front
 };
 
 } // namespace linkhook
