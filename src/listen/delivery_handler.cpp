@@ -46,7 +46,7 @@ DeliveryHandler::DeliveryHandler(const ListenerConfig& config, PayloadFilter fil
       m_hooks(std::move(hooks)), m_limit_reached(std::move(limit_reached)) {}
 
 void DeliveryHandler::handle(const HttpRequest& request, HttpAnswer& answer,
-                             const std::function<std::function<void()>()>& later) {
+                             const HttpServer::Later& later) {
   if (request.path != m_config.path) {
     answer.status = 404;
     answer.body = fmt::format("no webhook endpoint at {}; deliveries go to {}\n", request.path,

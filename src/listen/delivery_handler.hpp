@@ -5,6 +5,7 @@
 #include "http/request.hpp"
 #include "listen/failure_plan.hpp"
 #include "listen/recent_ids.hpp"
+#include "net/server.hpp"
 #include "payload/filter.hpp"
 
 #include <array>
@@ -87,8 +88,7 @@ public:
   // --delay is not waited here: the answer says it (answer.delay_ms) for the server to hold it.
   // A delivery to store is answered once the store made it durable: handle() calls `later`
   // (HttpServer's) and returns at once, and the answer is filled in from the store's thread.
-  void handle(const HttpRequest& request, HttpAnswer& answer,
-              const std::function<std::function<void()>()>& later);
+  void handle(const HttpRequest& request, HttpAnswer& answer, const HttpServer::Later& later);
   // The same, returning once the answer is there (for tests and fuzzing, without a server).
   void handle(const HttpRequest& request, HttpAnswer& answer);
 

@@ -74,7 +74,7 @@ bool ServerState::answer(Connection& connection) const {
   bool deferred = false;
   const HttpServer::Later later = [&deferred, &connection] {
     deferred = true;
-    return std::function<void()>([&connection] { connection.loop.answered_by_worker(connection); });
+    return std::function<void()>([&connection] { connection.loop.answered_elsewhere(connection); });
   };
   try {
     handler(connection.reader.request(), connection.answer, later);
@@ -114,7 +114,7 @@ void HttpServer::run() {
   if (s.options.workers > 0) {
     s.workers = std::make_unique<Workers>(s.options.workers, [&s](Connection& c) {
       if (s.answer(c)) {
-        c.loop.answered_by_worker(c);
+        c.loop.answered_elsewhere(c);
       }
     });
   }

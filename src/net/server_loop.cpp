@@ -117,7 +117,7 @@ void Loop::wake() {
   [[maybe_unused]] const auto written = ::write(m_wake.get(), &one, sizeof one);
 }
 
-void Loop::answered_by_worker(Connection& connection) {
+void Loop::answered_elsewhere(Connection& connection) {
   {
     const std::lock_guard lock(m_mutex);
     m_answered.push_back(&connection);

@@ -128,7 +128,7 @@ public:
       : handler(std::move(h)), options(o), tls(t) {}
 
   // Runs the handler for `connection`'s request into its answer; false when it answers later
-  // (through Loop::answered_by_worker).
+  // (through Loop::answered_elsewhere).
   bool answer(Connection& connection) const;
 
   HttpServer::Handler handler;
@@ -154,8 +154,9 @@ public:
   // Serves until the server stops and every connection of this loop has ended.
   void run();
   void wake();
-  // From a worker: `connection`'s answer is ready.
-  void answered_by_worker(Connection& connection);
+  // From the thread that finished `connection`'s answer (a worker, or a store's writer for an
+  // answer given later): it is ready to go out.
+  void answered_elsewhere(Connection& connection);
 
 private:
   void accept_connections();
