@@ -207,8 +207,9 @@ int run_send(const SendOptions& o) {
   SendSummary running;
   SendHooks hooks;
   if (storing.writer) {
-    hooks.persist = [writer = storing.writer.get(), &config](const SentDelivery& d) {
-      writer->commit(sent_record(d, config.delivery.client.url));
+    hooks.persist = [writer = storing.writer.get(), &config](const SentDelivery& d,
+                                                             BatchWriter::Committed stored) {
+      writer->commit_later(sent_record(d, config.delivery.client.url), std::move(stored));
     };
   }
   hooks.report = [&](const SentDelivery& d) {

@@ -40,4 +40,7 @@ std::string count_of(std::uint64_t n, std::string_view singular, std::string_vie
 // Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 
+// Appends `number` in decimal: what the hot paths use where fmt's format parsing showed.
+void append_number(std::string& out, std::uint64_t number);
+
 } // namespace linkhook

@@ -3,15 +3,19 @@
 #include "base/random.hpp"
 #include "base/timestamp.hpp"
 #include "base/worker_threads.hpp"
+#include "net/client_loop.hpp"
 #include "payload/generator.hpp"
 #include "signing/signature.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <thread>
 
 namespace linkhook {
 
@@ -19,119 +23,242 @@ namespace {
 
 using Steady = std::chrono::steady_clock;
 
-// What all workers share: the next delivery to start, the summary, the hooks' lock.
+// Measured with bench/send on 2 cores, against nginx on the same machine: at 16 connections one
+// loop sent 1.1x what two did, at 256 two loops sent 1.15x what one did.
+constexpr std::size_t k_lanes_per_loop = 32;
+
+// What all lanes share: the next delivery to start, the summary, the hooks' lock, the store's
+// first failure, and the records being stored.
 struct SharedState {
   std::atomic<std::uint64_t> next{0};
-  std::mutex mutex;
+  Steady::time_point start;
+  std::mutex mutex; // guards what follows, and serialises the hooks
   SendSummary summary;
+  std::optional<Error> store_error;
+  std::size_t storing = 0; // records handed to persist whose callback has not returned
+  std::condition_variable stored;
+
+  // Starts no more deliveries.
+  void wind_down() { next = std::numeric_limits<std::uint64_t>::max() / 2; }
+  // Waits until no record is being stored, so that no callback outlives the lanes.
+  void await_storing() {
+    std::unique_lock lock(mutex);
+    stored.wait(lock, [this] { return storing == 0; });
+  }
 };
 
-class Worker {
+// One connection's deliveries, one after another: --rate's pacing, the attempts with the waits
+// between them, and storing each ended delivery before reporting it, all without a thread of its
+// own.
+class SendLane final : public PostLane {
 public:
-  Worker(const SendConfig& config, const SendHooks& hooks, SharedState& shared, std::uint64_t seed)
-      : m_config(config), m_hooks(hooks), m_shared(shared),
-        m_client(config.delivery.client, config.delivery.stop), m_random(seed) {
+  SendLane(ClientLoop& loop, const SendConfig& config, const SendHooks& hooks, SharedState& shared,
+           std::uint64_t seed, const TlsContext* tls)
+      : PostLane(loop, config.delivery.client.url, config.delivery.client.timeout_s, tls),
+        m_config(config), m_hooks(hooks), m_shared(shared), m_random(seed) {
     for (const auto* event : config.events) {
       m_generators.emplace_back(event->fixture, config.assignments);
     }
   }
 
-  void run() {
-    RealClock pacing(1,
-                     m_config.delivery.stop); // --rate: delivery `index` starts index / rate s in
-    for (auto index = m_shared.next++; index < m_config.count; index = m_shared.next++) {
-      if (m_config.rate) {
-        pacing.sleep_until(Milliseconds(
-            static_cast<std::int64_t>(static_cast<double>(index) * 1000 / *m_config.rate)));
+private:
+  enum class Phase { pacing, waiting, storing };
+
+  void begin() override { next(); }
+
+  void posted(DeliveryOutcome& outcome) override {
+    m_delivery.outcome = std::move(outcome);
+    const auto step = decide(m_config.retry, m_attempts, m_delivery.outcome, unix_now());
+    if (step.decision != Decision::retry) {
+      finish();
+      return;
+    }
+    if (m_hooks.retrying) {
+      const std::lock_guard lock(m_shared.mutex);
+      m_hooks.retrying(m_delivery, step.wait);
+    }
+    m_phase = Phase::waiting;
+    wake_at(loop().now() + step.wait);
+  }
+
+  void woken() override {
+    switch (m_phase) {
+    case Phase::pacing:
+      if (!loop().stopped()) {
+        prepare();
       }
-      if (m_config.delivery.stopped()) {
-        return;
+      break;
+    case Phase::waiting:
+      if (!loop().stopped()) {
+        attempt();
+      } else if (m_attempts > 0) {
+        finish(); // stopped while a retry was due: the last attempt stands
       }
-      deliver(index);
+      break;
+    case Phase::storing:
+      stored();
+      break;
     }
   }
 
-private:
-  void deliver(std::uint64_t index) {
-    SentDelivery delivery;
-    delivery.index = index;
-    delivery.id = m_config.id.value_or(generate_message_id());
+  // Takes the next delivery, if any is left and no stop was asked for.
+  void next() {
+    if (loop().stopped()) {
+      return;
+    }
+    m_index = m_shared.next++;
+    if (m_index >= m_config.count) {
+      return;
+    }
+    if (m_config.rate) { // delivery `index` starts index / rate seconds in
+      m_phase = Phase::pacing;
+      wake_at(m_shared.start +
+              std::chrono::duration_cast<Steady::duration>(
+                  std::chrono::duration<double>(static_cast<double>(m_index) / *m_config.rate)));
+      return;
+    }
+    prepare();
+  }
+
+  void prepare() {
+    m_delivery = SentDelivery();
+    m_delivery.index = m_index;
+    m_delivery.id = m_config.id.value_or(generate_message_id());
     if (m_config.body) {
-      delivery.body = *m_config.body;
-      delivery.event = m_config.body_event;
+      m_delivery.body = *m_config.body;
+      m_delivery.event = m_config.body_event;
     } else {
-      const auto which = index % m_config.events.size();
-      delivery.event = m_config.events[which]->name;
+      const auto which = m_index % m_config.events.size();
+      m_delivery.event = m_config.events[which]->name;
       m_generators[which].append(
-          delivery.body, m_random,
+          m_delivery.body, m_random,
           m_config.timestamp.value_or(m_config.seed ? k_seeded_timestamp : unix_now()));
     }
-    std::size_t attempts = 0;
-    RealClock clock(1, m_config.delivery.stop);
-    run_timeline(
-        m_config.retry, clock, m_config.delivery.stop,
-        [&] {
-          delivery.attempts = ++attempts;
-          const Message message{delivery.id, m_config.timestamp.value_or(unix_now()),
-                                delivery.body};
-          delivery.headers = delivery_headers(m_config.delivery, message, m_config.extra_headers);
-          delivery.sent_at_ms = unix_now_ms();
-          delivery.outcome = m_client.post(delivery.headers, delivery.body);
-          return delivery.outcome;
-        },
-        [&](const Attempt& attempt) {
-          if (attempt.decision == Decision::retry && m_hooks.retrying) {
-            std::lock_guard lock(m_shared.mutex);
-            m_hooks.retrying(delivery, attempt.wait);
-          }
-        });
-    if (attempts == 0) {
-      return; // stopped during the first wait: nothing was sent
+    m_attempts = 0;
+    if (const auto wait = m_config.retry.wait_before(0); wait.count() > 0) {
+      m_phase = Phase::waiting;
+      wake_at(loop().now() + wait);
+      return;
     }
-    if (m_hooks.persist) {
-      m_hooks.persist(delivery);
+    attempt();
+  }
+
+  // Signs afresh and posts.
+  void attempt() {
+    m_delivery.attempts = ++m_attempts;
+    const Message message{m_delivery.id, m_config.timestamp.value_or(unix_now()), m_delivery.body};
+    m_delivery.headers = delivery_headers(m_config.delivery, message, m_config.extra_headers);
+    m_delivery.sent_at_ms = unix_now_ms();
+    post(m_delivery.headers, m_delivery.body);
+  }
+
+  // The delivery ended: stored first, when it is stored, then reported.
+  void finish() {
+    if (!m_hooks.persist) {
+      report();
+      next();
+      return;
     }
-    std::lock_guard lock(m_shared.mutex);
+    m_phase = Phase::storing;
+    wait_elsewhere();
+    {
+      const std::lock_guard lock(m_shared.mutex);
+      ++m_shared.storing;
+    }
+    m_hooks.persist(m_delivery, [this](const Error* error) { // on the store's thread
+      if (error != nullptr) {
+        m_store_error = *error;
+      }
+      loop().resume(*this);
+      const std::lock_guard lock(m_shared.mutex);
+      --m_shared.storing;
+      m_shared.stored.notify_all();
+    });
+  }
+
+  void stored() {
+    if (m_store_error) { // not reported, and no more deliveries start
+      const std::lock_guard lock(m_shared.mutex);
+      if (!m_shared.store_error) {
+        m_shared.store_error = std::move(m_store_error);
+      }
+      m_shared.wind_down();
+      return;
+    }
+    report();
+    next();
+  }
+
+  void report() {
+    const std::lock_guard lock(m_shared.mutex);
     auto& summary = m_shared.summary;
     ++summary.sent;
-    if (delivery.outcome.ok()) {
+    if (m_delivery.outcome.ok()) {
       ++summary.succeeded;
-    } else if (delivery.outcome.error == DeliveryError::none) {
-      ++summary.statuses[delivery.outcome.status];
+    } else if (m_delivery.outcome.error == DeliveryError::none) {
+      ++summary.statuses[m_delivery.outcome.status];
     } else {
-      ++summary.errors[std::string(delivery_error_name(delivery.outcome.error))];
+      ++summary.errors[std::string(delivery_error_name(m_delivery.outcome.error))];
     }
-    summary.latency.add(delivery.outcome.ms);
+    summary.latency.add(m_delivery.outcome.ms);
     if (m_hooks.report) {
-      m_hooks.report(delivery);
+      m_hooks.report(m_delivery);
     }
   }
 
   const SendConfig& m_config;
   const SendHooks& m_hooks;
   SharedState& m_shared;
-  DeliveryClient m_client;
   Random m_random;
   std::vector<PayloadGenerator> m_generators;
+  Phase m_phase = Phase::pacing;
+  std::uint64_t m_index = 0;
+  SentDelivery m_delivery;
+  std::size_t m_attempts = 0;
+  std::optional<Error> m_store_error; // set on the store's thread before the lane is resumed
 };
 
 } // namespace
 
 SendSummary send_deliveries(const SendConfig& config, const SendHooks& hooks) {
   SharedState shared;
-  const auto workers_wanted =
-      static_cast<std::size_t>(std::min<std::uint64_t>(config.delivery.concurrency, config.count));
+  const auto lanes_wanted = static_cast<std::size_t>(std::max<std::uint64_t>(
+      std::min<std::uint64_t>(config.delivery.concurrency, config.count), 1));
+  // A loop per k_lanes_per_loop connections, up to one per core: fewer connections than that
+  // give a loop too few events per round to be worth a thread, and a second loop then mostly
+  // adds context switches with the endpoint's own threads.
+  const auto loops_wanted = std::clamp<std::size_t>(
+      lanes_wanted / k_lanes_per_loop, 1, std::max(std::thread::hardware_concurrency(), 1U));
   const auto seed = config.seed.value_or(Random::fresh_seed());
-  // Built up front, so a bad template or --ca-file is an error before anything is sent.
-  std::vector<std::unique_ptr<Worker>> workers;
-  for (std::size_t i = 0; i < std::max<std::size_t>(workers_wanted, 1); ++i) {
-    workers.push_back(std::make_unique<Worker>(config, hooks, shared, seed + i));
+  const auto& client = config.delivery.client;
+  // Built up front, so that a bad template or --ca-file is an error before anything is sent.
+  const auto tls =
+      client.url.tls() ? std::make_unique<TlsContext>(client.insecure, client.ca_file) : nullptr;
+  std::vector<std::unique_ptr<ClientLoop>> loops;
+  for (std::size_t i = 0; i < loops_wanted; ++i) {
+    loops.push_back(std::make_unique<ClientLoop>(config.delivery.stop));
   }
-  const auto start = Steady::now();
-  run_on_threads(
-      workers.size(), [&workers](std::size_t i) { workers[i]->run(); },
-      [&shared] { shared.next = std::numeric_limits<std::uint64_t>::max() / 2; });
-  shared.summary.seconds = std::chrono::duration<double>(Steady::now() - start).count();
+  std::vector<std::unique_ptr<SendLane>> lanes;
+  std::vector<std::vector<PostLane*>> lanes_of_loop(loops_wanted);
+  for (std::size_t i = 0; i < lanes_wanted; ++i) {
+    auto& loop = *loops[i % loops_wanted];
+    lanes.push_back(std::make_unique<SendLane>(loop, config, hooks, shared, seed + i, tls.get()));
+    lanes_of_loop[i % loops_wanted].push_back(lanes.back().get());
+  }
+  shared.start = Steady::now();
+  try {
+    run_on_threads(
+        loops.size(), [&](std::size_t i) { loops[i]->run(lanes_of_loop[i]); },
+        [&shared] { shared.wind_down(); });
+  } catch (...) {
+    shared.await_storing();
+    throw;
+  }
+  shared.await_storing();
+  if (shared.store_error) {
+    throw *shared.store_error;
+  }
+  shared.summary.seconds = std::chrono::duration<double>(Steady::now() - shared.start).count();
   return std::move(shared.summary);
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "base/error.hpp"
 #include "base/latency_stats.hpp"
 #include "delivery/delivery_config.hpp"
 #include "delivery/retry_engine.hpp"
@@ -15,8 +16,8 @@
 #include <string>
 #include <vector>
 
-// `send`: signs deliveries and POSTs them from worker threads, one kept-alive client each,
-// retrying failures on a schedule, and sums up how they went.
+// `send`: signs deliveries and POSTs them from event loops (one per core, each with its share of
+// the kept-alive connections), retrying failures on a schedule, and sums up how they went.
 namespace linkhook {
 
 struct SendConfig {
@@ -54,8 +55,10 @@ struct SentDelivery {
 struct SendHooks {
   // Each ended delivery, one call at a time (the sender serialises them).
   std::function<void(const SentDelivery&)> report;
-  // Each ended delivery, from its worker thread, before report: to store it.
-  std::function<void(const SentDelivery&)> persist;
+  // Each ended delivery, before report: to store it. It returns at once, and calls `stored` once
+  // the delivery is durable (or with the Error that storing it met), from any thread; report
+  // follows only then.
+  std::function<void(const SentDelivery&, std::function<void(const Error* error)> stored)> persist;
   // An attempt that failed and will be retried after `wait`, one call at a time.
   std::function<void(const SentDelivery&, Milliseconds wait)> retrying;
 };
@@ -72,9 +75,9 @@ struct SendSummary {
   double per_second() const { return seconds > 0 ? static_cast<double>(sent) / seconds : 0; }
 };
 
-// Sends config.count deliveries (fewer once stopped) with config.delivery.concurrency workers and
+// Sends config.count deliveries (fewer once stopped), config.delivery.concurrency at a time, and
 // returns the summary. Throws Error for a configuration it cannot use (a payload template, a
-// --ca-file).
+// --ca-file), or the first Error that storing a delivery met.
 SendSummary send_deliveries(const SendConfig& config, const SendHooks& hooks);
 
 } // namespace linkhook

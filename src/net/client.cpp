@@ -1,7 +1,8 @@
 #include "net/client.hpp"
 
-#include "http/chunked.hpp"
+#include "base/text.hpp"
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
@@ -19,61 +20,19 @@ bool skipped_header(std::string_view name) {
          header_name_equal(name, "transfer-encoding");
 }
 
-// A head whose body did not end (a timeout, a close) is no answer, whatever status it named: a
-// 200 that never completes must not count as delivered.
-DeliveryOutcome unfinished_is_no_answer(DeliveryOutcome outcome) {
-  if (outcome.error == DeliveryError::none || outcome.status == 0) {
-    return outcome;
-  }
-  DeliveryOutcome unfinished;
-  unfinished.error = outcome.error;
-  unfinished.error_text = fmt::format("{} (an HTTP {} answer began, its body did not end)",
-                                      outcome.error_text, outcome.status);
-  return unfinished;
-}
-
 } // namespace
 
 HttpConnection::HttpConnection(Url url, double timeout_s, const std::atomic<bool>* stop,
                                const TlsContext* tls)
     : m_url(std::move(url)), m_timeout_s(timeout_s), m_stop(stop), m_tls(tls) {}
 
-bool HttpConnection::wait(DeliveryOutcome& outcome, short events, bool connecting) {
-  for (;;) {
-    if (m_stop != nullptr && *m_stop) {
-      fail(outcome, DeliveryError::interrupted, std::string(k_interrupted_text));
-      return false;
-    }
-    const auto left =
-        std::chrono::ceil<std::chrono::milliseconds>(m_deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      fail(outcome, DeliveryError::timeout,
-           connecting ? fmt::format("cannot connect to {} within {}s", m_url.origin(), m_timeout_s)
-                      : fmt::format("no answer within {}s", m_timeout_s));
-      return false;
-    }
-    pollfd waiting{m_transport.socket(), events, 0};
-    const int ready = ::poll(&waiting, 1, static_cast<int>(std::min(left, k_stop_slice).count()));
-    if (ready > 0) {
-      return true; // ready, or an error that the next call reports
-    }
-    if (ready < 0 && errno != EINTR) {
-      fail(outcome, DeliveryError::other, fmt::format("cannot poll: {}", std::strerror(errno)));
-      return false;
-    }
-  }
-}
-
-void HttpConnection::fail(DeliveryOutcome& outcome, DeliveryError error, std::string text) {
-  outcome.error = error;
-  outcome.error_text = std::move(text);
-  m_transport = Transport();
-  m_in.clear();
-}
-
 void HttpConnection::build_request(const Headers& headers, std::string_view body) {
+  // Appended piece by piece: every delivery of `send --count` builds one, and fmt's format
+  // parsing showed in its profile.
   m_request.clear();
-  fmt::format_to(std::back_inserter(m_request), "POST {} HTTP/1.1\r\n", m_url.target);
+  m_request += "POST ";
+  m_request += m_url.target;
+  m_request += " HTTP/1.1\r\n";
   if (!headers.contains("host")) {
     const auto origin = m_url.origin();
     m_request += "Host: ";
@@ -88,11 +47,103 @@ void HttpConnection::build_request(const Headers& headers, std::string_view body
       m_request += "\r\n";
     }
   }
-  fmt::format_to(std::back_inserter(m_request), "Content-Length: {}\r\n\r\n", body.size());
+  m_request += "Content-Length: ";
+  append_number(m_request, body.size());
+  m_request += "\r\n\r\n";
   m_request += body;
 }
 
-bool HttpConnection::open(DeliveryOutcome& outcome) {
+void HttpConnection::start(const Headers& headers, std::string_view body, Clock::time_point now) {
+  build_request(headers, body);
+  m_deadline =
+      now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(m_timeout_s));
+  m_outcome = DeliveryOutcome();
+  m_reused = static_cast<bool>(m_transport);
+  m_state = m_reused ? State::writing : State::opening;
+  m_waiting = Wait::none;
+  m_address = 0;
+  m_connect_error = 0;
+  m_sent = 0;
+}
+
+HttpConnection::Wait HttpConnection::advance() {
+  // What moves a post on from each state after done, in the order of State.
+  static constexpr std::array<std::optional<Wait> (HttpConnection::*)(), 6> k_steps{
+      &HttpConnection::open,  &HttpConnection::connected, &HttpConnection::handshake,
+      &HttpConnection::write, &HttpConnection::read_head, &HttpConnection::read_body};
+  for (;;) {
+    if ((m_waiting == Wait::read && !m_can_read) || (m_waiting == Wait::write && !m_can_write)) {
+      return m_waiting;
+    }
+    if (m_state == State::done) {
+      return Wait::none;
+    }
+    if (const auto wait = (this->*k_steps[static_cast<std::size_t>(m_state) - 1])()) {
+      return *wait;
+    }
+  }
+}
+
+HttpConnection::Wait HttpConnection::blocked(Wait wait) {
+  (wait == Wait::read ? m_can_read : m_can_write) = false;
+  m_waiting = wait;
+  return wait;
+}
+
+std::optional<HttpConnection::Wait> HttpConnection::would_block(Transport::Status status) {
+  if (status == Transport::Status::want_read || status == Transport::Status::want_write) {
+    return blocked(status == Transport::Status::want_read ? Wait::read : Wait::write);
+  }
+  return std::nullopt;
+}
+
+void HttpConnection::expire() {
+  const bool connecting =
+      m_state == State::opening || m_state == State::connecting || m_state == State::handshaking;
+  fail(DeliveryError::timeout,
+       connecting ? fmt::format("cannot connect to {} within {}s", m_url.origin(), m_timeout_s)
+                  : fmt::format("no answer within {}s", m_timeout_s));
+}
+
+void HttpConnection::interrupt() {
+  fail(DeliveryError::interrupted, std::string(k_interrupted_text));
+}
+
+void HttpConnection::finish() {
+  m_state = State::done;
+  m_waiting = Wait::none;
+  if (!m_head.keep_alive) {
+    m_transport = Transport();
+    m_in.clear();
+  }
+}
+
+void HttpConnection::fail(DeliveryError error, std::string text) {
+  if (m_outcome.status != 0) {
+    // A head whose body did not end (a timeout, a close) is no answer, whatever status it named:
+    // a 200 that never completes must not count as delivered.
+    text =
+        fmt::format("{} (an HTTP {} answer began, its body did not end)", text, m_outcome.status);
+    m_outcome = DeliveryOutcome();
+  }
+  m_outcome.error = error;
+  m_outcome.error_text = std::move(text);
+  m_transport = Transport();
+  m_in.clear();
+  m_state = State::done;
+  m_waiting = Wait::none;
+}
+
+void HttpConnection::reconnect() {
+  m_transport = Transport();
+  m_in.clear();
+  m_reused = false;
+  m_sent = 0;
+  m_state = State::opening;
+  m_waiting = Wait::none;
+}
+
+std::optional<HttpConnection::Wait> HttpConnection::open() {
   if (m_addresses.empty()) {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
@@ -100,9 +151,9 @@ bool HttpConnection::open(DeliveryOutcome& outcome) {
     addrinfo* found = nullptr;
     const auto port = std::to_string(m_url.port);
     if (const int rc = ::getaddrinfo(m_url.host.c_str(), port.c_str(), &hints, &found); rc != 0) {
-      fail(outcome, DeliveryError::refused,
+      fail(DeliveryError::refused,
            fmt::format("cannot resolve {}: {}", m_url.host, ::gai_strerror(rc)));
-      return false;
+      return std::nullopt;
     }
     for (auto* a = found; a != nullptr; a = a->ai_next) {
       sockaddr_storage address{};
@@ -112,271 +163,271 @@ bool HttpConnection::open(DeliveryOutcome& outcome) {
     }
     ::freeaddrinfo(found);
   }
-  int last_error = 0;
-  for (std::size_t i = 0; i < m_addresses.size(); ++i) {
-    if (connect(outcome, i, last_error)) {
-      m_in.clear();
-      return handshake(outcome);
+  for (; m_address < m_addresses.size(); ++m_address) {
+    const auto& to = m_addresses[m_address];
+    FileDescriptor fd(::socket(to.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (!fd) {
+      m_connect_error = errno;
+      continue;
     }
-    if (outcome.error != DeliveryError::none) { // stopped, or out of time
-      return false;
+    const int one = 1;
+    ::setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    const bool connected = ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&to),
+                                     m_address_sizes[m_address]) == 0;
+    if (!connected && errno != EINPROGRESS) {
+      m_connect_error = errno;
+      continue;
     }
+    m_transport = Transport(std::move(fd), m_url.tls() ? m_tls : nullptr, m_url.host);
+    ++m_opened;
+    m_in.clear();
+    m_can_read = false;
+    m_can_write = connected;
+    if (!connected) {
+      m_state = State::connecting;
+      return blocked(Wait::write);
+    }
+    m_state = m_transport.tls() ? State::handshaking : State::writing;
+    return std::nullopt;
   }
-  fail(outcome, DeliveryError::refused,
-       fmt::format("cannot connect to {} ({})", m_url.origin(), std::strerror(last_error)));
+  fail(DeliveryError::refused,
+       fmt::format("cannot connect to {} ({})", m_url.origin(), std::strerror(m_connect_error)));
+  return std::nullopt;
+}
+
+std::optional<HttpConnection::Wait> HttpConnection::connected() {
+  int error = 0;
+  socklen_t size = sizeof error;
+  if (::getsockopt(m_transport.socket(), SOL_SOCKET, SO_ERROR, &error, &size) != 0 || error != 0) {
+    m_connect_error = error != 0 ? error : errno;
+    m_transport = Transport();
+    ++m_address;
+    m_state = State::opening;
+    m_waiting = Wait::none;
+    return std::nullopt;
+  }
+  m_waiting = Wait::none;
+  m_state = m_transport.tls() ? State::handshaking : State::writing;
+  return std::nullopt;
+}
+
+std::optional<HttpConnection::Wait> HttpConnection::handshake() {
+  const auto io = m_transport.handshake();
+  if (io.status == Transport::Status::moved) {
+    m_waiting = Wait::none;
+    m_state = State::writing;
+    return std::nullopt;
+  }
+  if (const auto wait = would_block(io.status)) {
+    return wait;
+  }
+  fail(DeliveryError::tls,
+       m_transport.untrusted()
+           ? fmt::format("the certificate of {} is not trusted ({}; --ca-file, or --insecure)",
+                         m_url.origin(), m_transport.error())
+           : fmt::format("TLS handshake with {} failed ({})", m_url.origin(),
+                         io.status == Transport::Status::closed ? "the server closed"
+                                                                : m_transport.error()));
+  return std::nullopt;
+}
+
+std::optional<HttpConnection::Wait> HttpConnection::write() {
+  while (m_sent < m_request.size()) {
+    const auto io = m_transport.write(std::string_view(m_request).substr(m_sent));
+    if (io.status == Transport::Status::moved) {
+      m_sent += io.bytes;
+      m_waiting = Wait::none;
+      continue;
+    }
+    if (const auto wait = would_block(io.status)) {
+      return wait;
+    }
+    const int error = m_transport.system_error();
+    if (m_reused && m_sent == 0 && (error == EPIPE || error == ECONNRESET)) {
+      reconnect();
+      return std::nullopt;
+    }
+    fail(DeliveryError::other,
+         fmt::format("cannot send to {}: {}", m_url.origin(),
+                     io.status == Transport::Status::closed ? "closed" : m_transport.error()));
+    return std::nullopt;
+  }
+  m_state = State::reading_head;
+  return std::nullopt;
+}
+
+bool HttpConnection::read_more() {
+  if (!m_can_read && !m_transport.buffered()) {
+    blocked(Wait::read);
+    return false;
+  }
+  char buffer[16 * 1024];
+  const auto io = m_transport.read(buffer, sizeof buffer);
+  if (io.status == Transport::Status::moved) {
+    m_in.append(buffer, io.bytes);
+    m_waiting = Wait::none;
+    // Over TCP a short read emptied the socket: the next bytes come with an event of their own.
+    // TLS may hold back what a record did not finish, so it reads on until told to wait.
+    if (!m_transport.tls() && io.bytes < sizeof buffer) {
+      m_can_read = false;
+    }
+    return true;
+  }
+  if (would_block(io.status)) {
+    return false;
+  }
+  const bool closed = io.status == Transport::Status::closed;
+  if (m_state == State::reading_body && m_head.body == ResponseBody::until_close) {
+    m_head.keep_alive = false; // the close ends the body
+    finish();
+    return false;
+  }
+  if (m_reused && m_state == State::reading_head && m_in.empty() &&
+      (closed || m_transport.system_error() == ECONNRESET)) {
+    reconnect();
+    return false;
+  }
+  fail(DeliveryError::other, fmt::format("{} closed the connection{}", m_url.origin(),
+                                         closed ? "" : fmt::format(" ({})", m_transport.error())));
   return false;
 }
 
-bool HttpConnection::connect(DeliveryOutcome& outcome, std::size_t address, int& error) {
-  const auto& to = m_addresses[address];
-  FileDescriptor fd(::socket(to.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-  if (!fd) {
-    error = errno;
-    return false;
-  }
-  const int one = 1;
-  ::setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  const bool connected =
-      ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&to), m_address_sizes[address]) == 0;
-  if (!connected && errno != EINPROGRESS) {
-    error = errno;
-    return false;
-  }
-  m_transport = Transport(std::move(fd), m_url.tls() ? m_tls : nullptr, m_url.host);
-  if (connected) {
-    return true;
-  }
-  if (!wait(outcome, POLLOUT, true)) {
-    return false;
-  }
-  socklen_t size = sizeof error;
-  if (::getsockopt(m_transport.socket(), SOL_SOCKET, SO_ERROR, &error, &size) != 0 || error != 0) {
-    error = error != 0 ? error : errno;
-    m_transport = Transport();
-    return false;
-  }
-  return true;
-}
-
-bool HttpConnection::handshake(DeliveryOutcome& outcome) {
+std::optional<HttpConnection::Wait> HttpConnection::read_head() {
   for (;;) {
-    const auto io = m_transport.handshake();
-    switch (io.status) {
-    case Transport::Status::moved:
-      return true;
-    case Transport::Status::want_read:
-    case Transport::Status::want_write:
-      if (!wait(outcome, io.status == Transport::Status::want_read ? POLLIN : POLLOUT, true)) {
-        return false;
-      }
-      continue;
-    case Transport::Status::closed:
-    case Transport::Status::failed:
-      break;
-    }
-    fail(outcome, DeliveryError::tls,
-         m_transport.untrusted()
-             ? fmt::format("the certificate of {} is not trusted ({}; --ca-file, or --insecure)",
-                           m_url.origin(), m_transport.error())
-             : fmt::format("TLS handshake with {} failed ({})", m_url.origin(),
-                           io.status == Transport::Status::closed ? "the server closed"
-                                                                  : m_transport.error()));
-    return false;
-  }
-}
-
-DeliveryOutcome HttpConnection::post(const Headers& headers, std::string_view body) {
-  build_request(headers, body);
-  m_deadline = std::chrono::steady_clock::now() +
-               std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                   std::chrono::duration<double>(m_timeout_s));
-  for (int round = 0;; ++round) {
-    DeliveryOutcome outcome;
-    const bool reused = static_cast<bool>(m_transport);
-    if (!reused && !open(outcome)) {
-      return outcome;
-    }
-    // A kept-alive connection the server closed meanwhile: once more on a new one.
-    if (exchange(outcome, reused) == Step::done || round > 0) {
-      return unfinished_is_no_answer(std::move(outcome));
-    }
-  }
-}
-
-HttpConnection::Step HttpConnection::exchange(DeliveryOutcome& outcome, bool reused) {
-  for (std::size_t sent = 0; sent < m_request.size();) {
-    const auto io = m_transport.write(std::string_view(m_request).substr(sent));
-    switch (io.status) {
-    case Transport::Status::moved:
-      sent += io.bytes;
-      continue;
-    case Transport::Status::want_read:
-    case Transport::Status::want_write:
-      if (!wait(outcome, io.status == Transport::Status::want_read ? POLLIN : POLLOUT, false)) {
-        return Step::done;
-      }
-      continue;
-    case Transport::Status::closed:
-    case Transport::Status::failed:
-      break;
-    }
-    const int error = m_transport.system_error();
-    if (reused && sent == 0 && (error == EPIPE || error == ECONNRESET)) {
-      m_transport = Transport();
-      return Step::stale;
-    }
-    fail(outcome, DeliveryError::other,
-         fmt::format("cannot send to {}: {}", m_url.origin(),
-                     io.status == Transport::Status::closed ? "closed" : m_transport.error()));
-    return Step::done;
-  }
-  bool stale = false;
-  for (;;) {
-    auto head_end = m_in.find("\r\n\r\n");
-    while (head_end == std::string::npos || head_end + 4 > k_max_answer_head_bytes) {
+    const auto head_end = m_in.find("\r\n\r\n");
+    if (head_end == std::string::npos || head_end + 4 > k_max_answer_head_bytes) {
       if (m_in.size() > k_max_answer_head_bytes) {
-        fail(outcome, DeliveryError::other,
+        fail(DeliveryError::other,
              fmt::format("the answer's head is over {} KiB", k_max_answer_head_bytes / 1024));
-        return Step::done;
+        return std::nullopt;
       }
-      if (!read_more(outcome, reused && m_in.empty(), stale)) {
-        return stale ? Step::stale : Step::done;
+      if (!read_more()) {
+        return waiting();
       }
-      head_end = m_in.find("\r\n\r\n");
+      continue;
     }
-    ResponseHead response;
-    if (!parse_response_head(std::string_view(m_in.data(), head_end), response)) {
-      fail(outcome, DeliveryError::other, "the answer is not HTTP/1.x");
-      return Step::done;
+    m_head = ResponseHead();
+    if (!parse_response_head(std::string_view(m_in.data(), head_end), m_head)) {
+      fail(DeliveryError::other, "the answer is not HTTP/1.x");
+      return std::nullopt;
     }
-    if (response.status >= 100 && response.status < 200) { // 100 Continue and the like precede
+    if (m_head.status >= 100 && m_head.status < 200) { // 100 Continue and the like precede
       m_in.erase(0, head_end + 4);
       continue;
     }
-    outcome.status = response.status;
-    outcome.location = std::string(response.location);
-    outcome.retry_after = std::string(response.retry_after);
+    m_outcome.status = m_head.status;
+    m_outcome.location = std::string(m_head.location);
+    m_outcome.retry_after = std::string(m_head.retry_after);
     m_in.erase(0, head_end + 4); // the head's views are not read after this
+    m_head.location = m_head.retry_after = {};
     m_body_bytes = 0;
-    if (!read_body(outcome, response.body, response.length)) {
-      return Step::done;
-    }
-    if (!response.keep_alive) {
-      m_transport = Transport();
-      m_in.clear();
-    }
-    return Step::done;
-  }
-}
-
-bool HttpConnection::read_more(DeliveryOutcome& outcome, bool may_be_stale, bool& stale) {
-  char buffer[16 * 1024];
-  // Each wait ends by the deadline of the whole answer, so that a trickling one cannot stretch it.
-  for (short events = POLLIN;;) {
-    if (!m_transport.buffered() && !wait(outcome, events, false)) {
-      return false;
-    }
-    const auto io = m_transport.read(buffer, sizeof buffer);
-    switch (io.status) {
-    case Transport::Status::moved:
-      m_in.append(buffer, io.bytes);
-      if (std::chrono::steady_clock::now() > m_deadline) {
-        fail(outcome, DeliveryError::timeout, fmt::format("no answer within {}s", m_timeout_s));
-        return false;
+    switch (m_head.body) {
+    case ResponseBody::none:
+      finish();
+      return std::nullopt;
+    case ResponseBody::bad_length:
+      fail(DeliveryError::other, "the answer's Content-Length is malformed");
+      return std::nullopt;
+    case ResponseBody::chunked:
+      m_chunks = ChunkedDecoder();
+      break;
+    case ResponseBody::length:
+      if (m_head.length > k_max_answer_body_bytes) { // no need to wait for it
+        keep({}, m_head.length);
+        return std::nullopt;
       }
-      return true;
-    case Transport::Status::want_read:
-    case Transport::Status::want_write:
-      events = io.status == Transport::Status::want_read ? POLLIN : POLLOUT;
-      continue;
-    case Transport::Status::closed:
-    case Transport::Status::failed:
+      break;
+    case ResponseBody::until_close:
       break;
     }
-    const bool closed = io.status == Transport::Status::closed;
-    if (may_be_stale && (closed || m_transport.system_error() == ECONNRESET)) {
-      stale = true;
-      m_transport = Transport();
-      return false;
-    }
-    fail(outcome, DeliveryError::other,
-         fmt::format("{} closed the connection{}", m_url.origin(),
-                     closed ? "" : fmt::format(" ({})", m_transport.error())));
-    return false;
+    m_state = State::reading_body;
+    return std::nullopt;
   }
 }
 
-bool HttpConnection::keep(DeliveryOutcome& outcome, std::string_view data,
-                          std::uint64_t announced) {
+std::optional<HttpConnection::Wait> HttpConnection::read_body() {
+  switch (m_head.body) {
+  case ResponseBody::chunked:
+    while (m_chunks.state() == ChunkedDecoder::State::more) {
+      if (m_in.empty() && !read_more()) {
+        return waiting();
+      }
+      const auto step = m_chunks.next(m_in);
+      if (!keep(step.data)) {
+        return std::nullopt;
+      }
+      m_in.erase(0, step.used);
+    }
+    if (m_chunks.state() != ChunkedDecoder::State::done) {
+      fail(DeliveryError::other, "the answer's chunked body is malformed");
+      return std::nullopt;
+    }
+    break;
+  case ResponseBody::until_close:
+    for (;;) {
+      if (!keep(m_in)) {
+        return std::nullopt;
+      }
+      m_in.clear();
+      if (!read_more()) {
+        return waiting();
+      }
+    }
+  default: // length
+    while (m_head.length > 0) {
+      if (m_in.empty() && !read_more()) {
+        return waiting();
+      }
+      const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(m_head.length, m_in.size()));
+      keep(std::string_view(m_in).substr(0, n));
+      m_in.erase(0, n);
+      m_head.length -= n;
+    }
+    break;
+  }
+  finish();
+  return std::nullopt;
+}
+
+bool HttpConnection::keep(std::string_view data, std::uint64_t announced) {
   const auto kept =
       std::min(data.size(), k_response_prefix_bytes -
-                                std::min(k_response_prefix_bytes, outcome.body_prefix.size()));
-  outcome.body_prefix.append(data.substr(0, kept));
-  outcome.body_cut = outcome.body_cut || kept < data.size();
+                                std::min(k_response_prefix_bytes, m_outcome.body_prefix.size()));
+  m_outcome.body_prefix.append(data.substr(0, kept));
+  m_outcome.body_cut = m_outcome.body_cut || kept < data.size();
   m_body_bytes += data.size();
   if (std::max(m_body_bytes, announced) > k_max_answer_body_bytes) {
-    fail(outcome, DeliveryError::other,
+    fail(DeliveryError::other,
          fmt::format("the answer's body is over {} MiB", k_max_answer_body_bytes >> 20));
     return false;
   }
   return true;
 }
 
-bool HttpConnection::read_body(DeliveryOutcome& outcome, ResponseBody body, std::uint64_t length) {
-  bool stale = false;
-  const auto more = [&] { return read_more(outcome, false, stale); };
-  switch (body) {
-  case ResponseBody::none:
-    return true;
-  case ResponseBody::bad_length:
-    fail(outcome, DeliveryError::other, "the answer's Content-Length is malformed");
-    return false;
-  case ResponseBody::chunked: {
-    ChunkedDecoder decoder;
-    while (decoder.state() == ChunkedDecoder::State::more) {
-      if (m_in.empty() && !more()) {
-        return false;
-      }
-      const auto step = decoder.next(m_in);
-      if (!keep(outcome, step.data)) {
-        return false;
-      }
-      m_in.erase(0, step.used);
+DeliveryOutcome HttpConnection::post(const Headers& headers, std::string_view body) {
+  start(headers, body, Clock::now());
+  for (auto wait = advance(); wait != Wait::none; wait = advance()) {
+    if (m_stop != nullptr && *m_stop) {
+      interrupt();
+      break;
     }
-    if (decoder.state() != ChunkedDecoder::State::done) {
-      fail(outcome, DeliveryError::other, "the answer's chunked body is malformed");
-      return false;
+    const auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(m_deadline - Clock::now()).count();
+    if (left <= 0) {
+      expire();
+      break;
     }
-    return true;
-  }
-  case ResponseBody::until_close:
-    do {
-      if (!keep(outcome, m_in)) {
-        return false;
-      }
-      m_in.clear();
-    } while (more());
-    if (outcome.error == DeliveryError::other) { // the close that ends the body
-      outcome.error = DeliveryError::none;
-      outcome.error_text.clear();
+    pollfd fd{m_transport.socket(), static_cast<short>(wait == Wait::read ? POLLIN : POLLOUT), 0};
+    const int polled = ::poll(&fd, 1, static_cast<int>(std::min(left, k_stop_slice.count())));
+    if (polled > 0) {
+      const bool broken = (fd.revents & (POLLERR | POLLHUP)) != 0;
+      ready(broken || (fd.revents & POLLIN) != 0, broken || (fd.revents & POLLOUT) != 0);
+    } else if (polled < 0 && errno != EINTR) {
+      fail(DeliveryError::other, fmt::format("cannot poll: {}", std::strerror(errno)));
+      break;
     }
-    return outcome.error == DeliveryError::none;
-  case ResponseBody::length:
-    break;
   }
-  if (length > k_max_answer_body_bytes) { // no need to wait for it
-    return keep(outcome, {}, length);
-  }
-  while (length > 0) {
-    if (m_in.empty() && !more()) {
-      return false;
-    }
-    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(length, m_in.size()));
-    keep(outcome, std::string_view(m_in).substr(0, n));
-    m_in.erase(0, n);
-    length -= n;
-  }
-  return true;
+  return std::move(m_outcome);
 }
 
 } // namespace linkhook

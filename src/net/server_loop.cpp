@@ -1,6 +1,7 @@
 #include "net/server_loop.hpp"
 
 #include "base/error.hpp"
+#include "base/text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -12,7 +13,6 @@
 #include <netinet/tcp.h>
 #include <span>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <utility>
@@ -45,12 +45,6 @@ std::string refusal_text(int status) {
   default:
     return fmt::format("malformed request ({})\n", status);
   }
-}
-
-void append_number(std::string& out, std::size_t number) {
-  std::array<char, 24> digits{};
-  const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr;
-  out.append(digits.data(), end);
 }
 
 // Appended piece by piece: the hot path of every answer, where fmt's format parsing showed.
@@ -89,15 +83,14 @@ char k_wake_tag;
 
 Loop::Loop(ServerState& server)
     : m_server(server), m_epoll(::epoll_create1(EPOLL_CLOEXEC)),
-      m_wake(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
       m_spare(::open("/dev/null", O_RDONLY | O_CLOEXEC)),
       m_buffer(std::make_unique<char[]>(k_read_buffer)) {
-  if (!m_epoll || !m_wake) {
+  if (!m_epoll) {
     throw Error(system_message("cannot set up an event loop", errno));
   }
   epoll_event wake{EPOLLIN, {.ptr = &k_wake_tag}};
   epoll_event listening{EPOLLIN | EPOLLEXCLUSIVE, {.ptr = &k_listening_tag}};
-  if (::epoll_ctl(m_epoll.get(), EPOLL_CTL_ADD, m_wake.get(), &wake) != 0 ||
+  if (::epoll_ctl(m_epoll.get(), EPOLL_CTL_ADD, m_answered.fd(), &wake) != 0 ||
       ::epoll_ctl(m_epoll.get(), EPOLL_CTL_ADD, server.listening.get(), &listening) != 0) {
     throw Error(system_message("cannot set up an event loop", errno));
   }
@@ -113,16 +106,11 @@ Loop::~Loop() {
 }
 
 void Loop::wake() {
-  const std::uint64_t one = 1;
-  [[maybe_unused]] const auto written = ::write(m_wake.get(), &one, sizeof one);
+  m_answered.wake();
 }
 
 void Loop::answered_elsewhere(Connection& connection) {
-  {
-    const std::lock_guard lock(m_mutex);
-    m_answered.push_back(&connection);
-  }
-  wake();
+  m_answered.put(&connection);
 }
 
 void Loop::run() {
@@ -291,14 +279,8 @@ void Loop::on_event(Connection& c, std::uint32_t events) {
 }
 
 void Loop::take_answered() {
-  std::uint64_t count = 0;
-  [[maybe_unused]] const auto taken = ::read(m_wake.get(), &count, sizeof count);
-  std::vector<Connection*> answered_now;
-  {
-    const std::lock_guard lock(m_mutex);
-    answered_now.swap(m_answered);
-  }
-  for (auto* c : answered_now) {
+  m_answered.take(m_answered_now);
+  for (auto* c : m_answered_now) {
     answered(*c);
     if (c->phase == Phase::reading) {
       read(*c);

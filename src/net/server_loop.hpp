@@ -2,6 +2,7 @@
 
 #include "base/posix_file.hpp"
 #include "http/request_reader.hpp"
+#include "net/inbox.hpp"
 #include "net/server.hpp"
 #include "net/timer_list.hpp"
 
@@ -180,13 +181,12 @@ private:
 
   ServerState& m_server;
   FileDescriptor m_epoll;
-  FileDescriptor m_wake;  // an eventfd: stop, or answers from workers
   FileDescriptor m_spare; // given up to accept (and close) a connection when out of descriptors
   TimerList m_idle;       // io_timeout: waits, head deadlines, handshakes, stalled reads/writes
   TimerList m_delays;     // answers held back
   TimerList m_lingers;    // waits after a last answer
-  std::mutex m_mutex;     // guards m_answered
-  std::vector<Connection*> m_answered;
+  Inbox<Connection> m_answered;            // and stop's wake-up
+  std::vector<Connection*> m_answered_now; // taken from it
   std::vector<Connection*> m_closed;
   Connection* m_first = nullptr;
   std::size_t m_count = 0;
