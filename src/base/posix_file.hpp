@@ -43,6 +43,10 @@ private:
 // "what: strerror(error)".
 std::string system_message(std::string_view what, int error);
 
+// Thousands of connections need as many descriptors: raises the soft limit (often 1024) to the
+// hard one. The server and send's event loops call it.
+void raise_descriptor_limit();
+
 // Writes all of `data` at `offset`, retrying short writes and EINTR.
 void write_all_at(int fd, std::string_view data, std::uint64_t offset, std::string_view what);
 

@@ -2,12 +2,13 @@
 
 #include "base/crc32.hpp"
 #include "base/timestamp.hpp"
-#include "base/worker_threads.hpp"
+#include "net/client_loop.hpp"
 
 #include <chrono>
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace linkhook {
 
@@ -44,61 +45,104 @@ void count(ReplaySummary& summary, const ReplayedEvent& replayed) {
   }
 }
 
-class Worker {
+// One connection's events, one after another, each on a timeline of its own: the waits between
+// attempts are the loop's timers (none on the virtual clock), not a sleeping thread.
+class ReplayLane final : public PostLane {
 public:
-  Worker(const std::vector<ReplayEvent>& events, const ReplayConfig& config,
-         const ReplayHooks& hooks, SharedState& shared)
-      : m_events(events), m_config(config), m_hooks(hooks), m_shared(shared),
-        m_client(config.delivery.client, config.delivery.stop) {}
-
-  void run() {
-    for (auto index = m_shared.next++; index < m_events.size(); index = m_shared.next++) {
-      if (m_config.delivery.stopped()) {
-        return;
-      }
-      replay(m_events[index]);
-    }
-  }
+  ReplayLane(ClientLoop& loop, const std::vector<ReplayEvent>& events, const ReplayConfig& config,
+             const ReplayHooks& hooks, SharedState& shared, const TlsContext* tls)
+      : PostLane(loop, config.delivery.client.url, config.delivery.client.timeout_s, tls),
+        m_events(events), m_config(config), m_hooks(hooks), m_shared(shared) {}
 
 private:
-  void replay(const ReplayEvent& event) {
-    ReplayedEvent replayed;
-    replayed.event = &event;
-    VirtualClock virtual_clock;
-    RealClock real_clock(m_config.time_scale, m_config.delivery.stop);
-    Clock& clock = m_config.time_scale > 0 ? static_cast<Clock&>(real_clock) : virtual_clock;
-    replayed.ending = run_timeline(
-        event_policy(m_config, event), clock, m_config.delivery.stop,
-        [&] {
-          replayed.headers =
-              delivery_headers(m_config.delivery, Message{event.id, unix_now(), event.body}, {});
-          return m_client.post(replayed.headers, event.body);
-        },
-        [&](const Attempt& attempt) {
-          replayed.attempts.push_back(attempt);
-          if (m_hooks.attempted) {
-            std::lock_guard lock(m_shared.mutex);
-            m_hooks.attempted(event, attempt);
-          }
-        });
-    if (replayed.attempts.empty()) {
-      return; // stopped before its first attempt
+  void begin() override { next(); }
+
+  void next() {
+    if (loop().stopped()) {
+      return;
     }
-    if (m_hooks.persist) {
-      m_hooks.persist(replayed);
+    const auto index = m_shared.next++;
+    if (index >= m_events.size()) {
+      return;
     }
-    std::lock_guard lock(m_shared.mutex);
-    count(m_shared.summary, replayed);
-    if (m_hooks.finished) {
-      m_hooks.finished(replayed);
+    const auto& event = m_events[index];
+    m_replayed = ReplayedEvent();
+    m_replayed.event = &event;
+    if (m_config.time_scale > 0) {
+      m_real_clock.emplace(m_config.time_scale);
+      m_clock = &*m_real_clock;
+    } else {
+      m_virtual_clock = VirtualClock();
+      m_clock = &m_virtual_clock;
     }
+    m_timeline.emplace(event_policy(m_config, event), *m_clock);
+    wait_for_attempt();
+  }
+
+  void wait_for_attempt() {
+    m_due = m_timeline->next_due();
+    if (const auto wait = m_clock->real_wait_until(m_due); wait > Steady::duration::zero()) {
+      wake_at(loop().now() + wait);
+      return;
+    }
+    attempt();
+  }
+
+  void woken() override { attempt(); }
+
+  void attempt() {
+    if (loop().stopped()) {
+      end(Decision::interrupted);
+      return;
+    }
+    m_clock->arrive(m_due);
+    m_at = m_timeline->begin_attempt();
+    const auto& event = *m_replayed.event;
+    m_replayed.headers =
+        delivery_headers(m_config.delivery, Message{event.id, unix_now(), event.body}, {});
+    post(m_replayed.headers, event.body);
+  }
+
+  void posted(DeliveryOutcome& outcome) override {
+    m_replayed.attempts.push_back(m_timeline->attempted(m_at, std::move(outcome)));
+    const auto& attempt = m_replayed.attempts.back();
+    if (m_hooks.attempted) {
+      const std::lock_guard lock(m_shared.mutex);
+      m_hooks.attempted(*m_replayed.event, attempt);
+    }
+    if (attempt.decision == Decision::retry) {
+      wait_for_attempt();
+      return;
+    }
+    end(attempt.decision);
+  }
+
+  void end(Decision ending) {
+    m_replayed.ending = ending;
+    if (!m_replayed.attempts.empty()) { // else stopped before its first attempt
+      if (m_hooks.persist) {
+        m_hooks.persist(m_replayed);
+      }
+      const std::lock_guard lock(m_shared.mutex);
+      count(m_shared.summary, m_replayed);
+      if (m_hooks.finished) {
+        m_hooks.finished(m_replayed);
+      }
+    }
+    next();
   }
 
   const std::vector<ReplayEvent>& m_events;
   const ReplayConfig& m_config;
   const ReplayHooks& m_hooks;
   SharedState& m_shared;
-  DeliveryClient m_client;
+  ReplayedEvent m_replayed;
+  VirtualClock m_virtual_clock;
+  std::optional<RealClock> m_real_clock;
+  Clock* m_clock = &m_virtual_clock;
+  std::optional<Timeline> m_timeline;
+  Milliseconds m_due{0}; // where the clock is due for the next attempt
+  Milliseconds m_at{0};  // the offset of the attempt in flight
 };
 
 } // namespace
@@ -113,17 +157,17 @@ RetryPolicy event_policy(const ReplayConfig& config, const ReplayEvent& event) {
 ReplaySummary replay_events(const std::vector<ReplayEvent>& events, const ReplayConfig& config,
                             const ReplayHooks& hooks) {
   SharedState shared;
-  const auto workers_wanted =
-      std::max<std::size_t>(std::min(config.delivery.concurrency, events.size()), 1);
+  const auto& client = config.delivery.client;
   // Built up front, so a bad --ca-file is an error before anything is sent.
-  std::vector<std::unique_ptr<Worker>> workers;
-  for (std::size_t i = 0; i < workers_wanted; ++i) {
-    workers.push_back(std::make_unique<Worker>(events, config, hooks, shared));
-  }
+  const auto tls =
+      client.url.tls() ? std::make_unique<TlsContext>(client.insecure, client.ca_file) : nullptr;
+  LoopSet lanes(std::min(config.delivery.concurrency, events.size()), config.delivery.stop,
+                [&](ClientLoop& loop, std::size_t /*index*/) {
+                  return std::make_unique<ReplayLane>(loop, events, config, hooks, shared,
+                                                      tls.get());
+                });
   const auto start = Steady::now();
-  run_on_threads(
-      workers.size(), [&workers](std::size_t i) { workers[i]->run(); },
-      [&shared] { shared.next = std::numeric_limits<std::size_t>::max() / 2; });
+  lanes.run([&shared] { shared.next = std::numeric_limits<std::size_t>::max() / 2; });
   shared.summary.seconds = std::chrono::duration<double>(Steady::now() - start).count();
   return shared.summary;
 }

@@ -9,8 +9,8 @@
 #include <functional>
 #include <vector>
 
-// `replay`: re-sends stored events from worker threads, each event on a timeline of its own
-// (virtual, scaled or real time), re-signed on every attempt with its own id.
+// `replay`: re-sends stored events from event loops (as `send` does), each event on a timeline of
+// its own (virtual, scaled or real time), re-signed on every attempt with its own id.
 namespace linkhook {
 
 struct ReplayConfig {
@@ -31,7 +31,8 @@ struct ReplayedEvent {
 struct ReplayHooks {
   // Each decided attempt, one call at a time.
   std::function<void(const ReplayEvent&, const Attempt&)> attempted;
-  // Each ended event, from its worker thread, before `finished`: to store its history.
+  // Each ended event, before `finished`, from its loop's thread: to store its history. It must
+  // not wait (BatchWriter::queue).
   std::function<void(const ReplayedEvent&)> persist;
   // Each ended event, one call at a time.
   std::function<void(const ReplayedEvent&)> finished;
@@ -55,7 +56,7 @@ struct ReplaySummary {
 // The policy an event replays on: the config's, its jitter seeded from config.seed and the id.
 RetryPolicy event_policy(const ReplayConfig& config, const ReplayEvent& event);
 
-// Replays `events` with config.delivery.concurrency workers and returns the summary. Throws Error
+// Replays `events`, config.delivery.concurrency at a time, and returns the summary. Throws Error
 // for a configuration it cannot use (a --ca-file).
 ReplaySummary replay_events(const std::vector<ReplayEvent>& events, const ReplayConfig& config,
                             const ReplayHooks& hooks);

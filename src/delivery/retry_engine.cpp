@@ -91,29 +91,15 @@ AttemptDecision decide(const RetryPolicy& policy, std::size_t attempt,
   return {Decision::retry, policy.max_wait ? std::min(wait, *policy.max_wait) : wait};
 }
 
-Decision run_timeline(const RetryPolicy& policy, Clock& clock, const std::atomic<bool>* stop,
-                      const std::function<DeliveryOutcome()>& attempt,
-                      const std::function<void(const Attempt&)>& on_attempt) {
-  const auto start = clock.now();
-  auto wait = policy.wait_before(0);
-  for (std::size_t number = 1;; ++number) {
-    clock.sleep_for(wait);
-    if (stop != nullptr && *stop) {
-      return Decision::interrupted;
-    }
-    Attempt current;
-    current.number = number;
-    current.at = clock.now() - start;
-    current.outcome = attempt();
-    const auto next = decide(policy, number, current.outcome, unix_now());
-    current.decision = next.decision;
-    current.wait = next.wait;
-    on_attempt(current);
-    if (next.decision != Decision::retry) {
-      return next.decision;
-    }
-    wait = next.wait;
-  }
+Attempt Timeline::attempted(Milliseconds at, DeliveryOutcome outcome) {
+  Attempt attempt;
+  attempt.number = ++m_number;
+  attempt.at = at;
+  attempt.outcome = std::move(outcome);
+  const auto next = decide(m_policy, attempt.number, attempt.outcome, unix_now());
+  attempt.decision = next.decision;
+  attempt.wait = m_wait = next.wait;
+  return attempt;
 }
 
 std::vector<Milliseconds> planned_offsets(const RetryPolicy& policy) {

@@ -5,9 +5,7 @@
 #include "delivery/retry_schedule.hpp"
 #include "net/delivery_outcome.hpp"
 
-#include <atomic>
 #include <cstddef>
-#include <functional>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -70,13 +68,30 @@ struct Attempt {
   Milliseconds wait{0}; // before the next attempt, when retrying
 };
 
-// Runs one delivery's timeline on `clock`: waits the schedule's first wait, calls `attempt`
-// (which signs afresh and sends), decides, waits, and so on until delivered, gone, out of
-// attempts, or `stop` is set while a retry is due. `on_attempt` sees each decided attempt.
-// Returns the last decision.
-Decision run_timeline(const RetryPolicy& policy, Clock& clock, const std::atomic<bool>* stop,
-                      const std::function<DeliveryOutcome()>& attempt,
-                      const std::function<void(const Attempt&)>& on_attempt);
+// One delivery's timeline, a step at a time, for whoever does the waiting and the sending (an
+// event loop's lane): waits the schedule's first wait, then each attempt (which signs afresh and
+// sends) is decided, until delivered, gone or out of attempts. Offsets are read from `clock`
+// (kept by the caller).
+class Timeline {
+public:
+  Timeline(const RetryPolicy& policy, const Clock& clock)
+      : m_policy(policy), m_clock(&clock), m_start(clock.now()), m_wait(policy.wait_before(0)) {}
+
+  // Where on the clock the next attempt is due: after the schedule's first wait, then after the
+  // wait the last decision asked for.
+  Milliseconds next_due() const { return m_clock->now() + m_wait; }
+  // An attempt begins now: the offset it will have.
+  Milliseconds begin_attempt() const { return m_clock->now() - m_start; }
+  // The attempt that began at `at` ended with `outcome`: decided.
+  Attempt attempted(Milliseconds at, DeliveryOutcome outcome);
+
+private:
+  RetryPolicy m_policy;
+  const Clock* m_clock;
+  Milliseconds m_start;
+  Milliseconds m_wait;
+  std::size_t m_number = 0;
+};
 
 // The offsets of every attempt the policy allows, as a timeline where all of them fail without
 // a Retry-After would have them (--dry-run).

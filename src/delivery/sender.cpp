@@ -2,7 +2,6 @@
 
 #include "base/random.hpp"
 #include "base/timestamp.hpp"
-#include "base/worker_threads.hpp"
 #include "net/client_loop.hpp"
 #include "payload/generator.hpp"
 #include "signing/signature.hpp"
@@ -15,17 +14,12 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <thread>
 
 namespace linkhook {
 
 namespace {
 
 using Steady = std::chrono::steady_clock;
-
-// Measured with bench/send on 2 cores, against nginx on the same machine: at 16 connections one
-// loop sent 1.1x what two did, at 256 two loops sent 1.15x what one did.
-constexpr std::size_t k_lanes_per_loop = 32;
 
 // What all lanes share: the next delivery to start, the summary, the hooks' lock, the store's
 // first failure, and the records being stored.
@@ -222,34 +216,19 @@ private:
 
 SendSummary send_deliveries(const SendConfig& config, const SendHooks& hooks) {
   SharedState shared;
-  const auto lanes_wanted = static_cast<std::size_t>(std::max<std::uint64_t>(
-      std::min<std::uint64_t>(config.delivery.concurrency, config.count), 1));
-  // A loop per k_lanes_per_loop connections, up to one per core: fewer connections than that
-  // give a loop too few events per round to be worth a thread, and a second loop then mostly
-  // adds context switches with the endpoint's own threads.
-  const auto loops_wanted = std::clamp<std::size_t>(
-      lanes_wanted / k_lanes_per_loop, 1, std::max(std::thread::hardware_concurrency(), 1U));
   const auto seed = config.seed.value_or(Random::fresh_seed());
   const auto& client = config.delivery.client;
   // Built up front, so that a bad template or --ca-file is an error before anything is sent.
   const auto tls =
       client.url.tls() ? std::make_unique<TlsContext>(client.insecure, client.ca_file) : nullptr;
-  std::vector<std::unique_ptr<ClientLoop>> loops;
-  for (std::size_t i = 0; i < loops_wanted; ++i) {
-    loops.push_back(std::make_unique<ClientLoop>(config.delivery.stop));
-  }
-  std::vector<std::unique_ptr<SendLane>> lanes;
-  std::vector<std::vector<PostLane*>> lanes_of_loop(loops_wanted);
-  for (std::size_t i = 0; i < lanes_wanted; ++i) {
-    auto& loop = *loops[i % loops_wanted];
-    lanes.push_back(std::make_unique<SendLane>(loop, config, hooks, shared, seed + i, tls.get()));
-    lanes_of_loop[i % loops_wanted].push_back(lanes.back().get());
-  }
+  LoopSet lanes(
+      static_cast<std::size_t>(std::min<std::uint64_t>(config.delivery.concurrency, config.count)),
+      config.delivery.stop, [&](ClientLoop& loop, std::size_t i) {
+        return std::make_unique<SendLane>(loop, config, hooks, shared, seed + i, tls.get());
+      });
   shared.start = Steady::now();
   try {
-    run_on_threads(
-        loops.size(), [&](std::size_t i) { loops[i]->run(lanes_of_loop[i]); },
-        [&shared] { shared.wind_down(); });
+    lanes.run([&shared] { shared.wind_down(); });
   } catch (...) {
     shared.await_storing();
     throw;

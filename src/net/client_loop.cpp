@@ -1,11 +1,14 @@
 #include "net/client_loop.hpp"
 
 #include "base/error.hpp"
+#include "base/posix_file.hpp"
+#include "base/worker_threads.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <sys/epoll.h>
+#include <thread>
 
 namespace linkhook {
 
@@ -35,6 +38,7 @@ void PostLane::wait_elsewhere() {
 
 ClientLoop::ClientLoop(const std::atomic<bool>* stop)
     : m_epoll(::epoll_create1(EPOLL_CLOEXEC)), m_stop(stop) {
+  raise_descriptor_limit();
   epoll_event resumed{EPOLLIN, {.ptr = &k_resumed_tag}};
   if (!m_epoll || ::epoll_ctl(m_epoll.get(), EPOLL_CTL_ADD, m_resumed.fd(), &resumed) != 0) {
     throw Error(system_message("cannot set up an event loop", errno));
@@ -168,6 +172,25 @@ int ClientLoop::wait_ms() const {
   }
   const auto left = std::chrono::ceil<std::chrono::milliseconds>(next - SteadyClock::now());
   return static_cast<int>(std::max<std::int64_t>(left.count(), 0));
+}
+
+LoopSet::LoopSet(std::size_t lanes, const std::atomic<bool>* stop, const MakeLane& make) {
+  lanes = std::max<std::size_t>(lanes, 1);
+  const auto loops = std::clamp<std::size_t>(lanes / k_lanes_per_loop, 1,
+                                             std::max(std::thread::hardware_concurrency(), 1U));
+  m_lanes_of_loop.resize(loops);
+  for (std::size_t i = 0; i < loops; ++i) {
+    m_loops.push_back(std::make_unique<ClientLoop>(stop));
+  }
+  for (std::size_t i = 0; i < lanes; ++i) {
+    m_lanes.push_back(make(*m_loops[i % loops], i));
+    m_lanes_of_loop[i % loops].push_back(m_lanes.back().get());
+  }
+}
+
+void LoopSet::run(const std::function<void()>& on_failure) {
+  run_on_threads(
+      m_loops.size(), [this](std::size_t i) { m_loops[i]->run(m_lanes_of_loop[i]); }, on_failure);
 }
 
 } // namespace linkhook

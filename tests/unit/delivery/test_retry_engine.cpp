@@ -39,14 +39,21 @@ struct Run {
   }
 };
 
-Run run(const RetryPolicy& policy, const std::vector<DeliveryOutcome>& script,
-        const std::atomic<bool>* stop = nullptr) {
+// Runs a timeline on the virtual clock as replay's lanes do, the outcomes taken from `script`
+// (its last one repeating).
+Run run(const RetryPolicy& policy, const std::vector<DeliveryOutcome>& script) {
   Run result;
   VirtualClock clock;
-  std::size_t calls = 0;
-  result.ending = run_timeline(
-      policy, clock, stop, [&] { return script[std::min(calls++, script.size() - 1)]; },
-      [&](const Attempt& attempt) { result.attempts.push_back(attempt); });
+  Timeline timeline(policy, clock);
+  for (std::size_t calls = 0;; ++calls) {
+    clock.arrive(timeline.next_due());
+    const auto at = timeline.begin_attempt();
+    result.attempts.push_back(timeline.attempted(at, script[std::min(calls, script.size() - 1)]));
+    if (result.attempts.back().decision != Decision::retry) {
+      break;
+    }
+  }
+  result.ending = result.attempts.back().decision;
   result.clock_at = clock.now();
   return result;
 }
@@ -151,35 +158,22 @@ TEST_SUITE("delivery/retry_engine") {
     CHECK(r.offsets() == std::vector<Milliseconds>{0s, 60s, 120s});
   }
 
-  TEST_CASE("a stop asked for while a retry is due ends the timeline as interrupted") {
-    std::atomic<bool> stop{false};
-    RetryPolicy three = policy("0,1s", 3);
+  TEST_CASE("the virtual clock jumps, never waits") {
     VirtualClock clock;
-    std::size_t calls = 0;
-    const auto ending = run_timeline(
-        three, clock, &stop,
-        [&] {
-          ++calls;
-          return answer(500);
-        },
-        [&](const Attempt&) { stop = true; });
-    CHECK(ending == Decision::interrupted);
-    CHECK(calls == 1);
-  }
-
-  TEST_CASE("the virtual clock jumps, never sleeps") {
-    VirtualClock clock;
-    clock.sleep_for(10h);
-    clock.sleep_until(1h); // the past: no change
+    CHECK(clock.real_wait_until(10h) == std::chrono::steady_clock::duration::zero());
+    clock.arrive(10h);
+    clock.arrive(1h); // the past: no change
     CHECK(clock.now() == 10h);
   }
 
-  TEST_CASE("a scaled real clock sleeps a fraction of the simulated wait") {
+  TEST_CASE("a scaled real clock waits a fraction of the simulated wait") {
     RealClock clock(0.0001);
-    const auto before = std::chrono::steady_clock::now();
-    clock.sleep_for(100s); // 10 ms for real
-    CHECK(std::chrono::steady_clock::now() - before < 5s);
+    const auto wait = clock.real_wait_until(100s); // 10 ms for real
+    CHECK(wait <= 10ms);
+    CHECK(wait > 9ms);
+    clock.arrive(100s);
     CHECK(clock.now() >= 100s);
+    CHECK(clock.real_wait_until(50s) == std::chrono::steady_clock::duration::zero());
   }
 
   TEST_CASE("decision names") {
