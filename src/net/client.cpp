@@ -266,9 +266,8 @@ bool HttpConnection::read_more() {
   if (io.status == Transport::Status::moved) {
     m_in.append(buffer, io.bytes);
     m_waiting = Wait::none;
-    // Over TCP a short read emptied the socket: the next bytes come with an event of their own.
-    // TLS may hold back what a record did not finish, so it reads on until told to wait.
-    if (!m_transport.tls() && io.bytes < sizeof buffer) {
+    // Once the socket is empty, the next bytes come with an event of their own.
+    if (m_transport.emptied(io.bytes, sizeof buffer)) {
       m_can_read = false;
     }
     return true;

@@ -329,9 +329,9 @@ void Loop::read(Connection& c) {
         }
         return;
       }
-      // Over TCP, a short read emptied the socket; anything that arrives after it is a new edge.
-      // But a client that closed or reset its side sends no further edge.
-      if (!c.transport.tls() && io.bytes < k_read_buffer && !c.hung_up) {
+      // Anything that arrives after a read that emptied the socket is a new edge. But a client
+      // that closed or reset its side sends no further edge.
+      if (c.transport.emptied(io.bytes, k_read_buffer) && !c.hung_up) {
         c.readable = false;
       }
       input = std::string_view(m_buffer.get(), io.bytes);

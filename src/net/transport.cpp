@@ -16,6 +16,16 @@ namespace linkhook {
 
 namespace {
 
+// Under TLS, notes whether each read(2) of the socket came back short (see Transport::emptied).
+long on_socket_read(BIO* bio, int operation, const char* /*data*/, std::size_t asked, int /*argi*/,
+                    long /*argl*/, int returned, std::size_t* moved) {
+  if (operation == (BIO_CB_READ | BIO_CB_RETURN)) {
+    auto* reads = reinterpret_cast<bool*>(BIO_get_callback_arg(bio));
+    *reads = returned <= 0 || moved == nullptr || *moved < asked;
+  }
+  return returned;
+}
+
 bool ip_address(const std::string& host) {
   in6_addr address{};
   return ::inet_pton(AF_INET, host.c_str(), &address) == 1 ||
@@ -95,6 +105,10 @@ bool Transport::start_tls(const TlsContext* tls) {
     m_socket = FileDescriptor(); // handshake() fails: no connection
     return false;
   }
+  m_reads = std::make_unique<SocketReads>();
+  BIO* socket_bio = SSL_get_rbio(m_ssl.get());
+  BIO_set_callback_ex(socket_bio, on_socket_read);
+  BIO_set_callback_arg(socket_bio, reinterpret_cast<char*>(&m_reads->short_read));
   return true;
 }
 
@@ -176,6 +190,13 @@ Transport::Io Transport::write(std::string_view bytes) {
 
 bool Transport::buffered() const {
   return m_ssl && SSL_has_pending(m_ssl.get()) == 1;
+}
+
+bool Transport::emptied(std::size_t bytes, std::size_t asked) const {
+  if (!m_ssl) {
+    return bytes < asked;
+  }
+  return m_reads->short_read && !buffered();
 }
 
 void Transport::close_notify() {

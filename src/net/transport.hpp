@@ -69,6 +69,10 @@ public:
 
   // TLS holds bytes already read from the socket: read before polling.
   bool buffered() const;
+  // After a read that moved `bytes` of the `asked`: whether it left the socket empty, so that
+  // (edge-triggered) the next bytes come with an event of their own. Over TCP a short read did;
+  // over TLS, the last read(2) under it was short and TLS holds nothing more.
+  bool emptied(std::size_t bytes, std::size_t asked) const;
   // Over TLS, sends the close_notify alert if the socket takes it now, so that the peer sees an
   // orderly end; over TCP, nothing. Call it once, before closing.
   void close_notify();
@@ -87,7 +91,13 @@ private:
   struct Free {
     void operator()(ssl_st* ssl) const;
   };
+  // What the socket's reads under TLS saw; on the heap, where the read callback finds it however
+  // the transport moves.
+  struct SocketReads {
+    bool short_read = false; // the last read(2) returned less than asked, or nothing
+  };
   FileDescriptor m_socket;
+  std::unique_ptr<SocketReads> m_reads;
   std::unique_ptr<ssl_st, Free> m_ssl; // freed before the socket closes
   std::string m_error;
   int m_errno = 0;
