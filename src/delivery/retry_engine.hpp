@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 // How a delivery is retried, shared by `send --retries` and `replay`: what each outcome means
@@ -74,8 +75,9 @@ struct Attempt {
 // (kept by the caller).
 class Timeline {
 public:
-  Timeline(const RetryPolicy& policy, const Clock& clock)
-      : m_policy(policy), m_clock(&clock), m_start(clock.now()), m_wait(policy.wait_before(0)) {}
+  Timeline(RetryPolicy policy, const Clock& clock)
+      : m_policy(std::move(policy)), m_clock(&clock), m_start(clock.now()),
+        m_wait(m_policy.wait_before(0)) {}
 
   // Where on the clock the next attempt is due: after the schedule's first wait, then after the
   // wait the last decision asked for.

@@ -114,15 +114,18 @@ void ClientLoop::advance(PostLane& lane) {
   }
   auto& connection = lane.m_connection;
   const auto wait = connection.advance();
-  if (connection.sockets_opened() != lane.m_sockets_seen) { // a new socket: watch it
-    lane.m_sockets_seen = connection.sockets_opened();
+  // A new socket is watched as soon as it exists, even when its first post already ended: the
+  // next post on it waits for its events.
+  if (connection.sockets_opened() != lane.m_sockets_seen) {
     epoll_event watch{EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, {.ptr = &lane}};
-    if (wait != HttpConnection::Wait::none &&
-        ::epoll_ctl(m_epoll.get(), EPOLL_CTL_ADD, connection.socket(), &watch) != 0) {
+    if (connection.socket() < 0 ||
+        ::epoll_ctl(m_epoll.get(), EPOLL_CTL_ADD, connection.socket(), &watch) == 0) {
+      lane.m_sockets_seen = connection.sockets_opened();
+    } else if (wait != HttpConnection::Wait::none) {
       connection.give_up(system_message("cannot watch the connection", errno));
       complete(lane);
       return;
-    }
+    } // else tried again by the next post's first advance, before it waits
   }
   if (wait == HttpConnection::Wait::none) {
     complete(lane);

@@ -16,7 +16,8 @@ struct ServerOptions {
   // and how long a read or write may make no progress.
   int io_timeout_ms = 5000;
   // Connections held at once. At the limit, a new connection closes the one that has waited
-  // longest for a request (or its handshake); when every connection is busy, the new one closes.
+  // longest for a request (or its handshake) among those of the loop that accepted it; when every
+  // one of them is busy, the new one closes.
   std::size_t max_connections = 4096;
   std::size_t loops = 0; // event loops, a thread each; 0: one per core
   // Threads that run the handler when it may block (forwarding); 0: the handler runs in the

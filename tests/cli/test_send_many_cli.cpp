@@ -1,8 +1,11 @@
 #include "send_helpers.hpp"
+#include "temp_dir.hpp"
 
 #include <chrono>
 #include <csignal>
 #include <map>
+#include <set>
+#include <string>
 
 using namespace linkhook::test;
 using Json = nlohmann::json;
@@ -37,6 +40,36 @@ TEST_SUITE("cli.send.many") {
     CHECK(summary["p90_ms"] <= summary["p99_ms"]);
     CHECK(summary["p99_ms"] <= summary["max_ms"]);
     CHECK(summary["per_second"] > 0);
+  }
+
+  TEST_CASE(
+      "--concurrency 100 runs on several event loops: each delivery stored once, then reported") {
+    TempDir dir;
+    const auto store = (dir / "store").string();
+    // --quiet: 400 lines would fill the pipe that the fixture reads only on demand.
+    RunningListener listener({"--secret", k_test_secret, "--no-store", "--quiet"});
+    const auto r = send_to(listener.url(), {"link.clicked", "--count", "400", "--concurrency",
+                                            "100", "--store", store, "--json"});
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    const auto lines = json_lines(r.out);
+    REQUIRE(lines.size() == 401);
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < 400; ++i) {
+      CHECK(lines[i]["status"] == 200);
+      ids.insert(lines[i]["id"].get<std::string>());
+    }
+    CHECK(ids.size() == 400);
+    CHECK(lines[400]["summary"]["2xx"] == 400);
+    const auto listed =
+        run_linkhook({"store", "list", "--kind", "sent", "--store", store, "--json"});
+    REQUIRE(listed.exit_code == 0);
+    const auto stored = json_lines(listed.out);
+    CHECK(stored.size() == 400);
+    std::set<std::string> stored_ids;
+    for (const auto& record : stored) {
+      stored_ids.insert(record["id"].get<std::string>());
+    }
+    CHECK(stored_ids == ids);
   }
 
   TEST_CASE("errors are counted by kind, and --quiet prints the summary alone") {

@@ -247,4 +247,25 @@ TEST_SUITE("net/client_loop") {
     REQUIRE(lanes[0]->outcomes.size() == 3000);
     CHECK(lanes[0]->outcomes.back().error == DeliveryError::refused);
   }
+
+  TEST_CASE("a LoopSet spreads its lanes over loops on threads of their own, and runs them all") {
+    CountingServer server;
+    std::atomic<int> done{0};
+    LoopSet lanes(100, nullptr, [&](ClientLoop& loop, std::size_t /*index*/) {
+      auto lane = std::make_unique<ScriptedLane>(loop, server.url());
+      lane->on_begin = [](ScriptedLane& l) { l.post(k_headers, "{}"); };
+      lane->on_posted = [&done](ScriptedLane& l) {
+        if (l.outcomes.back().status == 200) {
+          ++done;
+        }
+        if (l.outcomes.size() < 5) {
+          l.post(k_headers, "{}");
+        }
+      };
+      return lane;
+    });
+    lanes.run([] {});
+    CHECK(done == 500);
+    CHECK(server.requests == 500);
+  }
 }
