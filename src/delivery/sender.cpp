@@ -146,7 +146,8 @@ private:
     post(m_delivery.headers, m_delivery.body);
   }
 
-  // The delivery ended: stored first, when it is stored, then reported.
+  // The delivery ended: stored first when it is to be stored (once durable, the store hands the
+  // lane back), then reported, and the lane takes the next one.
   void finish() {
     if (!m_hooks.persist) {
       report();
