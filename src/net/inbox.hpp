@@ -30,17 +30,15 @@ public:
   // What the loop polls for EPOLLIN.
   int fd() const { return m_event.get(); }
 
-  // From any thread.
+  // From any thread. The wake-up is written under the lock: once the item can be taken, this
+  // thread touches nothing of the inbox, which the loop may then be done with and destroy (a
+  // stopping loop that takes its last answer, say).
   void put(T* item) {
-    bool was_empty = false;
-    {
-      const std::lock_guard lock(m_mutex);
-      was_empty = m_items.empty();
-      m_items.push_back(item);
-    }
-    if (was_empty) {
+    const std::lock_guard lock(m_mutex);
+    if (m_items.empty()) {
       wake();
     }
+    m_items.push_back(item);
   }
   // Wakes the loop with nothing put (to see a flag it polls, say).
   void wake() {

@@ -97,7 +97,8 @@ TEST_SUITE("cli.listen.store") {
     RunningListener restarted({"--secret", k_test_secret, "--store", store.path().string(),
                                "--max-events", "1", "--timeout", "20"});
     CHECK(post(restarted.url(), signed_headers(body, {"--id", "msg_after"}), body)->status == 200);
-    CHECK(restarted.process().wait() == 0);
+    const int restarted_exit = restarted.process().wait();
+    CHECK_MESSAGE(restarted_exit == 0, restarted.process().err());
     const auto after = store_records(store);
     CHECK(after.back()["id"] == "msg_after");
   }
