@@ -1,8 +1,10 @@
 #include "base/error.hpp"
 #include "base/file_io.hpp"
 #include "base/json_depth.hpp"
+#include "base/signals.hpp"
 #include "base/terminal.hpp"
 #include "base/text.hpp"
+#include "base/timestamp.hpp"
 #include "commands.hpp"
 #include "store/event_store.hpp"
 #include "store/json.hpp"
@@ -11,6 +13,7 @@
 #include "store/store_view.hpp"
 #include "support/store_options.hpp"
 
+#include <chrono>
 #include <deque>
 #include <fmt/format.h>
 #include <functional>
@@ -32,6 +35,9 @@ struct StoreOptions {
   bool failed = false;
   std::string id;
   std::string file;
+  std::vector<std::string> body_filters; // wait --filter PATH=VALUE
+  std::optional<std::string> since;      // wait --since TIME
+  double timeout = 0;                    // wait --timeout SECONDS
 };
 
 // The filter of --event, --verdict and --kind.
@@ -151,6 +157,72 @@ int run_export(const StoreOptions& options) {
   return 0;
 }
 
+// --since: an ISO-8601 time (milliseconds kept) or Unix seconds.
+std::int64_t since_ms(const std::string& text) {
+  if (const auto ms = parse_timestamp_ms(text)) {
+    return *ms;
+  }
+  if (const auto seconds = parse_timestamp(text)) {
+    return *seconds * 1000;
+  }
+  throw Error(
+      fmt::format("--since: '{}' is not a time (2026-01-31T09:00:00Z, or Unix seconds)", text));
+}
+
+// "link.clicked records with data.country=US stored since 2026-...Z", for the timeout's message.
+std::string wanted_text(const StoreOptions& options, const RecordFilter& filter) {
+  auto text = fmt::format("{} records", filter.event.value_or("event"));
+  if (options.kind) {
+    text += " of kind " + *options.kind;
+  }
+  if (options.filter.verdict) {
+    text += " with verdict " + *options.filter.verdict;
+  }
+  for (std::size_t i = 0; i < options.body_filters.size(); ++i) {
+    text += fmt::format("{} {}", i == 0 ? " with" : ",", options.body_filters[i]);
+  }
+  return text + " stored since " + format_iso8601_ms(*filter.since_ms);
+}
+
+// `store wait`: reads the store as it grows until a record matches or the time is up.
+int run_wait(const StoreOptions& options) {
+  const auto dir = store_dir(options.store);
+  auto filter = record_filter(options);
+  for (const auto& text : options.body_filters) {
+    filter.body.push_back(parse_assignment(text, "--filter"));
+  }
+  filter.since_ms = options.since ? since_ms(*options.since) : unix_now_ms();
+  SignalWatch signals;
+  StoreFollower follower(dir);
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(options.timeout));
+  std::optional<StoreRecord> found;
+  while (true) {
+    follower.read([&](const StoreRecord& record) {
+      if (!found && matches(filter, record)) {
+        found = record;
+      }
+    });
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+    if (found || left.count() <= 0) {
+      break;
+    }
+    if (!follower.wait(left, signals.fd())) {
+      return static_cast<int>(ExitCode::interrupted);
+    }
+  }
+  if (!found) {
+    fmt::print(stderr, "linkhook: no {} in {} within {} s\n", wanted_text(options, filter),
+               dir.string(), options.timeout);
+    return static_cast<int>(ExitCode::failed);
+  }
+  write_all(stdout, options.json ? json_line(record_to_json(*found))
+                                 : describe_record(FoundRecord{
+                                       .record = found, .later_copies = 0, .other_kinds = {}}));
+  return 0;
+}
+
 // What import or clear did: as JSON, as a line of text, or with --quiet not at all.
 void report_done(const StoreOptions& options, const nlohmann::ordered_json& json,
                  const std::string& text) {
@@ -250,7 +322,8 @@ void add_filter_options(CLI::App& sub, StoreOptions& options) {
 // main turns into a suggestion.
 void require_action(const CLI::App& store) {
   if (store.get_subcommands().empty()) {
-    throw Error("name what to do: linkhook store list, show ID, export, import FILE or clear");
+    throw Error(
+        "name what to do: linkhook store list, show ID, export, import FILE, clear or wait");
   }
 }
 
@@ -278,7 +351,8 @@ CLI::App* add_action(CLI::App& store, const Action& action,
 
 void add_store(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<StoreOptions>();
-  auto* store = app.add_subcommand("store", "List, show, export, import or clear stored events");
+  auto* store =
+      app.add_subcommand("store", "List, show, export, import, clear or wait for stored events");
   store->require_subcommand(0, 1);
   store->footer("Examples:\n"
                 "  linkhook store list --event 'link.*' --verdict rejected\n"
@@ -344,6 +418,29 @@ void add_store(CLI::App& app, int& exit_code) {
                             run_clear},
                            options, exit_code);
   clear->add_flag("-q,--quiet", options->quiet, "Print nothing when it worked");
+
+  auto* wait = add_action(
+      *store,
+      {"wait", "Wait for a record to be stored, and print it (exit 1 at the timeout)",
+       "The record as one JSON object, as store show --json prints it",
+       "  linkhook store wait --event link.clicked --filter data.click.country=US --timeout 10\n"
+       "  my-app-test & linkhook store wait --event 'team.*' --kind received --timeout 30 --json",
+       run_wait},
+      options, exit_code);
+  add_filter_options(*wait, *options);
+  wait->add_option("--filter", options->body_filters,
+                   "The JSON body holds VALUE at PATH (dotted, as --set takes it); repeatable")
+      ->type_name("PATH=VALUE");
+  wait->add_option("--since", options->since,
+                   "Only records stored at or after TIME (ISO-8601 or Unix seconds; default: now)")
+      ->type_name("TIME");
+  wait->add_option("--timeout", options->timeout, "Give up after SECONDS (exit 1)")
+      ->type_name("SECONDS")
+      ->required()
+      ->check(CLI::Range(0.0, 1e9)); // 31 years: far beyond any wait, well within the clock
+  wait->footer(wait->get_footer() +
+               "\n\nExit status: 0 when a record matched, 1 when none came within --timeout, 130 "
+               "when interrupted.");
   store->callback([store] { require_action(*store); });
 }
 

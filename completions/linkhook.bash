@@ -12,12 +12,13 @@ _linkhook_spec() {
     'listen') subs='' flags='-h --help --host --port --path --tls-cert --tls-key --scheme --secret --secret-file --tolerance --events --filter --max-body --fail-first --per-id --fail-rate --seed --status --retry-after --delay --max-events --timeout --forward-to --forward-timeout --no-store --store --threads --max-connections --io-timeout --json -q --quiet' valued='--host --port --path --tls-cert --tls-key --scheme --secret --secret-file --tolerance --events --filter --max-body --fail-first --fail-rate --seed --status --retry-after --delay --max-events --timeout --forward-to --forward-timeout --store --threads --max-connections --io-timeout' ;;
     'send') subs='' flags='-h --help --file --url --timeout --ca-file -k --insecure --scheme --secret --secret-file --set --seed -H --header --id --timestamp -n --count -c --concurrency --rate --retries --schedule --max-wait --show-response --no-store --store --json -q --quiet' valued='--file --url --timeout --ca-file --scheme --secret --secret-file --set --seed -H --header --id --timestamp -n --count -c --concurrency --rate --retries --schedule --max-wait --store' ;;
     'replay') subs='' flags='-h --help --all --event --since --failed --store --url --timeout --ca-file -k --insecure --scheme --secret --secret-file --schedule --max-attempts --time-scale --seed -c --concurrency --dry-run --no-store --json -q --quiet' valued='--event --since --store --url --timeout --ca-file --scheme --secret --secret-file --schedule --max-attempts --time-scale --seed -c --concurrency' ;;
-    'store') subs='list show export import clear' flags='-h --help' valued='' ;;
+    'store') subs='list show export import clear wait' flags='-h --help' valued='' ;;
     'store list') subs='' flags='-h --help --store --json --event --verdict --kind --failed -n --limit' valued='--store --event --verdict --kind -n --limit' ;;
     'store show') subs='' flags='-h --help --store --json --kind' valued='--store --kind' ;;
     'store export') subs='' flags='-h --help --store --json --event --verdict --kind' valued='--store --event --verdict --kind' ;;
     'store import') subs='' flags='-h --help --store --json -q --quiet' valued='--store' ;;
     'store clear') subs='' flags='-h --help --store --json -q --quiet' valued='--store' ;;
+    'store wait') subs='' flags='-h --help --store --json --event --verdict --kind --filter --since --timeout' valued='--store --event --verdict --kind --filter --since --timeout' ;;
     'config') subs='show' flags='-h --help' valued='' ;;
     'config show') subs='' flags='-h --help --json' valued='' ;;
     'completion') subs='' flags='-h --help --json' valued='' ;;
@@ -75,6 +76,10 @@ _linkhook_values() {
     'store import --store') _linkhook_files -d ;;
     'store import @') _linkhook_files -f ;;
     'store clear --store') _linkhook_files -d ;;
+    'store wait --store') _linkhook_files -d ;;
+    'store wait --event') _linkhook_words 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' ;;
+    'store wait --verdict') _linkhook_words 'verified rejected duplicate delivered failed gave-up gone interrupted' ;;
+    'store wait --kind') _linkhook_words 'received sent attempts' ;;
     'completion @') _linkhook_words 'bash zsh fish' ;;
     'help @') _linkhook_words 'events generate sign verify secret listen send replay store config completion help' ;;
     *) COMPREPLY=() ;;

@@ -11,7 +11,7 @@ complete -c linkhook -n __fish_use_subcommand -a secret -d 'Print a fresh random
 complete -c linkhook -n __fish_use_subcommand -a listen -d 'Run a local webhook endpoint that verifies, stores, forwards and can fail'
 complete -c linkhook -n __fish_use_subcommand -a send -d 'Sign and POST deliveries to an endpoint'
 complete -c linkhook -n __fish_use_subcommand -a replay -d 'Re-send stored events, retrying failures on a schedule (simulated or real time)'
-complete -c linkhook -n __fish_use_subcommand -a store -d 'List, show, export, import or clear stored events'
+complete -c linkhook -n __fish_use_subcommand -a store -d 'List, show, export, import, clear or wait for stored events'
 complete -c linkhook -n __fish_use_subcommand -a config -d 'Show the settings commands run with'
 complete -c linkhook -n __fish_use_subcommand -a completion -d 'Print the completion script for bash, zsh or fish: commands, flags, events'
 complete -c linkhook -n __fish_use_subcommand -a help -d 'Show the help of linkhook or of one of its commands'
@@ -147,12 +147,13 @@ complete -c linkhook -n '__fish_seen_subcommand_from replay' -l json -d 'JSON li
 complete -c linkhook -n '__fish_seen_subcommand_from replay' -s q -l quiet -d 'No timeline or line per attempt, only the summary'
 
 # linkhook store
-complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear' -a list -d 'One line per stored record, oldest first'
-complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear' -a show -d 'One record in full: headers and body'
-complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear' -a export -d 'Every record as NDJSON, losslessly'
-complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear' -a import -d 'Add the records of an export that the store does not hold yet'
-complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear' -a clear -d 'Remove every record from the store'
-complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear' -s h -l help -d 'Print this help message and exit'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear wait' -a list -d 'One line per stored record, oldest first'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear wait' -a show -d 'One record in full: headers and body'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear wait' -a export -d 'Every record as NDJSON, losslessly'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear wait' -a import -d 'Add the records of an export that the store does not hold yet'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear wait' -a clear -d 'Remove every record from the store'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear wait' -a wait -d 'Wait for a record to be stored, and print it (exit 1 at the timeout)'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear wait' -s h -l help -d 'Print this help message and exit'
 
 # linkhook store list
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from list' -s h -l help -d 'Print this help message and exit'
@@ -190,6 +191,17 @@ complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subc
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from clear' -l store -xa '(__fish_complete_directories)' -d 'Event store directory (default: $LINKHOOK_STORE, else ${XDG_STATE_HOME:-~/.local/state}/linkhook)'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from clear' -l json -d 'Print {"removed": N}'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from clear' -s q -l quiet -d 'Print nothing when it worked'
+
+# linkhook store wait
+complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from wait' -s h -l help -d 'Print this help message and exit'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from wait' -l store -xa '(__fish_complete_directories)' -d 'Event store directory (default: $LINKHOOK_STORE, else ${XDG_STATE_HOME:-~/.local/state}/linkhook)'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from wait' -l json -d 'The record as one JSON object, as store show --json prints it'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from wait' -l event -xa 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' -d 'Only events matching this glob (\'link.*\')'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from wait' -l verdict -xa 'verified rejected duplicate delivered failed gave-up gone interrupted' -d 'Only records with this verdict (gave-up for \'gave up\')'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from wait' -l kind -xa 'received sent attempts' -d 'Only records of this kind'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from wait' -l filter -x -d 'The JSON body holds VALUE at PATH (dotted, as --set takes it); repeatable'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from wait' -l since -x -d 'Only records stored at or after TIME (ISO-8601 or Unix seconds; default: now)'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from wait' -l timeout -x -d 'Give up after SECONDS (exit 1)'
 
 # linkhook config
 complete -c linkhook -n '__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from show' -a show -d 'Print every setting, secrets masked, and where it comes from: a flag, the environment, the config file or the default'

@@ -167,7 +167,7 @@ std::vector<std::string> created_path_notes(std::span<const EventInfo* const> ev
     std::vector<std::string_view> lacking;
     std::optional<std::string> nearest;
     for (std::size_t i = 0; i < events.size(); ++i) {
-      if (!has_path(fixtures[i], assignment.path)) {
+      if (value_at(fixtures[i], assignment.path) == nullptr) {
         lacking.push_back(events[i]->name);
         nearest = nearest ? nearest : nearest_path(fixtures[i], assignment.path);
       }

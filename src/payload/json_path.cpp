@@ -50,15 +50,23 @@ void all_paths(const nlohmann::ordered_json& node, const std::string& prefix,
 
 } // namespace
 
-bool has_path(const nlohmann::ordered_json& document, const std::vector<std::string>& path) {
+const nlohmann::ordered_json* value_at(const nlohmann::ordered_json& document,
+                                       const std::vector<std::string>& path) {
   const nlohmann::ordered_json* node = &document;
   for (const auto& segment : path) {
     node = child(*node, segment);
     if (node == nullptr) {
-      return false;
+      return nullptr;
     }
   }
-  return true;
+  return node;
+}
+
+bool holds(const nlohmann::ordered_json& document, const Assignment& assignment) {
+  const auto* node = value_at(document, assignment.path);
+  return node != nullptr && (*node == assignment.value ||
+                             (node->is_string() && !assignment.value.is_string() &&
+                              node->get_ref<const std::string&>() == assignment.value.dump()));
 }
 
 std::optional<std::string> nearest_path(const nlohmann::ordered_json& document,

@@ -26,8 +26,13 @@ void apply_assignment(nlohmann::ordered_json& document, const Assignment& assign
 // "data.link.title"
 std::string join_path(const std::vector<std::string>& path, std::size_t count);
 
-// Whether `document` holds a value (not null) at `path`.
-bool has_path(const nlohmann::ordered_json& document, const std::vector<std::string>& path);
+// The value (not null) `document` holds at `path`; null when it holds none.
+const nlohmann::ordered_json* value_at(const nlohmann::ordered_json& document,
+                                       const std::vector<std::string>& path);
+
+// Whether `document` holds `assignment.value` at `assignment.path`: equal as JSON, or a string
+// whose text is the value's (data.link.id=123 matches "123"), as `--filter PATH=VALUE` means it.
+bool holds(const nlohmann::ordered_json& document, const Assignment& assignment);
 
 // The path `document` has that is nearest to `path`: walked a segment at a time, each missing key
 // replaced by its closest sibling (data.qr.id -> data.qr_code.id), else the one path that ends in

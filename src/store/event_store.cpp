@@ -9,7 +9,9 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <optional>
+#include <poll.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -138,6 +140,43 @@ FileDescriptor open_existing(const std::string& log, int flags) {
   return fd;
 }
 
+// The header of the log in `fd` with the end it gives: an end at which no append is half done,
+// since it is read under a shared lock (writers hold the exclusive one until their sync returns).
+// Readers do not hold the lock while they read the frames, so a long listing never holds up a
+// listener's acknowledgements. None while the log has no header.
+std::optional<std::pair<LogHeader, std::uint64_t>> readable_end(int fd, const std::string& log) {
+  const FileLock lock(fd, LOCK_SH, fmt::format("cannot lock {}", log));
+  const auto header = read_header(fd, log);
+  if (!header) {
+    return std::nullopt;
+  }
+  return std::pair(*header, header->log_end(file_size(fd, log)));
+}
+
+// Visits the records of the frames in [begin, end) of the log.
+StoreScan scan_records(int fd, const std::string& log, std::uint64_t begin, std::uint64_t end,
+                       const RecordVisitor& visit) {
+  StoreScan result;
+  const auto scan = scan_frames(
+      fd, begin, end,
+      [&](std::uint16_t version, std::string_view payload, std::uint64_t) {
+        auto record = version == k_frame_version ? decode_record(payload) : std::nullopt;
+        if (!record) {
+          ++result.skipped_records;
+          return;
+        }
+        ++result.records;
+        visit(*record);
+      },
+      fmt::format("cannot read {}", log));
+  (scan.tail == FrameTail::damaged ? result.damaged_tail_bytes : result.torn_tail_bytes) =
+      scan.tail_bytes;
+  result.tail = scan.tail;
+  result.tail_offset = scan.end;
+  result.corrupt_bytes = scan.corrupt_bytes;
+  return result;
+}
+
 } // namespace
 
 std::filesystem::path store_log_path(const std::filesystem::path& dir) {
@@ -157,39 +196,90 @@ std::string encode_frame(const StoreRecord& record) {
 StoreScan scan_store(const std::filesystem::path& dir, const RecordVisitor& visit) {
   const auto log = store_log_path(dir).string();
   const auto fd = open_existing(log, O_RDONLY);
-  StoreScan result;
   if (!fd) {
-    return result;
+    return {};
   }
-  // Readers do not hold the lock while they read, so a long listing never holds up a listener's
-  // acknowledgements: they take it only to learn an end at which no write is half done.
-  std::uint64_t end = 0;
-  {
-    const FileLock lock(fd.get(), LOCK_SH, fmt::format("cannot lock {}", log));
-    const auto header = read_header(fd.get(), log);
-    if (!header) {
-      return result;
+  const auto at = readable_end(fd.get(), log);
+  return at ? scan_records(fd.get(), log, k_file_header_size, at->second, visit) : StoreScan{};
+}
+
+StoreFollower::StoreFollower(std::filesystem::path dir)
+    : m_dir(std::move(dir)), m_log(store_log_path(m_dir).string()),
+      m_notify(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {
+  if (!m_notify) {
+    throw Error(system_message("cannot watch the store for changes", errno));
+  }
+  watch();
+}
+
+// Watches the directory, when it exists, for what writers do to the log. The watch is there
+// before the first read, so that no append after a read goes unseen by the wait that follows.
+void StoreFollower::watch() {
+  m_watch = ::inotify_add_watch(m_notify.get(), m_dir.c_str(),
+                                IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_DELETE_SELF);
+}
+
+// Opens the log at the path when there is none open, or when the one open is no longer there.
+void StoreFollower::open_if_replaced() {
+  struct stat open_file {};
+  struct stat at_path {};
+  if (m_fd && ::fstat(m_fd.get(), &open_file) == 0 && ::stat(m_log.c_str(), &at_path) == 0 &&
+      open_file.st_dev == at_path.st_dev && open_file.st_ino == at_path.st_ino) {
+    return;
+  }
+  m_fd = open_existing(m_log, O_RDONLY);
+  m_generation = 0;
+}
+
+std::uint64_t StoreFollower::read(const RecordVisitor& visit) {
+  open_if_replaced();
+  if (!m_fd) {
+    return 0;
+  }
+  const auto at = readable_end(m_fd.get(), m_log);
+  if (!at) {
+    return 0;
+  }
+  const auto& [header, end] = *at;
+  if (header.generation != m_generation || end < m_next) { // cleared since: a new log
+    m_generation = header.generation;
+    m_next = k_file_header_size;
+  }
+  if (end <= m_next) {
+    return 0;
+  }
+  const auto scan = scan_records(m_fd.get(), m_log, m_next, end, visit);
+  // A torn or damaged tail is left unread: the next writer cuts it off and appends there.
+  m_next = scan.tail_offset;
+  return scan.records;
+}
+
+bool StoreFollower::wait(std::chrono::milliseconds timeout, int interrupt) {
+  if (m_watch < 0) {
+    watch();
+    // Until the store exists, a look every quarter second; once it does, what changed between
+    // the last read and this watch is unseen by it: the caller reads again at once.
+    timeout = m_watch < 0 ? std::min(timeout, std::chrono::milliseconds(250))
+                          : std::chrono::milliseconds(0);
+  }
+  pollfd fds[2] = {{m_notify.get(), POLLIN, 0}, {interrupt, POLLIN, 0}};
+  const int ready = ::poll(fds, interrupt >= 0 ? 2 : 1, static_cast<int>(timeout.count()));
+  if (ready > 0 && (fds[1].revents & POLLIN) != 0) {
+    return false;
+  }
+  // Drained: each wait looks at the log again whatever the events said. A watch the kernel
+  // dropped (its directory deleted) is made again once the directory is back.
+  alignas(inotify_event) char events[4096];
+  for (ssize_t n; (n = ::read(m_notify.get(), events, sizeof events)) > 0;) {
+    for (ssize_t at = 0; at < n;) {
+      const auto* event = reinterpret_cast<const inotify_event*>(events + at);
+      if ((event->mask & IN_IGNORED) != 0) {
+        m_watch = -1;
+      }
+      at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
     }
-    end = header->log_end(file_size(fd.get(), log));
   }
-  const auto scan = scan_frames(
-      fd.get(), k_file_header_size, end,
-      [&](std::uint16_t version, std::string_view payload, std::uint64_t) {
-        auto record = version == k_frame_version ? decode_record(payload) : std::nullopt;
-        if (!record) {
-          ++result.skipped_records;
-          return;
-        }
-        ++result.records;
-        visit(*record);
-      },
-      fmt::format("cannot read {}", log));
-  (scan.tail == FrameTail::damaged ? result.damaged_tail_bytes : result.torn_tail_bytes) =
-      scan.tail_bytes;
-  result.tail = scan.tail;
-  result.tail_offset = scan.end;
-  result.corrupt_bytes = scan.corrupt_bytes;
-  return result;
+  return true;
 }
 
 std::uint64_t clear_store(const std::filesystem::path& dir) {

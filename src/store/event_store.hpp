@@ -4,6 +4,7 @@
 #include "store/frame.hpp"
 #include "store/record.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -36,6 +37,37 @@ std::filesystem::path store_log_path(const std::filesystem::path& dir);
 // is counted in the result and skipped, never thrown; an I/O error or a file that is not a
 // store is an Error.
 StoreScan scan_store(const std::filesystem::path& dir, const RecordVisitor& visit);
+
+// Follows the store in `dir` while writers append to it: each read() visits the records appended
+// since the one before (the first read, every record the store holds). A `clear`, or a log
+// deleted and made again, starts it over at the new log's beginning; a store that does not exist
+// yet holds no records until it does. For `store wait` and the inspector's live list.
+class StoreFollower {
+public:
+  explicit StoreFollower(std::filesystem::path dir);
+
+  // Visits the new records, oldest first, and returns how many it visited. Damage is skipped
+  // as scan_store skips it; an I/O error or a file that is not a store is an Error.
+  std::uint64_t read(const RecordVisitor& visit);
+
+  // Waits until the log may have changed, `timeout` passed, or `interrupt` (a descriptor, or -1
+  // for none) became readable; returns false in that last case only. The store's directory is
+  // watched with inotify once it exists, and looked at every quarter second until then. Read
+  // after each wait: a wait may end early, but never late.
+  bool wait(std::chrono::milliseconds timeout, int interrupt = -1);
+
+private:
+  void watch();
+  void open_if_replaced();
+
+  std::filesystem::path m_dir;
+  std::string m_log;
+  FileDescriptor m_fd;
+  std::uint64_t m_generation = 0; // of the log read so far; 0: none read yet
+  std::uint64_t m_next = 0;       // where the next unread frame starts
+  FileDescriptor m_notify;        // inotify
+  int m_watch = -1;               // on m_dir, once it exists
+};
 
 // Where a writer keeps a copy of the bytes at `offset` of the log in `dir` (a torn or damaged
 // tail) before it reuses their space: "events.log.damaged-OFFSET" beside the log.

@@ -1,5 +1,6 @@
 #include "store/record_filter.hpp"
 
+#include "base/json_depth.hpp"
 #include "base/text.hpp"
 #include "store/replay_selection.hpp"
 
@@ -13,12 +14,32 @@ std::string verdict_word(std::string_view verdict) {
   return word;
 }
 
+namespace {
+
+// Whether the body is JSON that holds every one of `wanted`.
+bool body_holds(const std::string& body, const std::vector<Assignment>& wanted) {
+  if (wanted.empty()) {
+    return true;
+  }
+  if (json_nesting_depth(body) > k_max_json_depth) {
+    return false; // no payload nests that deep; parsing it could run off the stack
+  }
+  const auto document = nlohmann::ordered_json::parse(body, nullptr, false);
+  return !document.is_discarded() &&
+         std::all_of(wanted.begin(), wanted.end(),
+                     [&](const Assignment& one) { return holds(document, one); });
+}
+
+} // namespace
+
 bool matches(const RecordFilter& filter, const StoreRecord& record) {
   return (!filter.event || glob_match(*filter.event, record.event)) &&
          (!filter.verdict || *filter.verdict == verdict_word(verdict_name(record)) ||
           (record.kind == RecordKind::attempts &&
            *filter.verdict == verdict_word(replay_ending(record)))) &&
-         (!filter.kind || *filter.kind == record.kind);
+         (!filter.kind || *filter.kind == record.kind) &&
+         (!filter.since_ms || record.time_ms >= *filter.since_ms) &&
+         body_holds(record.body, filter.body);
 }
 
 } // namespace linkhook

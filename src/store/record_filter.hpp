@@ -1,19 +1,24 @@
 #pragma once
 
+#include "payload/json_path.hpp"
 #include "store/record.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace linkhook {
 
-// Which stored records a command is about: `store list` and `store export` now, `replay
-// --event` later. Unset fields match everything.
+// Which stored records a command is about: `store list`, `store export`, `store wait`. Unset
+// fields match everything.
 struct RecordFilter {
   std::optional<std::string> event;   // a glob over the event name ('link.*')
   std::optional<std::string> verdict; // a verdict_word: of verdict_name, or of replay_ending
   std::optional<RecordKind> kind;
+  std::vector<Assignment> body;         // --filter PATH=VALUE: the JSON body holds each (holds())
+  std::optional<std::int64_t> since_ms; // stored at or after this Unix millisecond
 };
 
 // The words --verdict accepts: every verdict `store list` prints, as verdict_name gives them

@@ -203,11 +203,9 @@ TEST_SUITE("cli.config") {
         stores[setting["section"].get<std::string>()] = setting["value"].get<std::string>();
       }
     }
-    const std::map<std::string, std::string> expected = {{"store.clear", "far"},
-                                                         {"store.export", "far"},
-                                                         {"store.import", "far"},
-                                                         {"store.list", "near"},
-                                                         {"store.show", "far"}};
+    const std::map<std::string, std::string> expected = {
+        {"store.clear", "far"}, {"store.export", "far"}, {"store.import", "far"},
+        {"store.list", "near"}, {"store.show", "far"},   {"store.wait", "far"}};
     CHECK_MESSAGE(stores == expected, r.out);
   }
 

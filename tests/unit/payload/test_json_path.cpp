@@ -56,15 +56,25 @@ TEST_SUITE("payload/json_path") {
     CHECK(parse_assignment("x=" + std::string(20000, '[')).value.is_string());
   }
 
-  TEST_CASE("has_path and nearest_path") {
+  TEST_CASE("value_at, holds and nearest_path") {
     const auto doc = Json::parse(
         R"({"event":"qr.scanned","data":{"qr_code":{"id":"q"},"click":{"country":"DE"},)"
-        R"("tags":["a"],"none":null,"link":{"id":"l"}}})");
-    CHECK(has_path(doc, {"data", "qr_code", "id"}));
-    CHECK(has_path(doc, {"data", "tags", "0"}));
-    CHECK_FALSE(has_path(doc, {"data", "tags", "1"}));
-    CHECK_FALSE(has_path(doc, {"data", "none"}));
-    CHECK_FALSE(has_path(doc, {"data", "qr", "id"}));
+        R"("tags":["a"],"none":null,"link":{"id":"l"},"clicks":1000,"postcode":"123"}})");
+    REQUIRE(value_at(doc, {"data", "qr_code", "id"}) != nullptr);
+    CHECK(*value_at(doc, {"data", "qr_code", "id"}) == "q");
+    CHECK(*value_at(doc, {"data", "tags", "0"}) == "a");
+    CHECK(value_at(doc, {"data", "tags", "1"}) == nullptr);
+    CHECK(value_at(doc, {"data", "none"}) == nullptr);
+    CHECK(value_at(doc, {"data", "qr", "id"}) == nullptr);
+    CHECK(holds(doc, parse_assignment("data.click.country=DE")));
+    CHECK_FALSE(holds(doc, parse_assignment("data.click.country=US")));
+    CHECK(holds(doc, parse_assignment("data.clicks=1000")));
+    CHECK(holds(doc, parse_assignment("data.clicks=1000.0")));         // equal as numbers
+    CHECK(holds(doc, parse_assignment("data.postcode=123")));          // the string's text
+    CHECK_FALSE(holds(doc, parse_assignment("data.clicks=\"1000\""))); // a string is not the number
+    CHECK(holds(doc, parse_assignment(R"(data.tags=["a"])")));
+    CHECK_FALSE(holds(doc, parse_assignment("data.none=null"))); // null is no value
+    CHECK_FALSE(holds(doc, parse_assignment("data.missing=1")));
     CHECK(nearest_path(doc, {"data", "qr", "id"}) == "data.qr_code.id");
     CHECK(nearest_path(doc, {"data", "clik", "country"}) == "data.click.country");
     CHECK(nearest_path(doc, {"evnt"}) == "event");

@@ -1,0 +1,88 @@
+#include "test_helpers.hpp"
+
+#include <chrono>
+#include <doctest/doctest.h>
+#include <sys/eventfd.h>
+#include <thread>
+
+using namespace linkhook;
+using namespace linkhook::test;
+
+namespace {
+
+// The ids of the records the follower reads now.
+std::vector<std::string> read_ids(StoreFollower& follower) {
+  std::vector<std::string> ids;
+  follower.read([&](const StoreRecord& record) { ids.push_back(record.id); });
+  return ids;
+}
+
+} // namespace
+
+TEST_SUITE("store/follower") {
+  TEST_CASE("the first read visits what the store holds, each later one only what came since") {
+    TempDir tmp;
+    EventStore store(tmp.path());
+    store.append(std::vector{sample_record("a"), sample_record("b")});
+    StoreFollower follower(tmp.path());
+    CHECK(read_ids(follower) == std::vector<std::string>{"a", "b"});
+    CHECK(read_ids(follower).empty());
+    store.append(std::vector{sample_record("c")});
+    EventStore(tmp.path()).append(std::vector{sample_record("d")}); // another writer
+    CHECK(read_ids(follower) == std::vector<std::string>{"c", "d"});
+    CHECK(read_ids(follower).empty());
+  }
+
+  TEST_CASE("a store that does not exist yet holds nothing until it is made") {
+    TempDir tmp;
+    StoreFollower follower(tmp / "later");
+    CHECK(read_ids(follower).empty());
+    CHECK(follower.wait(std::chrono::milliseconds(1))); // nothing to watch yet: a short look
+    EventStore(tmp / "later").append(std::vector{sample_record("a")});
+    CHECK(read_ids(follower) == std::vector<std::string>{"a"});
+  }
+
+  TEST_CASE("after a clear, or a store deleted and made again, it starts over") {
+    TempDir tmp;
+    EventStore(tmp.path()).append(std::vector{sample_record("a"), sample_record("b")});
+    StoreFollower follower(tmp.path());
+    CHECK(read_ids(follower).size() == 2);
+    clear_store(tmp.path());
+    EventStore(tmp.path()).append(std::vector{sample_record("c")});
+    CHECK(read_ids(follower) == std::vector<std::string>{"c"});
+
+    std::filesystem::remove_all(tmp.path());
+    EventStore(tmp.path()).append(std::vector{sample_record("d"), sample_record("e")});
+    CHECK(read_ids(follower) == std::vector<std::string>{"d", "e"});
+  }
+
+  TEST_CASE("a wait ends when another process appends, long before its timeout") {
+    TempDir tmp;
+    EventStore(tmp.path()).append(std::vector{sample_record("a")});
+    StoreFollower follower(tmp.path());
+    CHECK(read_ids(follower).size() == 1);
+    const auto started = std::chrono::steady_clock::now();
+    std::jthread writer([&] {
+      CHECK(in_child_process([&] {
+              EventStore(tmp.path()).append(std::vector{sample_record("b")});
+              return 0;
+            }) == 0);
+    });
+    std::vector<std::string> ids;
+    while (ids.empty() && std::chrono::steady_clock::now() - started < std::chrono::seconds(60)) {
+      CHECK(follower.wait(std::chrono::seconds(60)));
+      ids = read_ids(follower);
+    }
+    // An inotify event ends the wait: without one it would have lasted its 60 s.
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(30));
+    CHECK(ids == std::vector<std::string>{"b"});
+  }
+
+  TEST_CASE("a wait ends at once, returning false, when its interrupt becomes readable") {
+    TempDir tmp;
+    EventStore(tmp.path()).append(std::vector{sample_record("a")});
+    StoreFollower follower(tmp.path());
+    const FileDescriptor interrupt(::eventfd(1, EFD_CLOEXEC));
+    CHECK_FALSE(follower.wait(std::chrono::seconds(60), interrupt.get()));
+  }
+}
