@@ -12,6 +12,7 @@ void add_config(CLI::App& app, int& exit_code);
 void add_events(CLI::App& app, int& exit_code);
 void add_generate(CLI::App& app, int& exit_code);
 void add_help(CLI::App& app, int& exit_code);
+void add_inspect(CLI::App& app, int& exit_code);
 void add_listen(CLI::App& app, int& exit_code);
 void add_replay(CLI::App& app, int& exit_code);
 void add_secret(CLI::App& app, int& exit_code);

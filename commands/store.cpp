@@ -193,25 +193,15 @@ int run_wait(const StoreOptions& options) {
   }
   filter.since_ms = options.since ? since_ms(*options.since) : unix_now_ms();
   SignalWatch signals;
-  StoreFollower follower(dir);
-  using Clock = std::chrono::steady_clock;
-  const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                           std::chrono::duration<double>(options.timeout));
-  std::optional<StoreRecord> found;
-  while (true) {
-    follower.read([&](const StoreRecord& record) {
-      if (!found && matches(filter, record)) {
-        found = record;
-      }
-    });
-    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
-    if (found || left.count() <= 0) {
-      break;
-    }
-    if (!follower.wait(left, signals.fd())) {
-      return static_cast<int>(ExitCode::interrupted);
-    }
+  const auto awaited = wait_for_record(dir, filter,
+                                       std::chrono::steady_clock::now() +
+                                           std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                               std::chrono::duration<double>(options.timeout)),
+                                       signals.fd());
+  if (awaited.interrupted) {
+    return static_cast<int>(ExitCode::interrupted);
   }
+  const auto& found = awaited.record;
   if (!found) {
     fmt::print(stderr, "linkhook: no {} in {} within {} s\n", wanted_text(options, filter),
                dir.string(), options.timeout);

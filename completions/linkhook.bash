@@ -3,7 +3,7 @@
 # The subcommands, flags and flags that take a value of the command at path $1.
 _linkhook_spec() {
   case "$1" in
-    '') subs='events generate sign verify secret listen send replay store config completion help' flags='-h --help --version --config' valued='--config' ;;
+    '') subs='events generate sign verify secret listen send replay store inspect config completion help' flags='-h --help --version --config' valued='--config' ;;
     'events') subs='' flags='-h --help --json' valued='' ;;
     'generate') subs='' flags='-h --help --all -n --count --seed --timestamp --set --pretty --json' valued='-n --count --seed --timestamp --set' ;;
     'sign') subs='' flags='-h --help --scheme --secret --secret-file --id --timestamp --json' valued='--scheme --secret --secret-file --id --timestamp' ;;
@@ -19,6 +19,7 @@ _linkhook_spec() {
     'store import') subs='' flags='-h --help --store --json -q --quiet' valued='--store' ;;
     'store clear') subs='' flags='-h --help --store --json -q --quiet' valued='--store' ;;
     'store wait') subs='' flags='-h --help --store --json --event --verdict --kind --filter --since --timeout' valued='--store --event --verdict --kind --filter --since --timeout' ;;
+    'inspect') subs='' flags='-h --help --store --addr --timeout --json' valued='--store --addr --timeout' ;;
     'config') subs='show' flags='-h --help' valued='' ;;
     'config show') subs='' flags='-h --help --json' valued='' ;;
     'completion') subs='' flags='-h --help --json' valued='' ;;
@@ -80,8 +81,9 @@ _linkhook_values() {
     'store wait --event') _linkhook_words 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' ;;
     'store wait --verdict') _linkhook_words 'verified rejected duplicate delivered failed gave-up gone interrupted' ;;
     'store wait --kind') _linkhook_words 'received sent attempts' ;;
+    'inspect --store') _linkhook_files -d ;;
     'completion @') _linkhook_words 'bash zsh fish' ;;
-    'help @') _linkhook_words 'events generate sign verify secret listen send replay store config completion help' ;;
+    'help @') _linkhook_words 'events generate sign verify secret listen send replay store inspect config completion help' ;;
     *) COMPREPLY=() ;;
   esac
 }

@@ -12,6 +12,7 @@ complete -c linkhook -n __fish_use_subcommand -a listen -d 'Run a local webhook 
 complete -c linkhook -n __fish_use_subcommand -a send -d 'Sign and POST deliveries to an endpoint'
 complete -c linkhook -n __fish_use_subcommand -a replay -d 'Re-send stored events, retrying failures on a schedule (simulated or real time)'
 complete -c linkhook -n __fish_use_subcommand -a store -d 'List, show, export, import, clear or wait for stored events'
+complete -c linkhook -n __fish_use_subcommand -a inspect -d 'Serve the event store as a JSON API: every delivery, filtered, newest first'
 complete -c linkhook -n __fish_use_subcommand -a config -d 'Show the settings commands run with'
 complete -c linkhook -n __fish_use_subcommand -a completion -d 'Print the completion script for bash, zsh or fish: commands, flags, events'
 complete -c linkhook -n __fish_use_subcommand -a help -d 'Show the help of linkhook or of one of its commands'
@@ -203,6 +204,13 @@ complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subc
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from wait' -l since -x -d 'Only records stored at or after TIME (ISO-8601 or Unix seconds; default: now)'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from wait' -l timeout -x -d 'Give up after SECONDS (exit 1)'
 
+# linkhook inspect
+complete -c linkhook -n '__fish_seen_subcommand_from inspect' -s h -l help -d 'Print this help message and exit'
+complete -c linkhook -n '__fish_seen_subcommand_from inspect' -l store -xa '(__fish_complete_directories)' -d 'Event store directory (default: $LINKHOOK_STORE, else ${XDG_STATE_HOME:-~/.local/state}/linkhook)'
+complete -c linkhook -n '__fish_seen_subcommand_from inspect' -l addr -x -d 'Listen on HOST:PORT (port 0: a free one)'
+complete -c linkhook -n '__fish_seen_subcommand_from inspect' -l timeout -x -d 'Stop after SECONDS (exit 0)'
+complete -c linkhook -n '__fish_seen_subcommand_from inspect' -l json -d 'The first line as {"inspector": URL}'
+
 # linkhook config
 complete -c linkhook -n '__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from show' -a show -d 'Print every setting, secrets masked, and where it comes from: a flag, the environment, the config file or the default'
 complete -c linkhook -n '__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from show' -s h -l help -d 'Print this help message and exit'
@@ -220,4 +228,4 @@ complete -c linkhook -n '__fish_seen_subcommand_from completion' -a 'bash zsh fi
 complete -c linkhook -n '__fish_seen_subcommand_from help' -s h -l help -d 'Print this help message and exit'
 complete -c linkhook -n '__fish_seen_subcommand_from help' -l json -d 'Print the command\'s flags, arguments and subcommands as JSON'
 complete -c linkhook -n '__fish_seen_subcommand_from help' -l man -d 'Print the manual page linkhook(1), in roff'
-complete -c linkhook -n '__fish_seen_subcommand_from help' -a 'events generate sign verify secret listen send replay store config completion help' -d 'The command, and its action for store'
+complete -c linkhook -n '__fish_seen_subcommand_from help' -a 'events generate sign verify secret listen send replay store inspect config completion help' -d 'The command, and its action for store'

@@ -10,22 +10,21 @@ namespace {
 
 constexpr std::string_view k_crlf = "\r\n";
 
-// The path of a request target: percent-decoded, without the query. A '%' not followed by two
-// hex digits stays as it is.
-std::string decode_path(std::string_view target) {
-  target = target.substr(0, target.find('?'));
-  std::string path;
-  path.reserve(target.size());
-  for (std::size_t i = 0; i < target.size(); ++i) {
-    if (target[i] == '%' && i + 2 < target.size() && hex_value(target[i + 1]) >= 0 &&
-        hex_value(target[i + 2]) >= 0) {
-      path.push_back(static_cast<char>(hex_value(target[i + 1]) * 16 + hex_value(target[i + 2])));
+// `text` percent-decoded, and in a query '+' as a space. A '%' not followed by two hex digits
+// stays as it is.
+std::string percent_decode(std::string_view text, bool plus_is_space) {
+  std::string decoded;
+  decoded.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
+        hex_value(text[i + 2]) >= 0) {
+      decoded.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
       i += 2;
     } else {
-      path.push_back(target[i]);
+      decoded.push_back(plus_is_space && text[i] == '+' ? ' ' : text[i]);
     }
   }
-  return path;
+  return decoded;
 }
 
 // A header value may hold visible bytes, spaces, tabs and obs-text; no other control byte.
@@ -69,6 +68,24 @@ bool apply_framing(std::string_view name, std::string_view value, RequestFraming
 
 } // namespace
 
+std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const auto pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (pair.empty()) {
+      continue;
+    }
+    const auto equals = pair.find('=');
+    pairs.emplace_back(percent_decode(pair.substr(0, equals), true),
+                       equals == std::string_view::npos
+                           ? std::string()
+                           : percent_decode(pair.substr(equals + 1), true));
+  }
+  return pairs;
+}
+
 int parse_request_head(std::string_view head, HttpRequest& request, RequestFraming& framing) {
   framing = RequestFraming{};
   request.headers = Headers{};
@@ -96,7 +113,10 @@ int parse_request_head(std::string_view head, HttpRequest& request, RequestFrami
     return version.starts_with("HTTP/") ? 505 : 400;
   }
   request.method.assign(method);
-  request.path = decode_path(target);
+  const auto question = target.find('?');
+  request.path = percent_decode(target.substr(0, question), false);
+  request.query.assign(question == std::string_view::npos ? std::string_view()
+                                                          : target.substr(question + 1));
   framing.head = method == "HEAD";
   int refusal = 400;
   for (auto at = line_end + k_crlf.size(); at < head.size(); at = line_end + k_crlf.size()) {

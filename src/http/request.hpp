@@ -6,22 +6,29 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 // An HTTP/1.1 request as the listener's plain-HTTP server reads it, and the answer it gets.
 namespace linkhook {
 
 struct HttpRequest {
   std::string method;
-  std::string path; // percent-decoded, without the query
-  Headers headers;  // as received, in order
+  std::string path;  // percent-decoded, without the query
+  std::string query; // what follows the first '?' of the target, as it came ("" when none)
+  Headers headers;   // as received, in order
   std::string body;
   bool body_too_large = false; // over the server's limit: not read, to be answered 413
 };
 
-// Answers are plain text.
+// The name=value pairs of a query ("event=link.*&limit=5"), in order, each percent-decoded and
+// with '+' for a space; a pair without '=' has an empty value.
+std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);
+
+// Answers are plain text unless their headers name another Content-Type.
 struct HttpAnswer {
   int status = 200;
-  Headers headers; // besides Content-Type, Content-Length and Connection
+  Headers headers; // besides Content-Length and Connection
   std::string body;
   int delay_ms = 0; // the server holds the answer this long before it sends it (listen --delay)
 };

@@ -60,7 +60,7 @@ void format_answer(std::string& out, const HttpAnswer& answer, bool keep_alive, 
     out += header.value;
     out += "\r\n";
   }
-  if (!answer.body.empty()) {
+  if (!answer.body.empty() && !answer.headers.contains("Content-Type")) {
     out += "Content-Type: text/plain\r\n";
   }
   out += "Content-Length: ";

@@ -155,18 +155,18 @@ std::optional<std::pair<LogHeader, std::uint64_t>> readable_end(int fd, const st
 
 // Visits the records of the frames in [begin, end) of the log.
 StoreScan scan_records(int fd, const std::string& log, std::uint64_t begin, std::uint64_t end,
-                       const RecordVisitor& visit) {
+                       const LocatedRecordVisitor& visit) {
   StoreScan result;
   const auto scan = scan_frames(
       fd, begin, end,
-      [&](std::uint16_t version, std::string_view payload, std::uint64_t) {
+      [&](std::uint16_t version, std::string_view payload, std::uint64_t offset) {
         auto record = version == k_frame_version ? decode_record(payload) : std::nullopt;
         if (!record) {
           ++result.skipped_records;
           return;
         }
         ++result.records;
-        visit(*record);
+        visit(*record, offset);
       },
       fmt::format("cannot read {}", log));
   (scan.tail == FrameTail::damaged ? result.damaged_tail_bytes : result.torn_tail_bytes) =
@@ -200,7 +200,9 @@ StoreScan scan_store(const std::filesystem::path& dir, const RecordVisitor& visi
     return {};
   }
   const auto at = readable_end(fd.get(), log);
-  return at ? scan_records(fd.get(), log, k_file_header_size, at->second, visit) : StoreScan{};
+  return at ? scan_records(fd.get(), log, k_file_header_size, at->second,
+                           [&](const StoreRecord& record, std::uint64_t) { visit(record); })
+            : StoreScan{};
 }
 
 StoreFollower::StoreFollower(std::filesystem::path dir)
@@ -231,7 +233,7 @@ void StoreFollower::open_if_replaced() {
   m_generation = 0;
 }
 
-std::uint64_t StoreFollower::read(const RecordVisitor& visit) {
+std::uint64_t StoreFollower::read(const LocatedRecordVisitor& visit) {
   open_if_replaced();
   if (!m_fd) {
     return 0;
@@ -252,6 +254,33 @@ std::uint64_t StoreFollower::read(const RecordVisitor& visit) {
   // A torn or damaged tail is left unread: the next writer cuts it off and appends there.
   m_next = scan.tail_offset;
   return scan.records;
+}
+
+std::optional<StoreRecord> StoreFollower::record_at(std::uint64_t offset) {
+  open_if_replaced();
+  if (!m_fd || offset < k_file_header_size || offset >= m_next) {
+    return std::nullopt;
+  }
+  if (const auto at = readable_end(m_fd.get(), m_log);
+      !at || at->first.generation != m_generation) {
+    return std::nullopt; // cleared since it was read
+  }
+  char header[k_frame_header_size];
+  if (read_at(m_fd.get(), header, sizeof header, offset, fmt::format("cannot read {}", m_log)) <
+      sizeof header) {
+    return std::nullopt;
+  }
+  const auto length = get(header + 8, 4); // see store/frame.hpp
+  std::optional<StoreRecord> found;
+  if (length <= k_max_frame_payload) {
+    scan_records(m_fd.get(), m_log, offset, offset + k_frame_header_size + length,
+                 [&](const StoreRecord& record, std::uint64_t at) {
+                   if (at == offset) {
+                     found = record;
+                   }
+                 });
+  }
+  return found;
 }
 
 bool StoreFollower::wait(std::chrono::milliseconds timeout, int interrupt) {

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -30,6 +31,8 @@ struct StoreScan {
 };
 
 using RecordVisitor = std::function<void(const StoreRecord&)>;
+// The same with where the record's frame starts in the log.
+using LocatedRecordVisitor = std::function<void(const StoreRecord&, std::uint64_t offset)>;
 
 std::filesystem::path store_log_path(const std::filesystem::path& dir);
 
@@ -48,7 +51,11 @@ public:
 
   // Visits the new records, oldest first, and returns how many it visited. Damage is skipped
   // as scan_store skips it; an I/O error or a file that is not a store is an Error.
-  std::uint64_t read(const RecordVisitor& visit);
+  std::uint64_t read(const LocatedRecordVisitor& visit);
+
+  // The record whose frame starts at `offset` of the log read so far (as read() gave it); none
+  // when no intact frame starts there, or the log was cleared or replaced since.
+  std::optional<StoreRecord> record_at(std::uint64_t offset);
 
   // Waits until the log may have changed, `timeout` passed, or `interrupt` (a descriptor, or -1
   // for none) became readable; returns false in that last case only. The store's directory is

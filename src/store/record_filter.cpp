@@ -2,6 +2,7 @@
 
 #include "base/json_depth.hpp"
 #include "base/text.hpp"
+#include "store/event_store.hpp"
 #include "store/replay_selection.hpp"
 
 #include <algorithm>
@@ -40,6 +41,29 @@ bool matches(const RecordFilter& filter, const StoreRecord& record) {
          (!filter.kind || *filter.kind == record.kind) &&
          (!filter.since_ms || record.time_ms >= *filter.since_ms) &&
          body_holds(record.body, filter.body);
+}
+
+AwaitedRecord wait_for_record(const std::filesystem::path& dir, const RecordFilter& filter,
+                              std::chrono::steady_clock::time_point deadline, int interrupt) {
+  StoreFollower follower(dir);
+  AwaitedRecord awaited;
+  while (true) {
+    follower.read([&](const StoreRecord& record, std::uint64_t offset) {
+      if (!awaited.record && matches(filter, record)) {
+        awaited.record = record;
+        awaited.offset = offset;
+      }
+    });
+    const auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (awaited.record || left.count() <= 0) {
+      return awaited;
+    }
+    if (!follower.wait(left, interrupt)) {
+      awaited.interrupted = true;
+      return awaited;
+    }
+  }
 }
 
 } // namespace linkhook

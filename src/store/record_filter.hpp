@@ -3,7 +3,9 @@
 #include "payload/json_path.hpp"
 #include "store/record.hpp"
 
+#include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,5 +32,18 @@ inline constexpr std::string_view k_verdict_words[] = {
 std::string verdict_word(std::string_view verdict);
 
 bool matches(const RecordFilter& filter, const StoreRecord& record);
+
+// What wait_for_record found: the record and where its frame starts in the log; none at the
+// deadline. `interrupted` when the interrupt descriptor became readable first.
+struct AwaitedRecord {
+  std::optional<StoreRecord> record;
+  std::uint64_t offset = 0;
+  bool interrupted = false;
+};
+
+// Reads the store in `dir` as writers append to it (StoreFollower), from what it holds now, until
+// a record matches `filter`, `deadline` passes or `interrupt` (a descriptor, or -1) is readable.
+AwaitedRecord wait_for_record(const std::filesystem::path& dir, const RecordFilter& filter,
+                              std::chrono::steady_clock::time_point deadline, int interrupt = -1);
 
 } // namespace linkhook

@@ -95,6 +95,18 @@ TEST_SUITE("http/request") {
     CHECK(parse("GET /a+b%2Fc HTTP/1.1\r\n").request.path == "/a+b/c");
   }
 
+  TEST_CASE("the query is kept apart from the path, as it came, and parse_query decodes it") {
+    const auto p = parse("GET /api/deliveries?event=link.%2A&q=a+b&x HTTP/1.1\r\n");
+    CHECK(p.request.path == "/api/deliveries");
+    CHECK(p.request.query == "event=link.%2A&q=a+b&x");
+    CHECK(parse("GET /a%3Fb HTTP/1.1\r\n").request.query.empty()); // an escaped '?' is no query
+    using Pairs = std::vector<std::pair<std::string, std::string>>;
+    CHECK(parse_query(p.request.query) == Pairs{{"event", "link.*"}, {"q", "a b"}, {"x", ""}});
+    CHECK(parse_query("filter=data.x%3D1&&filter=a=b") ==
+          Pairs{{"filter", "data.x=1"}, {"filter", "a=b"}});
+    CHECK(parse_query("").empty());
+  }
+
   TEST_CASE("reason phrases") {
     CHECK(reason_phrase(200) == "OK");
     CHECK(reason_phrase(413) == "Content Too Large");

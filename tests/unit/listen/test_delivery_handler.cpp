@@ -44,7 +44,7 @@ struct Handled {
 
   HttpAnswer post(const std::string& id, const std::string& event = "link.clicked",
                   bool valid = true) {
-    HttpRequest request{"POST", "/", {{"webhook-id", id}}, "{\"event\":\"" + event + "\"}"};
+    HttpRequest request{"POST", "/", "", {{"webhook-id", id}}, "{\"event\":\"" + event + "\"}"};
     if (valid) {
       request.headers.add("x-valid", "1");
     }
@@ -61,10 +61,10 @@ TEST_SUITE("listen/delivery_handler") {
     Handled h;
     h.config.max_body = 10;
     HttpAnswer answer;
-    h.handler.handle({"POST", "/other", {}, "{}"}, answer);
+    h.handler.handle({"POST", "/other", "", {}, "{}"}, answer);
     CHECK(answer.status == 404);
     answer = {};
-    h.handler.handle({"GET", "/", {}, ""}, answer);
+    h.handler.handle({"GET", "/", "", {}, ""}, answer);
     CHECK(answer.status == 405);
     CHECK(*answer.headers.find("allow") == "POST");
     CHECK(h.post("msg_1").status == 413);

@@ -13,7 +13,7 @@ namespace {
 // The ids of the records the follower reads now.
 std::vector<std::string> read_ids(StoreFollower& follower) {
   std::vector<std::string> ids;
-  follower.read([&](const StoreRecord& record) { ids.push_back(record.id); });
+  follower.read([&](const StoreRecord& record, std::uint64_t) { ids.push_back(record.id); });
   return ids;
 }
 
@@ -31,6 +31,26 @@ TEST_SUITE("store/follower") {
     EventStore(tmp.path()).append(std::vector{sample_record("d")}); // another writer
     CHECK(read_ids(follower) == std::vector<std::string>{"c", "d"});
     CHECK(read_ids(follower).empty());
+  }
+
+  TEST_CASE("record_at finds a record read by where its frame starts, and nothing elsewhere") {
+    TempDir tmp;
+    EventStore(tmp.path()).append(std::vector{sample_record("a"), sample_record("b", "{}")});
+    StoreFollower follower(tmp.path());
+    CHECK_FALSE(follower.record_at(24)); // nothing read yet
+    std::vector<std::uint64_t> offsets;
+    follower.read([&](const StoreRecord&, std::uint64_t offset) { offsets.push_back(offset); });
+    REQUIRE(offsets.size() == 2);
+    CHECK(follower.record_at(offsets[1]) == sample_record("b", "{}"));
+    CHECK(follower.record_at(offsets[0])->id == "a");
+    CHECK_FALSE(follower.record_at(offsets[0] + 1));
+    CHECK_FALSE(follower.record_at(0));
+    clear_store(tmp.path());
+    EventStore(tmp.path()).append(std::vector{sample_record("c")});
+    CHECK_FALSE(follower.record_at(offsets[0])); // the log it read is gone
+    CHECK(read_ids(follower) == std::vector<std::string>{"c"});
+    CHECK(follower.record_at(offsets[0])->id == "c"); // the new log's first frame
+    CHECK_FALSE(follower.record_at(offsets[1]));      // beyond what was read of the new log
   }
 
   TEST_CASE("a store that does not exist yet holds nothing until it is made") {

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "base/posix_file.hpp"
+#include "inspect/record_index.hpp"
+#include "net/server.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+// The inspector's server: the JSON API of SPEC's "Inspector and API" over the event store. It
+// answers 403 to a Host that is not its own address (DNS rebinding) and to a POST whose Origin
+// is another site.
+namespace linkhook {
+
+struct InspectorConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 4040; // 0: a free one
+  std::filesystem::path store;
+};
+
+class Inspector {
+public:
+  // Binds; throws Error when it cannot (the port taken, an address that is none of this host's).
+  explicit Inspector(const InspectorConfig& config);
+  Inspector(const Inspector&) = delete;
+  Inspector& operator=(const Inspector&) = delete;
+  ~Inspector(); // stops
+
+  // "http://127.0.0.1:4040/"
+  const std::string& url() const { return m_url; }
+
+  // Serves from a thread of its own until stop().
+  void start();
+  // Ends the waits in progress and stops serving.
+  void stop();
+
+private:
+  void answer(const HttpRequest& request, HttpAnswer& answer);
+  void route(const HttpRequest& request, HttpAnswer& answer);
+
+  RecordIndex m_index;
+  std::filesystem::path m_store;
+  std::int64_t m_started_ms;
+  FileDescriptor m_stopping; // an eventfd, readable once stop() began: ends the waits
+  HttpServer m_server;
+  std::string m_authority; // host:port, as a Host header names it
+  std::string m_url;
+  std::thread m_thread;
+};
+
+} // namespace linkhook

@@ -1,0 +1,181 @@
+// linkhook inspect: the JSON API over a store that a real listener fills, read with an
+// independent HTTP client (cpp-httplib).
+#include "cli_helpers.hpp"
+#include "listener_fixture.hpp"
+#include "temp_dir.hpp"
+
+#include <httplib.h>
+#include <set>
+
+using namespace linkhook::test;
+using Json = nlohmann::json;
+
+namespace {
+
+constexpr const char* k_other_secret = "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+// `linkhook inspect` on a free port over `store`, once it has printed its URL.
+struct RunningInspector {
+  explicit RunningInspector(const TempDir& store)
+      : process({linkhook_binary(), "inspect", "--addr", "127.0.0.1:0", "--json", "--store",
+                 store.path().string()}) {
+    const auto line = process.read_line(std::chrono::seconds(10));
+    REQUIRE(line);
+    url = Json::parse(*line)["inspector"].get<std::string>();
+    REQUIRE(url.starts_with("http://127.0.0.1:"));
+    origin = url.substr(0, url.size() - 1);
+  }
+
+  // GET of a path relative to the URL; the status and the parsed JSON answer.
+  std::pair<int, Json> get(const std::string& path, const httplib::Headers& headers = {}) const {
+    httplib::Client client(origin);
+    client.set_read_timeout(30, 0);
+    const auto result = client.Get("/" + path, headers);
+    REQUIRE(result);
+    return {result->status, Json::parse(result->body)};
+  }
+
+  Process process;
+  std::string url;
+  std::string origin;
+};
+
+// Sends `count` EVENT deliveries to the listener signed with `secret`; they may be rejected.
+void send(const RunningListener& listener, const std::string& event, int count,
+          const std::string& secret = k_test_secret) {
+  run_linkhook({"send", event, "--count", std::to_string(count), "--url", listener.url(),
+                "--secret", secret, "--no-store", "--quiet"});
+}
+
+} // namespace
+
+TEST_SUITE("cli.inspect") {
+  TEST_CASE("api/deliveries lists newest first, filters, and pages with a cursor") {
+    TempDir store;
+    RunningListener listener({"--secret", k_test_secret, "--store", store.path().string()});
+    send(listener, "link.clicked", 5);
+    send(listener, "qr.scanned", 2, k_other_secret); // rejected: 401
+    send(listener, "team.member_added", 1);
+    RunningInspector inspector(store);
+
+    const auto [status, all] = inspector.get("api/deliveries");
+    REQUIRE(status == 200);
+    REQUIRE(all["deliveries"].size() == 8);
+    CHECK(all["next"].is_null());
+    const auto& newest = all["deliveries"][0];
+    CHECK(newest["event"] == "team.member_added");
+    CHECK(newest["kind"] == "received");
+    CHECK(newest["status"] == 200);
+    CHECK(newest["verified"] == true);
+    CHECK(newest["at"].get<std::string>().ends_with("Z"));
+    CHECK(newest["id"].get<std::string>().starts_with("msg_"));
+    for (std::size_t i = 1; i < all["deliveries"].size(); ++i) {
+      CHECK(all["deliveries"][i - 1]["at"] >= all["deliveries"][i]["at"]);
+    }
+
+    const auto rejected = inspector.get("api/deliveries?verified=false").second["deliveries"];
+    REQUIRE(rejected.size() == 2);
+    CHECK(rejected[0]["event"] == "qr.scanned");
+    CHECK(rejected[0]["status"] == 401);
+    CHECK(rejected[0]["reason"] != "");
+    CHECK(inspector.get("api/deliveries?status=401").second["deliveries"].size() == 2);
+    CHECK(inspector.get("api/deliveries?event=link.%2A").second["deliveries"].size() == 5);
+    CHECK(inspector.get("api/deliveries?kind=sent").second["deliveries"].empty());
+    CHECK(inspector.get("api/deliveries?q=team.member_added").second["deliveries"].size() == 1);
+
+    // Pages of 3 cover every record once, newest first, and end with "next": null.
+    std::vector<std::string> paged;
+    std::string cursor;
+    for (int pages = 0; pages < 10; ++pages) {
+      const auto page =
+          inspector.get("api/deliveries?limit=3" + (cursor.empty() ? "" : "&before=" + cursor))
+              .second;
+      for (const auto& delivery : page["deliveries"]) {
+        paged.push_back(delivery["record_id"].get<std::string>());
+      }
+      if (page["next"].is_null()) {
+        break;
+      }
+      cursor = page["next"].get<std::string>();
+    }
+    std::vector<std::string> listed;
+    for (const auto& delivery : all["deliveries"]) {
+      listed.push_back(delivery["record_id"].get<std::string>());
+    }
+    CHECK(paged == listed);
+  }
+
+  TEST_CASE("api/deliveries/ID has the headers in order and the exact body, and 404 when unknown") {
+    TempDir store;
+    RunningListener listener({"--secret", k_test_secret, "--store", store.path().string()});
+    const std::string body = R"({"event":"link.clicked","data":{"note":"<script>x</script>"}})";
+    const auto headers = signed_headers(body, {"--id", "msg_detail"});
+    REQUIRE(post(listener.url(), headers, body)->status == 200);
+    RunningInspector inspector(store);
+    const auto id =
+        inspector.get("api/deliveries").second["deliveries"][0]["record_id"].get<std::string>();
+    const auto [status, detail] = inspector.get("api/deliveries/" + id);
+    REQUIRE(status == 200);
+    CHECK(detail["id"] == "msg_detail");
+    CHECK(detail["body"] == body);
+    std::set<std::string> names;
+    for (const auto& header : detail["headers"]) {
+      REQUIRE(header.size() == 2);
+      names.insert(header[0].get<std::string>());
+    }
+    CHECK(names.count("webhook-signature") == 1);
+    CHECK(inspector.get("api/deliveries/99999999").first == 404);
+    CHECK(inspector.get("api/deliveries/x").first == 400);
+  }
+
+  TEST_CASE("api/wait answers the first match stored since it began, or 408 at the timeout") {
+    TempDir store;
+    RunningListener listener({"--secret", k_test_secret, "--store", store.path().string()});
+    send(listener, "link.clicked", 1); // before the inspector started: not waited for
+    RunningInspector inspector(store);
+    CHECK(inspector.get("api/wait?event=link.clicked&timeout=0.2").first == 408);
+
+    std::thread later([&] {
+      send(listener, "link.clicked", 1, k_other_secret);
+      run_linkhook({"send", "link.clicked", "--url", listener.url(), "--secret", k_test_secret,
+                    "--no-store", "--quiet", "--set", "data.click.country=NZ"});
+    });
+    const auto [status, found] =
+        inspector.get("api/wait?event=link.*&filter=data.click.country%3DNZ&timeout=60");
+    later.join();
+    REQUIRE(status == 200);
+    CHECK(found["verified"] == true);
+    CHECK(Json::parse(found["body"].get<std::string>())["data"]["click"]["country"] == "NZ");
+    CHECK(inspector.get("api/wait?timeout=x").first == 400);
+  }
+
+  TEST_CASE("another Host is refused (DNS rebinding), and so is a change from another Origin") {
+    TempDir store;
+    RunningInspector inspector(store);
+    const auto [status, refused] = inspector.get("api/deliveries", {{"Host", "attacker.example"}});
+    CHECK(status == 403);
+    CHECK(refused["error"].get<std::string>().find("attacker.example") != std::string::npos);
+    httplib::Client client(inspector.origin);
+    const auto post = client.Post("/api/deliveries/1/replay", {{"Origin", "http://evil.example"}},
+                                  "{}", "application/json");
+    REQUIRE(post);
+    CHECK(post->status == 403);
+    CHECK(inspector.get("api/deliveries?limit=0").first == 400);
+    CHECK(inspector.get("api/deliveries?kind=other").first == 400);
+    CHECK(inspector.get("nothing/here").first == 404);
+  }
+
+  TEST_CASE("it stops at --timeout with exit 0, and a bad --addr is a usage error") {
+    TempDir store;
+    const auto r = run_linkhook(
+        {"inspect", "--addr", "127.0.0.1:0", "--timeout", "0.2", "--store", store.path().string()});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.starts_with("http://127.0.0.1:"));
+    check_usage_error(run_linkhook({"inspect", "--addr", "4040", "--store", store.path().string()}),
+                      "--addr: '4040' is not HOST:PORT");
+    const auto open = run_linkhook(
+        {"inspect", "--addr", "0.0.0.0:0", "--timeout", "0.1", "--store", store.path().string()});
+    CHECK(open.exit_code == 0);
+    CHECK(open.err.find("warning: the inspector listens on 0.0.0.0") != std::string::npos);
+  }
+}
