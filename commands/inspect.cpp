@@ -3,10 +3,13 @@
 #include "base/terminal.hpp"
 #include "commands.hpp"
 #include "inspect/inspector.hpp"
+#include "support/signature_options.hpp"
 #include "support/store_options.hpp"
+#include "version.hpp"
 
 #include <charconv>
 #include <chrono>
+#include <cstdlib>
 #include <fmt/format.h>
 #include <poll.h>
 
@@ -15,6 +18,7 @@ namespace linkhook::cmd {
 namespace {
 
 struct InspectOptions {
+  SignatureOptions signature;
   std::optional<std::string> store;
   std::string addr = "127.0.0.1:4040";
   std::optional<double> timeout;
@@ -52,6 +56,13 @@ bool is_loopback(const std::string& host) {
 int run_inspect(const InspectOptions& o) {
   auto config = parse_addr(o.addr);
   config.store = store_dir(o.store);
+  config.scheme = resolve_scheme(o.signature);
+  // The secret is for replays only: without one the inspector serves, and says so to a replay.
+  if (o.signature.secret || o.signature.secret_file ||
+      std::getenv(k_secret_env.data()) != nullptr) {
+    config.secret = resolve_secret(o.signature);
+  }
+  config.user_agent = fmt::format("linkhook/{}", k_version);
   SignalWatch signals;
   Inspector inspector(config);
   if (!is_loopback(config.host)) {
@@ -95,6 +106,7 @@ void add_inspect(CLI::App& app, int& exit_code) {
   auto* sub = app.add_subcommand(
       "inspect", "Serve the event store as a JSON API: every delivery, filtered, newest first");
   add_store_option(*sub, o->store);
+  add_signature_options(*sub, o->signature);
   sub->add_option("--addr", o->addr, "Listen on HOST:PORT (port 0: a free one)")
       ->type_name("HOST:PORT")
       ->capture_default_str();
@@ -110,6 +122,9 @@ void add_inspect(CLI::App& app, int& exit_code) {
       "  GET api/wait?event=GLOB&filter=PATH=VALUE&since=TIME&timeout=SECONDS\n"
       "      the first record stored since TIME (default: the start) that matches; 408 at the\n"
       "      timeout\n"
+      "  POST api/deliveries/RECORD_ID/replay   with {\"url\": URL}: re-signs the record (same\n"
+      "      webhook-id, fresh timestamp, the --secret given here) and sends it once; answers\n"
+      "      the attempt {\"status\", \"ms\", \"ok\", ...}\n"
       "It answers 403 to a Host that is not its address (DNS rebinding) and to a POST from\n"
       "another Origin. It binds to loopback unless --addr names another address.\n\n"
       "Exit status: 0 after --timeout, 130 when interrupted, 2 when it cannot listen.\n\n"

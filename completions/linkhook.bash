@@ -19,7 +19,7 @@ _linkhook_spec() {
     'store import') subs='' flags='-h --help --store --json -q --quiet' valued='--store' ;;
     'store clear') subs='' flags='-h --help --store --json -q --quiet' valued='--store' ;;
     'store wait') subs='' flags='-h --help --store --json --event --verdict --kind --filter --since --timeout' valued='--store --event --verdict --kind --filter --since --timeout' ;;
-    'inspect') subs='' flags='-h --help --store --addr --timeout --json' valued='--store --addr --timeout' ;;
+    'inspect') subs='' flags='-h --help --store --scheme --secret --secret-file --addr --timeout --json' valued='--store --scheme --secret --secret-file --addr --timeout' ;;
     'config') subs='show' flags='-h --help' valued='' ;;
     'config show') subs='' flags='-h --help --json' valued='' ;;
     'completion') subs='' flags='-h --help --json' valued='' ;;
@@ -82,6 +82,8 @@ _linkhook_values() {
     'store wait --verdict') _linkhook_words 'verified rejected duplicate delivered failed gave-up gone interrupted' ;;
     'store wait --kind') _linkhook_words 'received sent attempts' ;;
     'inspect --store') _linkhook_files -d ;;
+    'inspect --scheme') _linkhook_words 'standard stripe github' ;;
+    'inspect --secret-file') _linkhook_files -f ;;
     'completion @') _linkhook_words 'bash zsh fish' ;;
     'help @') _linkhook_words 'events generate sign verify secret listen send replay store inspect config completion help' ;;
     *) COMPREPLY=() ;;

@@ -207,6 +207,9 @@ complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subc
 # linkhook inspect
 complete -c linkhook -n '__fish_seen_subcommand_from inspect' -s h -l help -d 'Print this help message and exit'
 complete -c linkhook -n '__fish_seen_subcommand_from inspect' -l store -xa '(__fish_complete_directories)' -d 'Event store directory (default: $LINKHOOK_STORE, else ${XDG_STATE_HOME:-~/.local/state}/linkhook)'
+complete -c linkhook -n '__fish_seen_subcommand_from inspect' -l scheme -xa 'standard stripe github' -d 'Signature scheme: standard, stripe or github'
+complete -c linkhook -n '__fish_seen_subcommand_from inspect' -l secret -x -d 'Signing secret: whsec_... for standard (whsk_/whpk_ for Ed25519 v1a); for stripe and github the whole string is the key'
+complete -c linkhook -n '__fish_seen_subcommand_from inspect' -l secret-file -rF -d 'Read the secret from this file (else $LINKHOOK_SECRET)'
 complete -c linkhook -n '__fish_seen_subcommand_from inspect' -l addr -x -d 'Listen on HOST:PORT (port 0: a free one)'
 complete -c linkhook -n '__fish_seen_subcommand_from inspect' -l timeout -x -d 'Stop after SECONDS (exit 0)'
 complete -c linkhook -n '__fish_seen_subcommand_from inspect' -l json -d 'The first line as {"inspector": URL}'

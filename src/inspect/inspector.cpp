@@ -2,8 +2,11 @@
 
 #include "base/error.hpp"
 #include "base/timestamp.hpp"
+#include "delivery/delivery_config.hpp"
 #include "http/headers.hpp"
 #include "http/request.hpp"
+#include "http/url.hpp"
+#include "net/delivery_client.hpp"
 #include "payload/json_path.hpp"
 #include "store/record_filter.hpp"
 
@@ -137,7 +140,8 @@ RecordFilter wait_filter(const Parameters& p, std::int64_t started_ms) {
 } // namespace
 
 Inspector::Inspector(const InspectorConfig& config)
-    : m_index(config.store), m_store(config.store), m_started_ms(unix_now_ms()),
+    : m_index(config.store), m_store(config.store), m_scheme(config.scheme),
+      m_secret(config.secret), m_user_agent(config.user_agent), m_started_ms(unix_now_ms()),
       m_stopping(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
       m_server(
           config.host, config.port,
@@ -198,8 +202,15 @@ void Inspector::answer(const HttpRequest& request, HttpAnswer& answer) {
 
 void Inspector::route(const HttpRequest& request, HttpAnswer& answer) {
   const auto& path = request.path;
+  static constexpr std::string_view k_replay = "/replay";
+  if (request.method == "POST" && path.starts_with("/api/deliveries/") &&
+      path.ends_with(k_replay)) {
+    const auto id = path.substr(16, path.size() - 16 - k_replay.size());
+    replay(whole_number("record id", id, UINT64_MAX), request, answer);
+    return;
+  }
   if (request.method != "GET" && request.method != "HEAD") {
-    throw Refusal{405, fmt::format("{} is not served; the API is read with GET", request.method)};
+    throw Refusal{405, fmt::format("{} {} is not served", request.method, path)};
   }
   const auto parameters = parameters_of(request);
   if (path == "/api/deliveries") {
@@ -238,6 +249,50 @@ void Inspector::route(const HttpRequest& request, HttpAnswer& answer) {
   } else {
     throw Refusal{404, fmt::format("nothing at {}", path)};
   }
+}
+
+// Re-signs the record's body under its webhook-id with a fresh timestamp, as `replay` does, and
+// POSTs it once to the URL the JSON body names; the answer is the attempt. Only a JSON request
+// is taken: a form that another site's page submits cannot be one without the browser asking
+// first, and the Origin check refuses that.
+void Inspector::replay(std::uint64_t record_id, const HttpRequest& request, HttpAnswer& answer) {
+  const auto* type = request.headers.find("Content-Type");
+  if (type == nullptr || !type->starts_with("application/json")) {
+    throw Refusal{415, "send the replay as JSON: {\"url\": URL}, Content-Type application/json"};
+  }
+  const auto json = nlohmann::json::parse(request.body, nullptr, false);
+  const auto url = json.is_object() && json.contains("url") && json["url"].is_string()
+                       ? parse_url(json["url"].get<std::string>())
+                       : std::nullopt;
+  if (!url) {
+    throw Refusal{400, "the body must be {\"url\": URL} with an http:// or https:// URL"};
+  }
+  if (!m_secret) {
+    throw Refusal{409, "the inspector has no secret to sign with: start it with --secret, "
+                       "--secret-file or LINKHOOK_SECRET"};
+  }
+  auto record = m_index.record(record_id);
+  if (!record) {
+    throw Refusal{404, fmt::format("no record {} in the store", record_id)};
+  }
+  DeliveryConfig config;
+  config.client.url = *url;
+  config.client.user_agent = m_user_agent;
+  config.scheme = m_scheme;
+  config.secret = &*m_secret;
+  const auto headers = delivery_headers(config, Message{record->id, unix_now(), record->body}, {});
+  DeliveryClient client(config.client);
+  const auto outcome = client.post(headers, record->body);
+  nlohmann::ordered_json attempt{{"id", record->id},
+                                 {"url", url->str()},
+                                 {"status", outcome.status},
+                                 {"ms", outcome.ms},
+                                 {"ok", outcome.ok()}};
+  if (outcome.error != DeliveryError::none) {
+    attempt["error"] = delivery_error_name(outcome.error);
+    attempt["error_text"] = outcome.error_text;
+  }
+  answer_json(answer, 200, attempt);
 }
 
 } // namespace linkhook

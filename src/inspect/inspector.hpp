@@ -3,9 +3,12 @@
 #include "base/posix_file.hpp"
 #include "inspect/record_index.hpp"
 #include "net/server.hpp"
+#include "signing/secret.hpp"
+#include "signing/signature.hpp"
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -18,6 +21,10 @@ struct InspectorConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 4040; // 0: a free one
   std::filesystem::path store;
+  // What `api/deliveries/ID/replay` signs with; without a secret it answers 409.
+  Scheme scheme = Scheme::standard;
+  std::optional<Secret> secret;
+  std::string user_agent = "linkhook";
 };
 
 class Inspector {
@@ -39,9 +46,13 @@ public:
 private:
   void answer(const HttpRequest& request, HttpAnswer& answer);
   void route(const HttpRequest& request, HttpAnswer& answer);
+  void replay(std::uint64_t record_id, const HttpRequest& request, HttpAnswer& answer);
 
   RecordIndex m_index;
   std::filesystem::path m_store;
+  Scheme m_scheme;
+  std::optional<Secret> m_secret;
+  std::string m_user_agent;
   std::int64_t m_started_ms;
   FileDescriptor m_stopping; // an eventfd, readable once stop() began: ends the waits
   HttpServer m_server;

@@ -16,14 +16,22 @@ constexpr const char* k_other_secret = "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
 // `linkhook inspect` on a free port over `store`, once it has printed its URL.
 struct RunningInspector {
-  explicit RunningInspector(const TempDir& store)
-      : process({linkhook_binary(), "inspect", "--addr", "127.0.0.1:0", "--json", "--store",
-                 store.path().string()}) {
+  explicit RunningInspector(const TempDir& store, const std::vector<std::string>& extra = {})
+      : process(command(store, extra)) {
     const auto line = process.read_line(std::chrono::seconds(10));
     REQUIRE(line);
     url = Json::parse(*line)["inspector"].get<std::string>();
     REQUIRE(url.starts_with("http://127.0.0.1:"));
     origin = url.substr(0, url.size() - 1);
+  }
+
+  static std::vector<std::string> command(const TempDir& store,
+                                          const std::vector<std::string>& extra) {
+    std::vector<std::string> argv = {linkhook_binary(),    "inspect", "--addr",
+                                     "127.0.0.1:0",        "--json",  "--store",
+                                     store.path().string()};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return argv;
   }
 
   // GET of a path relative to the URL; the status and the parsed JSON answer.
@@ -147,6 +155,42 @@ TEST_SUITE("cli.inspect") {
     CHECK(found["verified"] == true);
     CHECK(Json::parse(found["body"].get<std::string>())["data"]["click"]["country"] == "NZ");
     CHECK(inspector.get("api/wait?timeout=x").first == 400);
+  }
+
+  TEST_CASE("a replay re-signs the record under its webhook-id and sends it once") {
+    TempDir store;
+    RunningListener listener({"--secret", k_test_secret, "--store", store.path().string()});
+    send(listener, "domain.verified", 1);
+    RunningListener target({"--secret", k_test_secret, "--no-store"});
+    RunningInspector inspector(store, {"--secret", k_test_secret});
+    const auto stored = inspector.get("api/deliveries").second["deliveries"][0];
+    const auto path = "/api/deliveries/" + stored["record_id"].get<std::string>() + "/replay";
+    httplib::Client client(inspector.origin);
+    const auto replayed = client.Post(path, Json{{"url", target.url()}}.dump(), "application/json");
+    REQUIRE(replayed);
+    REQUIRE(replayed->status == 200);
+    const auto attempt = Json::parse(replayed->body);
+    CHECK(attempt["ok"] == true);
+    CHECK(attempt["status"] == 200);
+    CHECK(attempt["id"] == stored["id"]);
+    const auto seen = Json::parse(target.next_line());
+    CHECK(seen["id"] == stored["id"]);
+    CHECK(seen["verified"] == true);
+
+    // Not JSON, no URL, no such record: refused, and nothing sent.
+    CHECK(client.Post(path, "url=x", "application/x-www-form-urlencoded")->status == 415);
+    CHECK(client.Post(path, R"({"url":"ftp://x"})", "application/json")->status == 400);
+    CHECK(client
+              .Post("/api/deliveries/7/replay", Json{{"url", target.url()}}.dump(),
+                    "application/json")
+              ->status == 404);
+    // Without a secret the inspector serves, and says what a replay needs.
+    RunningInspector unsigned_inspector(store);
+    httplib::Client other(unsigned_inspector.origin);
+    const auto refused = other.Post(path, Json{{"url", target.url()}}.dump(), "application/json");
+    REQUIRE(refused);
+    CHECK(refused->status == 409);
+    CHECK(refused->body.find("--secret") != std::string::npos);
   }
 
   TEST_CASE("another Host is refused (DNS rebinding), and so is a change from another Origin") {
