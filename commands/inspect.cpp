@@ -3,11 +3,11 @@
 #include "base/terminal.hpp"
 #include "commands.hpp"
 #include "inspect/inspector.hpp"
+#include "support/inspect_options.hpp"
 #include "support/signature_options.hpp"
 #include "support/store_options.hpp"
 #include "version.hpp"
 
-#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <fmt/format.h>
@@ -25,36 +25,8 @@ struct InspectOptions {
   bool json = false;
 };
 
-// "127.0.0.1:4040", "[::1]:0", "localhost:8080": the host and the port (0: a free one).
-InspectorConfig parse_addr(const std::string& addr) {
-  const auto colon = addr.rfind(':');
-  const auto bad = [&] {
-    return Error(fmt::format("--addr: '{}' is not HOST:PORT (127.0.0.1:4040, [::1]:0)", addr));
-  };
-  if (colon == std::string::npos || colon == 0) {
-    throw bad();
-  }
-  InspectorConfig config;
-  config.host = addr.substr(0, colon);
-  if (config.host.size() > 2 && config.host.front() == '[' && config.host.back() == ']') {
-    config.host = config.host.substr(1, config.host.size() - 2);
-  }
-  const auto port = std::string_view(addr).substr(colon + 1);
-  unsigned value = 0;
-  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value > 65535) {
-    throw bad();
-  }
-  config.port = static_cast<std::uint16_t>(value);
-  return config;
-}
-
-bool is_loopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.starts_with("127.");
-}
-
 int run_inspect(const InspectOptions& o) {
-  auto config = parse_addr(o.addr);
+  auto config = parse_inspect_addr(o.addr, "--addr");
   config.store = store_dir(o.store);
   config.scheme = resolve_scheme(o.signature);
   // The secret is for replays only: without one the inspector serves, and says so to a replay.
@@ -65,12 +37,7 @@ int run_inspect(const InspectOptions& o) {
   config.user_agent = fmt::format("linkhook/{}", k_version);
   SignalWatch signals;
   Inspector inspector(config);
-  if (!is_loopback(config.host)) {
-    fmt::print(stderr,
-               "linkhook: warning: the inspector listens on {}, beyond this machine: whoever "
-               "reaches it reads every stored payload\n",
-               config.host);
-  }
+  warn_if_exposed(config);
   write_now(stdout, o.json ? fmt::format("{{\"inspector\":\"{}\"}}\n", inspector.url())
                            : inspector.url() + "\n");
   if (!o.json) {

@@ -7,8 +7,10 @@
 #include "signing/signature.hpp"
 #include "store/batch_writer.hpp"
 #include "store/event_store.hpp"
+#include "support/inspect_options.hpp"
 #include "support/signature_options.hpp"
 #include "support/store_options.hpp"
+#include "version.hpp"
 
 #include <fmt/format.h>
 #include <malloc.h>
@@ -47,6 +49,8 @@ struct ListenOptions { // largest members first: no padding between them
   int io_timeout = 5;
   bool per_id = false;
   bool no_store = false;
+  bool inspect = false;
+  std::string inspect_addr = "127.0.0.1:4040";
   bool json = false;
   bool quiet = false;
 };
@@ -87,6 +91,9 @@ void check_options(const ListenOptions& o) {
   if (o.delay < 0 || o.delay > k_max_delay_ms) {
     throw Error(
         fmt::format("--delay must be 0 to {} milliseconds, got {}", k_max_delay_ms, o.delay));
+  }
+  if (o.inspect && o.no_store) {
+    throw Error("--inspect shows the event store, and --no-store keeps nothing in it");
   }
   if (o.fail_first < 0 || o.max_body < 1 || o.threads < 1 || o.max_connections < 1 ||
       o.tolerance < 0) {
@@ -165,8 +172,27 @@ int run_listen(const ListenOptions& o) {
     };
   }
   Listener listener(make_config(o), std::move(filter), failures, std::move(hooks));
-  write_now(stdout, o.json ? fmt::format("{{\"listening\":\"{}\"}}\n", listener.url())
-                           : listener.url() + "\n");
+  std::unique_ptr<Inspector> inspector;
+  if (o.inspect) {
+    auto config = parse_inspect_addr(o.inspect_addr, "--inspect-addr");
+    config.store = storing.store->dir();
+    config.scheme = scheme;
+    config.secret = secret;
+    config.user_agent = fmt::format("linkhook/{}", k_version);
+    inspector = std::make_unique<Inspector>(config);
+    warn_if_exposed(config);
+    inspector->start();
+  }
+  if (o.json) {
+    write_now(stdout, inspector ? fmt::format("{{\"listening\":\"{}\",\"inspector\":\"{}\"}}\n",
+                                              listener.url(), inspector->url())
+                                : fmt::format("{{\"listening\":\"{}\"}}\n", listener.url()));
+  } else {
+    write_now(stdout, listener.url() + "\n");
+  }
+  if (inspector && !o.json) {
+    fmt::print(stderr, "Inspector: {}\n", inspector->url());
+  }
   if (!o.json) {
     fmt::print(stderr, "Verifying {} signatures with {}; {}. Ctrl-C stops.\n", scheme_name(scheme),
                secret.describe(),
@@ -261,6 +287,13 @@ void add_listen(CLI::App& app, int& exit_code) {
       ->group(then);
   sub->add_option("--forward-timeout", o->forward_timeout, "Seconds to wait for --forward-to")
       ->default_val(10)
+      ->group(then);
+  sub->add_flag("--inspect", o->inspect,
+                "Serve the inspector's JSON API over the store too (see linkhook inspect)")
+      ->group(then);
+  sub->add_option("--inspect-addr", o->inspect_addr, "Where the inspector listens (port 0: free)")
+      ->type_name("HOST:PORT")
+      ->capture_default_str()
       ->group(then);
   sub->add_flag("--no-store", o->no_store, "Do not keep deliveries in the event store")
       ->group(then);

@@ -87,6 +87,8 @@ complete -c linkhook -n '__fish_seen_subcommand_from listen' -l max-events -x -d
 complete -c linkhook -n '__fish_seen_subcommand_from listen' -l timeout -x -d 'Stop after this many seconds (at most a year)'
 complete -c linkhook -n '__fish_seen_subcommand_from listen' -l forward-to -x -d 'Relay verified deliveries to this URL'
 complete -c linkhook -n '__fish_seen_subcommand_from listen' -l forward-timeout -x -d 'Seconds to wait for --forward-to'
+complete -c linkhook -n '__fish_seen_subcommand_from listen' -l inspect -d 'Serve the inspector\'s JSON API over the store too (see linkhook inspect)'
+complete -c linkhook -n '__fish_seen_subcommand_from listen' -l inspect-addr -x -d 'Where the inspector listens (port 0: free)'
 complete -c linkhook -n '__fish_seen_subcommand_from listen' -l no-store -d 'Do not keep deliveries in the event store'
 complete -c linkhook -n '__fish_seen_subcommand_from listen' -l store -xa '(__fish_complete_directories)' -d 'Event store directory (default: $LINKHOOK_STORE, else ${XDG_STATE_HOME:-~/.local/state}/linkhook)'
 complete -c linkhook -n '__fish_seen_subcommand_from listen' -l threads -x -d 'Threads answering deliveries that wait on --forward-to'

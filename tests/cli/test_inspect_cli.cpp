@@ -209,6 +209,37 @@ TEST_SUITE("cli.inspect") {
     CHECK(inspector.get("nothing/here").first == 404);
   }
 
+  TEST_CASE("listen --inspect serves the inspector beside the listener, over its store") {
+    TempDir store;
+    Process listen({linkhook_binary(), "listen", "--port", "0", "--json", "--secret", k_test_secret,
+                    "--store", store.path().string(), "--inspect", "--inspect-addr", "127.0.0.1:0",
+                    "--max-events", "2", "--timeout", "60"});
+    const auto line = listen.read_line(std::chrono::seconds(10));
+    REQUIRE(line);
+    const auto first = Json::parse(*line);
+    const auto url = first["listening"].get<std::string>();
+    const auto inspector = first["inspector"].get<std::string>();
+    REQUIRE(inspector.starts_with("http://127.0.0.1:"));
+    httplib::Client client(inspector.substr(0, inspector.size() - 1));
+    client.set_read_timeout(60, 0);
+    std::thread sender([&] {
+      run_linkhook({"send", "link.clicked", "--count", "2", "--url", url, "--secret", k_test_secret,
+                    "--no-store", "--quiet"});
+    });
+    const auto waited = client.Get("/api/wait?event=link.clicked&timeout=30");
+    sender.join();
+    REQUIRE(waited);
+    CHECK(waited->status == 200);
+    CHECK(Json::parse(waited->body)["verified"] == true);
+    CHECK(listen.wait(std::chrono::seconds(30)) == 0); // --max-events 2
+  }
+
+  TEST_CASE("listen --inspect needs the store") {
+    check_usage_error(run_linkhook({"listen", "--port", "0", "--secret", k_test_secret,
+                                    "--no-store", "--inspect"}),
+                      "--inspect shows the event store");
+  }
+
   TEST_CASE("it stops at --timeout with exit 0, and a bad --addr is a usage error") {
     TempDir store;
     const auto r = run_linkhook(
