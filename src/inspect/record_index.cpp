@@ -5,6 +5,8 @@
 #include "base/timestamp.hpp"
 
 #include <algorithm>
+#include <deque>
+#include <iterator>
 
 namespace linkhook {
 
@@ -52,9 +54,40 @@ bool holds_text(const StoreRecord& record, const std::string& text) {
 
 } // namespace
 
+// A search for `q`: one pass over the log, which decodes only the records whose bytes hold the
+// text, keeping the newest limit + 1 that match.
+DeliveryPage RecordIndex::search(const DeliveryQuery& query) {
+  std::deque<IndexedRecord> newest;
+  m_follower.search(query.text, [&](const StoreRecord& record, std::uint64_t offset) {
+    if ((query.before && offset >= *query.before) ||
+        (query.event && !glob_match(*query.event, record.event)) ||
+        (query.kind && *query.kind != record.kind) ||
+        (query.verified && *query.verified != record.verdict.verified) ||
+        (query.status && *query.status != record.verdict.status) ||
+        !holds_text(record, query.text)) {
+      return;
+    }
+    newest.push_back({offset, record});
+    if (newest.size() > query.limit + 1) {
+      newest.pop_front();
+    }
+  });
+  DeliveryPage page;
+  if (newest.size() > query.limit) {
+    newest.pop_front();
+    page.next = newest.front().record_id;
+  }
+  page.records.assign(std::make_move_iterator(newest.rbegin()),
+                      std::make_move_iterator(newest.rend()));
+  return page;
+}
+
 DeliveryPage RecordIndex::page(const DeliveryQuery& query) {
   const std::lock_guard lock(m_mutex);
   refresh_locked();
+  if (!query.text.empty()) {
+    return search(query);
+  }
   DeliveryPage page;
   auto end = m_entries.end();
   if (query.before) {
@@ -70,8 +103,7 @@ DeliveryPage RecordIndex::page(const DeliveryQuery& query) {
       page.next = page.records.back().record_id;
       break;
     }
-    auto record = m_follower.record_at(it->offset);
-    if (record && holds_text(*record, query.text)) {
+    if (auto record = m_follower.record_at(it->offset)) {
       page.records.push_back({it->offset, std::move(*record)});
     }
   }

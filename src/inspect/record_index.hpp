@@ -64,6 +64,7 @@ private:
   };
 
   bool matches(const Entry& entry, const DeliveryQuery& query) const;
+  DeliveryPage search(const DeliveryQuery& query);
   void refresh_locked();
 
   std::mutex m_mutex;

@@ -265,22 +265,31 @@ std::optional<StoreRecord> StoreFollower::record_at(std::uint64_t offset) {
       !at || at->first.generation != m_generation) {
     return std::nullopt; // cleared since it was read
   }
-  char header[k_frame_header_size];
-  if (read_at(m_fd.get(), header, sizeof header, offset, fmt::format("cannot read {}", m_log)) <
-      sizeof header) {
-    return std::nullopt;
+  const auto frame =
+      read_frame_at(m_fd.get(), offset, m_next, fmt::format("cannot read {}", m_log));
+  return frame && frame->version == k_frame_version ? decode_record(frame->payload) : std::nullopt;
+}
+
+void StoreFollower::search(std::string_view text, const LocatedRecordVisitor& visit) {
+  open_if_replaced();
+  if (!m_fd || m_next <= k_file_header_size) {
+    return;
   }
-  const auto length = get(header + 8, 4); // see store/frame.hpp
-  std::optional<StoreRecord> found;
-  if (length <= k_max_frame_payload) {
-    scan_records(m_fd.get(), m_log, offset, offset + k_frame_header_size + length,
-                 [&](const StoreRecord& record, std::uint64_t at) {
-                   if (at == offset) {
-                     found = record;
-                   }
-                 });
+  if (const auto at = readable_end(m_fd.get(), m_log);
+      !at || at->first.generation != m_generation) {
+    return; // cleared since it was read
   }
-  return found;
+  scan_frames(
+      m_fd.get(), k_file_header_size, m_next,
+      [&](std::uint16_t version, std::string_view payload, std::uint64_t offset) {
+        if (version != k_frame_version || payload.find(text) == std::string_view::npos) {
+          return;
+        }
+        if (const auto record = decode_record(payload)) {
+          visit(*record, offset);
+        }
+      },
+      fmt::format("cannot read {}", m_log));
 }
 
 bool StoreFollower::wait(std::chrono::milliseconds timeout, int interrupt) {

@@ -57,6 +57,10 @@ public:
   // when no intact frame starts there, or the log was cleared or replaced since.
   std::optional<StoreRecord> record_at(std::uint64_t offset);
 
+  // Visits again, oldest first, the records read so far whose frame holds the bytes `text`
+  // somewhere (in the body, a header, the id...): a search that decodes only those.
+  void search(std::string_view text, const LocatedRecordVisitor& visit);
+
   // Waits until the log may have changed, `timeout` passed, or `interrupt` (a descriptor, or -1
   // for none) became readable; returns false in that last case only. The store's directory is
   // watched with inotify once it exists, and looked at every quarter second until then. Read

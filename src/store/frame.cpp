@@ -153,4 +153,25 @@ FrameScan scan_frames(int fd, std::uint64_t begin, std::uint64_t end, const Fram
   return scan;
 }
 
+std::optional<Frame> read_frame_at(int fd, std::uint64_t offset, std::uint64_t end,
+                                   std::string_view what) {
+  std::string header(k_frame_header_size, '\0');
+  if (offset >= end || end - offset < k_frame_header_size ||
+      read_at(fd, header.data(), header.size(), offset, what) < header.size() ||
+      !header.starts_with(k_magic)) {
+    return std::nullopt;
+  }
+  const auto length = get(header, 8, 4);
+  if (length > k_max_frame_payload || end - offset - k_frame_header_size < length) {
+    return std::nullopt;
+  }
+  Frame frame{.version = static_cast<std::uint16_t>(get(header, 4, 2)),
+              .payload = std::string(length, '\0')};
+  if (read_at(fd, frame.payload.data(), length, offset + k_frame_header_size, what) < length ||
+      crc32(frame.payload, crc32(std::string_view(header).substr(4, 8))) != get(header, 12, 4)) {
+    return std::nullopt;
+  }
+  return frame;
+}
+
 } // namespace linkhook

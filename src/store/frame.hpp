@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -49,5 +50,15 @@ using FrameVisitor =
 // middle of a log cannot hide the records after it. Never throws for damage, only for I/O.
 FrameScan scan_frames(int fd, std::uint64_t begin, std::uint64_t end, const FrameVisitor& visit,
                       std::string_view what);
+
+// The intact frame that starts at `offset` of `fd`, ending at or before `end`: its version and
+// payload; none when there is none there. One read of the header and one of the payload, for
+// reading records here and there (scan_frames reads ahead a megabyte at a time).
+struct Frame {
+  std::uint16_t version = 0;
+  std::string payload;
+};
+std::optional<Frame> read_frame_at(int fd, std::uint64_t offset, std::uint64_t end,
+                                   std::string_view what);
 
 } // namespace linkhook

@@ -90,6 +90,19 @@ TEST_SUITE("cli.inspect") {
     CHECK(inspector.get("api/deliveries?event=link.%2A").second["deliveries"].size() == 5);
     CHECK(inspector.get("api/deliveries?kind=sent").second["deliveries"].empty());
     CHECK(inspector.get("api/deliveries?q=team.member_added").second["deliveries"].size() == 1);
+    // A search pages as a listing does: 5 link.clicked in pages of 3, newest first.
+    const auto searched = inspector.get("api/deliveries?q=link.clicked&limit=3").second;
+    REQUIRE(searched["deliveries"].size() == 3);
+    CHECK(searched["deliveries"][0]["record_id"] ==
+          all["deliveries"][3]["record_id"]); // after team, qr, qr
+    const auto rest = inspector
+                          .get("api/deliveries?q=link.clicked&limit=3&before=" +
+                               searched["next"].get<std::string>())
+                          .second;
+    CHECK(rest["deliveries"].size() == 2);
+    CHECK(rest["next"].is_null());
+    CHECK(
+        inspector.get("api/deliveries?q=link.clicked&verified=false").second["deliveries"].empty());
 
     // Pages of 3 cover every record once, newest first, and end with "next": null.
     std::vector<std::string> paged;

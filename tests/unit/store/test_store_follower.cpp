@@ -53,6 +53,25 @@ TEST_SUITE("store/follower") {
     CHECK_FALSE(follower.record_at(offsets[1]));      // beyond what was read of the new log
   }
 
+  TEST_CASE("search visits again the records whose bytes hold the text, oldest first") {
+    TempDir tmp;
+    EventStore(tmp.path())
+        .append(std::vector{sample_record("a", "{\"n\":\"needle\"}"), sample_record("b"),
+                            sample_record("c", "needle")});
+    StoreFollower follower(tmp.path());
+    std::vector<std::string> found;
+    const auto search = [&](std::string_view text) {
+      found.clear();
+      follower.search(text, [&](const StoreRecord& r, std::uint64_t) { found.push_back(r.id); });
+      return found;
+    };
+    CHECK(search("needle").empty()); // nothing read yet
+    CHECK(read_ids(follower).size() == 3);
+    CHECK(search("needle") == std::vector<std::string>{"a", "c"});
+    CHECK(search("").size() == 3);
+    CHECK(search("absent").empty());
+  }
+
   TEST_CASE("a store that does not exist yet holds nothing until it is made") {
     TempDir tmp;
     StoreFollower follower(tmp / "later");
