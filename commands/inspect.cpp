@@ -1,3 +1,4 @@
+#include "base/clock.hpp"
 #include "base/error.hpp"
 #include "base/signals.hpp"
 #include "base/terminal.hpp"
@@ -44,10 +45,8 @@ int run_inspect(const InspectOptions& o) {
     fmt::print(stderr, "Inspecting {}. Ctrl-C stops.\n", config.store.string());
   }
   inspector.start();
-  const auto deadline = o.timeout ? std::chrono::steady_clock::now() +
-                                        std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                            std::chrono::duration<double>(*o.timeout))
-                                  : std::chrono::steady_clock::time_point::max();
+  const auto deadline =
+      o.timeout ? steady_after(*o.timeout) : std::chrono::steady_clock::time_point::max();
   while (true) {
     int wait_ms = -1;
     if (o.timeout) {

@@ -1,3 +1,4 @@
+#include "base/clock.hpp"
 #include "base/error.hpp"
 #include "base/file_io.hpp"
 #include "base/json_depth.hpp"
@@ -159,11 +160,8 @@ int run_export(const StoreOptions& options) {
 
 // --since: an ISO-8601 time (milliseconds kept) or Unix seconds.
 std::int64_t since_ms(const std::string& text) {
-  if (const auto ms = parse_timestamp_ms(text)) {
+  if (const auto ms = parse_time_ms(text)) {
     return *ms;
-  }
-  if (const auto seconds = parse_timestamp(text)) {
-    return *seconds * 1000;
   }
   throw Error(
       fmt::format("--since: '{}' is not a time (2026-01-31T09:00:00Z, or Unix seconds)", text));
@@ -193,11 +191,7 @@ int run_wait(const StoreOptions& options) {
   }
   filter.since_ms = options.since ? since_ms(*options.since) : unix_now_ms();
   SignalWatch signals;
-  const auto awaited = wait_for_record(dir, filter,
-                                       std::chrono::steady_clock::now() +
-                                           std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                               std::chrono::duration<double>(options.timeout)),
-                                       signals.fd());
+  const auto awaited = wait_for_record(dir, filter, steady_after(options.timeout), signals.fd());
   if (awaited.interrupted) {
     return static_cast<int>(ExitCode::interrupted);
   }

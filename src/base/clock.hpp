@@ -9,6 +9,12 @@ namespace linkhook {
 
 using Milliseconds = std::chrono::milliseconds;
 
+// The steady clock's time `seconds` from now: the deadline of a --timeout, say.
+inline std::chrono::steady_clock::time_point steady_after(double seconds) {
+  return std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                std::chrono::duration<double>(seconds));
+}
+
 class Clock {
 public:
   virtual ~Clock() = default;

@@ -105,6 +105,14 @@ std::optional<UnixSeconds> parse_timestamp(std::string_view text) {
   return ms ? std::optional<UnixSeconds>(*ms / 1000) : std::nullopt;
 }
 
+std::optional<std::int64_t> parse_time_ms(std::string_view text) {
+  if (text.find('-') == std::string_view::npos) {
+    const auto seconds = parse_unix(text);
+    return seconds ? std::optional<std::int64_t>(*seconds * 1000) : std::nullopt;
+  }
+  return parse_timestamp_ms(text);
+}
+
 std::optional<std::int64_t> parse_timestamp_ms(std::string_view text) {
   std::size_t pos = 0;
   const auto y = read_digits(text, pos, 4);

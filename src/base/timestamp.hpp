@@ -35,6 +35,10 @@ std::optional<UnixSeconds> parse_timestamp(std::string_view text);
 // are kept, so that format_iso8601_ms's text reads back exactly.
 std::optional<std::int64_t> parse_timestamp_ms(std::string_view text);
 
+// A time as `store wait --since` and the inspector's `since` take it, in milliseconds: the
+// ISO-8601 forms of parse_timestamp_ms (milliseconds kept), or Unix seconds.
+std::optional<std::int64_t> parse_time_ms(std::string_view text);
+
 UnixSeconds unix_now();
 
 // Milliseconds since the Unix epoch, UTC: the time of stored records.

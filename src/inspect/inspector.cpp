@@ -1,5 +1,6 @@
 #include "inspect/inspector.hpp"
 
+#include "base/clock.hpp"
 #include "base/error.hpp"
 #include "base/timestamp.hpp"
 #include "delivery/delivery_config.hpp"
@@ -126,13 +127,11 @@ RecordFilter wait_filter(const Parameters& p, std::int64_t started_ms) {
   }
   filter.since_ms = started_ms;
   if (const auto since = p.get("since")) {
-    const auto ms = parse_timestamp_ms(*since);
-    const auto unix_seconds = ms ? std::nullopt : parse_timestamp(*since);
-    if (!ms && !unix_seconds) {
+    filter.since_ms = parse_time_ms(*since);
+    if (!filter.since_ms) {
       throw Refusal{400,
                     fmt::format("since: '{}' is not a time (ISO-8601, or Unix seconds)", *since)};
     }
-    filter.since_ms = ms ? *ms : *unix_seconds * 1000;
   }
   return filter;
 }
@@ -234,11 +233,7 @@ void Inspector::route(const HttpRequest& request, HttpAnswer& answer) {
     const auto filter = wait_filter(parameters, m_started_ms);
     const auto timeout = parameters.get("timeout");
     const auto wait_s = timeout ? seconds("timeout", *timeout, k_max_wait_s) : k_default_wait_s;
-    const auto awaited = wait_for_record(m_store, filter,
-                                         std::chrono::steady_clock::now() +
-                                             std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                                 std::chrono::duration<double>(wait_s)),
-                                         m_stopping.get());
+    const auto awaited = wait_for_record(m_store, filter, steady_after(wait_s), m_stopping.get());
     if (awaited.interrupted) {
       throw Refusal{503, "the inspector is stopping"};
     }

@@ -61,6 +61,14 @@ TEST_SUITE("base/timestamp") {
     CHECK_FALSE(parse_timestamp(format_iso8601(-1)));
   }
 
+  TEST_CASE("parse_time_ms takes ISO-8601 with its milliseconds, or Unix seconds") {
+    CHECK(parse_time_ms("2025-10-19T10:30:00.123Z") == 1760869800123);
+    CHECK(parse_time_ms("1760869800") == 1760869800000);
+    CHECK_FALSE(parse_time_ms("yesterday"));
+    CHECK_FALSE(parse_time_ms(""));
+    CHECK_FALSE(parse_time_ms("-5"));
+  }
+
   TEST_CASE("milliseconds: format_iso8601_ms and parse_timestamp_ms are inverse, in range") {
     CHECK(format_iso8601_ms(1760869800123) == "2025-10-19T10:30:00.123Z");
     CHECK(format_iso8601_ms(0) == "1970-01-01T00:00:00.000Z");
