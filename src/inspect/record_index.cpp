@@ -28,7 +28,6 @@ void RecordIndex::refresh_locked() {
       m_events.push_back(record.event);
     }
     m_entries.push_back({.offset = offset,
-                         .time_ms = record.time_ms,
                          .status = record.verdict.status,
                          .event = found->second,
                          .kind = record.kind,
@@ -114,11 +113,6 @@ std::optional<StoreRecord> RecordIndex::record(std::uint64_t record_id) {
   const std::lock_guard lock(m_mutex);
   refresh_locked();
   return m_follower.record_at(record_id);
-}
-
-std::size_t RecordIndex::size() {
-  const std::lock_guard lock(m_mutex);
-  return m_entries.size();
 }
 
 nlohmann::ordered_json delivery_summary(const IndexedRecord& indexed) {

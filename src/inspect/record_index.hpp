@@ -51,12 +51,9 @@ public:
   // The record with this id; none when there is none (or the store was cleared since).
   std::optional<StoreRecord> record(std::uint64_t record_id);
 
-  std::size_t size();
-
 private:
   struct Entry {
     std::uint64_t offset;
-    std::int64_t time_ms;
     std::int32_t status;
     std::uint32_t event; // into m_events
     RecordKind kind;
