@@ -120,7 +120,8 @@ nlohmann::ordered_json delivery_summary(const IndexedRecord& indexed) {
   return {{"record_id", std::to_string(indexed.record_id)},
           {"id", record.id},
           {"event", record.event},
-          {"kind", kind_name(record.kind)},
+          // SPEC's API calls a replay's attempts record an "attempt", as its kind= filter does.
+          {"kind", record.kind == RecordKind::attempts ? "attempt" : kind_name(record.kind)},
           {"status", record.verdict.status},
           {"verified", record.verdict.verified},
           {"reason", record.verdict.reason},

@@ -206,6 +206,22 @@ TEST_SUITE("cli.inspect") {
     CHECK(refused->body.find("--secret") != std::string::npos);
   }
 
+  TEST_CASE("a replay's attempts are listed as kind attempt, and kind=attempt selects them") {
+    TempDir store;
+    RunningListener listener({"--secret", k_test_secret, "--store", store.path().string()});
+    send(listener, "link.clicked", 1);
+    RunningInspector inspector(store);
+    const auto id = inspector.get("api/deliveries").second["deliveries"][0]["id"];
+    const auto replayed =
+        run_linkhook({"replay", id.get<std::string>(), "--url", listener.url(), "--secret",
+                      k_test_secret, "--store", store.path().string(), "--quiet"});
+    REQUIRE_MESSAGE(replayed.exit_code == 0, replayed.err);
+    const auto attempts = inspector.get("api/deliveries?kind=attempt").second["deliveries"];
+    REQUIRE(attempts.size() == 1);
+    CHECK(attempts[0]["kind"] == "attempt");
+    CHECK(attempts[0]["event"] == "link.clicked");
+  }
+
   TEST_CASE("another Host is refused (DNS rebinding), and so is a change from another Origin") {
     TempDir store;
     RunningInspector inspector(store);
