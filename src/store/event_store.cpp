@@ -140,6 +140,14 @@ FileDescriptor open_existing(const std::string& log, int flags) {
   return fd;
 }
 
+// Whether the file open as `fd` is the one at `path` still (not deleted, nor replaced).
+bool is_file_at(int fd, const std::string& path) {
+  struct stat open_file {};
+  struct stat at_path {};
+  return ::fstat(fd, &open_file) == 0 && ::stat(path.c_str(), &at_path) == 0 &&
+         open_file.st_dev == at_path.st_dev && open_file.st_ino == at_path.st_ino;
+}
+
 // The header of the log in `fd` with the end it gives: an end at which no append is half done,
 // since it is read under a shared lock (writers hold the exclusive one until their sync returns).
 // Readers do not hold the lock while they read the frames, so a long listing never holds up a
@@ -223,14 +231,21 @@ void StoreFollower::watch() {
 
 // Opens the log at the path when there is none open, or when the one open is no longer there.
 void StoreFollower::open_if_replaced() {
-  struct stat open_file {};
-  struct stat at_path {};
-  if (m_fd && ::fstat(m_fd.get(), &open_file) == 0 && ::stat(m_log.c_str(), &at_path) == 0 &&
-      open_file.st_dev == at_path.st_dev && open_file.st_ino == at_path.st_ino) {
-    return;
+  if (!m_fd || !is_file_at(m_fd.get(), m_log)) {
+    m_fd = open_existing(m_log, O_RDONLY);
+    m_generation = 0;
   }
-  m_fd = open_existing(m_log, O_RDONLY);
-  m_generation = 0;
+}
+
+// Opens the log again if it was replaced, and says whether the log read so far is still there:
+// not cleared, nor replaced, since.
+bool StoreFollower::still_read() {
+  open_if_replaced();
+  if (!m_fd) {
+    return false;
+  }
+  const auto at = readable_end(m_fd.get(), m_log);
+  return at && at->first.generation == m_generation;
 }
 
 std::uint64_t StoreFollower::read(const LocatedRecordVisitor& visit) {
@@ -257,13 +272,8 @@ std::uint64_t StoreFollower::read(const LocatedRecordVisitor& visit) {
 }
 
 std::optional<StoreRecord> StoreFollower::record_at(std::uint64_t offset) {
-  open_if_replaced();
-  if (!m_fd || offset < k_file_header_size || offset >= m_next) {
+  if (offset < k_file_header_size || offset >= m_next || !still_read()) {
     return std::nullopt;
-  }
-  if (const auto at = readable_end(m_fd.get(), m_log);
-      !at || at->first.generation != m_generation) {
-    return std::nullopt; // cleared since it was read
   }
   const auto frame =
       read_frame_at(m_fd.get(), offset, m_next, fmt::format("cannot read {}", m_log));
@@ -271,13 +281,8 @@ std::optional<StoreRecord> StoreFollower::record_at(std::uint64_t offset) {
 }
 
 void StoreFollower::search(std::string_view text, const LocatedRecordVisitor& visit) {
-  open_if_replaced();
-  if (!m_fd || m_next <= k_file_header_size) {
+  if (m_next <= k_file_header_size || !still_read()) {
     return;
-  }
-  if (const auto at = readable_end(m_fd.get(), m_log);
-      !at || at->first.generation != m_generation) {
-    return; // cleared since it was read
   }
   scan_frames(
       m_fd.get(), k_file_header_size, m_next,
@@ -360,13 +365,9 @@ void EventStore::open_log() {
 // A log deleted or replaced under a running writer (`rm -r` of the store, say) would swallow
 // every later record unseen: write to the file that is at the path now.
 void EventStore::reopen_if_replaced() {
-  struct stat open_file {};
-  struct stat at_path {};
-  if (::fstat(m_fd.get(), &open_file) == 0 && ::stat(m_log.c_str(), &at_path) == 0 &&
-      open_file.st_dev == at_path.st_dev && open_file.st_ino == at_path.st_ino) {
-    return;
+  if (!is_file_at(m_fd.get(), m_log)) {
+    open_log();
   }
-  open_log();
 }
 
 // Where the next frame goes; called under the exclusive lock. Other writers may have appended,

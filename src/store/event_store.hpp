@@ -70,6 +70,7 @@ public:
 private:
   void watch();
   void open_if_replaced();
+  bool still_read();
 
   std::filesystem::path m_dir;
   std::string m_log;
