@@ -7,6 +7,7 @@
 #include "http/headers.hpp"
 #include "http/request.hpp"
 #include "http/url.hpp"
+#include "inspect/web_assets.hpp"
 #include "net/delivery_client.hpp"
 #include "payload/json_path.hpp"
 #include "store/record_filter.hpp"
@@ -136,16 +137,53 @@ RecordFilter wait_filter(const Parameters& p, std::int64_t started_ms) {
   return filter;
 }
 
+std::string_view content_type(std::string_view name) {
+  if (name.ends_with(".html")) {
+    return "text/html; charset=utf-8";
+  }
+  if (name.ends_with(".css")) {
+    return "text/css; charset=utf-8";
+  }
+  if (name.ends_with(".js")) {
+    return "text/javascript; charset=utf-8";
+  }
+  if (name.ends_with(".svg")) {
+    return "image/svg+xml";
+  }
+  return "text/plain; charset=utf-8";
+}
+
+// A file of the page, with headers that keep whatever a payload holds from running: the page
+// loads scripts and styles only from here, and no other site may frame it.
+bool answer_asset(std::string_view path, HttpAnswer& answer) {
+  const auto name = path == "/" ? std::string_view("index.html") : path.substr(1);
+  for (const auto& file : web_assets()) {
+    if (file.name == name) {
+      answer.headers.add("Content-Type", std::string(content_type(name)));
+      answer.headers.add("Cache-Control", "no-cache");
+      answer.headers.add("X-Content-Type-Options", "nosniff");
+      answer.headers.add("Referrer-Policy", "no-referrer");
+      answer.headers.add("Content-Security-Policy",
+                         "default-src 'none'; script-src 'self'; style-src 'self'; "
+                         "img-src 'self' data:; connect-src 'self'; base-uri 'none'; "
+                         "form-action 'none'; frame-ancestors 'none'");
+      answer.body = file.text;
+      return true;
+    }
+  }
+  return false;
+}
+
 } // namespace
 
 Inspector::Inspector(const InspectorConfig& config)
     : m_index(config.store), m_store(config.store), m_scheme(config.scheme),
       m_secret(config.secret), m_user_agent(config.user_agent), m_started_ms(unix_now_ms()),
-      m_stopping(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+      m_stopping(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)), m_feed(m_index, m_store),
       m_server(
           config.host, config.port,
-          [this](const HttpRequest& request, HttpAnswer& answer, const HttpServer::Later&) {
-            this->answer(request, answer);
+          [this](const HttpRequest& request, HttpAnswer& answer, const HttpServer::Later& later) {
+            this->answer(request, answer, later);
           },
           ServerOptions{.max_body = 1U << 16, .loops = 1, .workers = k_workers}) {
   if (!m_stopping) {
@@ -163,19 +201,22 @@ Inspector::~Inspector() {
 }
 
 void Inspector::start() {
+  m_feed.start(m_stopping.get());
   m_thread = std::thread([this] { m_server.run(); });
 }
 
 void Inspector::stop() {
   const std::uint64_t one = 1;
   [[maybe_unused]] const auto written = ::write(m_stopping.get(), &one, sizeof one);
+  m_feed.stop();
   m_server.stop();
   if (m_thread.joinable()) {
     m_thread.join();
   }
 }
 
-void Inspector::answer(const HttpRequest& request, HttpAnswer& answer) {
+void Inspector::answer(const HttpRequest& request, HttpAnswer& answer,
+                       const HttpServer::Later& later) {
   try {
     // DNS rebinding: a page elsewhere whose name resolves to 127.0.0.1 reaches this port with its
     // own name in Host. Only this address is served, and changes only from pages it served.
@@ -189,7 +230,7 @@ void Inspector::answer(const HttpRequest& request, HttpAnswer& answer) {
         !header_name_equal(*origin, "http://" + m_authority)) {
       throw Refusal{403, fmt::format("Origin '{}' may not change this inspector", *origin)};
     }
-    route(request, answer);
+    route(request, answer, later);
   } catch (const Refusal& refusal) {
     answer.headers = {};
     answer_json(answer, refusal.status, {{"error", refusal.message}});
@@ -199,7 +240,8 @@ void Inspector::answer(const HttpRequest& request, HttpAnswer& answer) {
   }
 }
 
-void Inspector::route(const HttpRequest& request, HttpAnswer& answer) {
+void Inspector::route(const HttpRequest& request, HttpAnswer& answer,
+                      const HttpServer::Later& later) {
   const auto& path = request.path;
   static constexpr std::string_view k_replay = "/replay";
   if (request.method == "POST" && path.starts_with("/api/deliveries/") &&
@@ -229,6 +271,10 @@ void Inspector::route(const HttpRequest& request, HttpAnswer& answer) {
       throw Refusal{404, fmt::format("no record {} in the store", id)};
     }
     answer_json(answer, 200, delivery_detail({id, std::move(*record)}));
+  } else if (path == "/api/stream") {
+    answer.headers.add("Content-Type", "text/event-stream");
+    answer.headers.add("Cache-Control", "no-store");
+    m_feed.add(later.stream());
   } else if (path == "/api/wait") {
     const auto filter = wait_filter(parameters, m_started_ms);
     const auto timeout = parameters.get("timeout");
@@ -241,7 +287,7 @@ void Inspector::route(const HttpRequest& request, HttpAnswer& answer) {
       throw Refusal{408, fmt::format("no matching record within {} s", wait_s)};
     }
     answer_json(answer, 200, delivery_detail({awaited.offset, *awaited.record}));
-  } else {
+  } else if (!answer_asset(path, answer)) {
     throw Refusal{404, fmt::format("nothing at {}", path)};
   }
 }

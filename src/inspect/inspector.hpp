@@ -1,6 +1,7 @@
 #pragma once
 
 #include "base/posix_file.hpp"
+#include "inspect/live_feed.hpp"
 #include "inspect/record_index.hpp"
 #include "net/server.hpp"
 #include "signing/secret.hpp"
@@ -40,12 +41,12 @@ public:
 
   // Serves from a thread of its own until stop().
   void start();
-  // Ends the waits in progress and stops serving.
+  // Ends the waits and streams in progress and stops serving.
   void stop();
 
 private:
-  void answer(const HttpRequest& request, HttpAnswer& answer);
-  void route(const HttpRequest& request, HttpAnswer& answer);
+  void answer(const HttpRequest& request, HttpAnswer& answer, const HttpServer::Later& later);
+  void route(const HttpRequest& request, HttpAnswer& answer, const HttpServer::Later& later);
   void replay(std::uint64_t record_id, const HttpRequest& request, HttpAnswer& answer);
 
   RecordIndex m_index;
@@ -55,6 +56,7 @@ private:
   std::string m_user_agent;
   std::int64_t m_started_ms;
   FileDescriptor m_stopping; // an eventfd, readable once stop() began: ends the waits
+  LiveFeed m_feed;
   HttpServer m_server;
   std::string m_authority; // host:port, as a Host header names it
   std::string m_url;

@@ -45,8 +45,7 @@ DeliveryHandler::DeliveryHandler(const ListenerConfig& config, PayloadFilter fil
     : m_config(config), m_filter(std::move(filter)), m_failures(failures),
       m_hooks(std::move(hooks)), m_limit_reached(std::move(limit_reached)) {}
 
-void DeliveryHandler::handle(const HttpRequest& request, HttpAnswer& answer,
-                             const HttpServer::Later& later) {
+void DeliveryHandler::handle(const HttpRequest& request, HttpAnswer& answer, const Defer& later) {
   if (request.path != m_config.path) {
     answer.status = 404;
     answer.body = fmt::format("no webhook endpoint at {}; deliveries go to {}\n", request.path,

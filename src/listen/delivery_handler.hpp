@@ -85,10 +85,14 @@ public:
                   const FailureOptions& failures, ListenerHooks hooks,
                   std::function<void()> limit_reached);
 
+  // Called once by a handler that answers after it returns, as HttpServer::Later is: the answer
+  // goes out when the function it returns is called.
+  using Defer = std::function<std::function<void()>()>;
+
   // --delay is not waited here: the answer says it (answer.delay_ms) for the server to hold it.
   // A delivery to store is answered once the store made it durable: handle() calls `later`
-  // (HttpServer's) and returns at once, and the answer is filled in from the store's thread.
-  void handle(const HttpRequest& request, HttpAnswer& answer, const HttpServer::Later& later);
+  // and returns at once, and the answer is filled in from the store's thread.
+  void handle(const HttpRequest& request, HttpAnswer& answer, const Defer& later);
   // The same, returning once the answer is there (for tests and fuzzing, without a server).
   void handle(const HttpRequest& request, HttpAnswer& answer);
 

@@ -54,7 +54,7 @@ Listener::Listener(ListenerConfig config, PayloadFilter filter, FailureOptions f
       s.config.host, s.config.port,
       [state = m_state.get()](const HttpRequest& request, HttpAnswer& answer,
                               const HttpServer::Later& later) {
-        state->handler.handle(request, answer, later);
+        state->handler.handle(request, answer, [&later] { return later(); });
       },
       options, s.tls ? &*s.tls : nullptr);
   s.event_fd = eventfd(0, EFD_CLOEXEC);

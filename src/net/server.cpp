@@ -59,15 +59,26 @@ int bound_port(int sock) {
 
 } // namespace
 
+std::function<void()> HttpServer::Later::operator()() const {
+  m_deferred = true;
+  return [&connection = m_connection] { connection.loop.answered_elsewhere(connection); };
+}
+
+std::shared_ptr<AnswerStream> HttpServer::Later::stream() const {
+  m_connection.stream = std::make_shared<AnswerStream>(m_connection.loop);
+  return m_connection.stream;
+}
+
 bool ServerState::answer(Connection& connection) const {
   bool deferred = false;
-  const HttpServer::Later later = [&deferred, &connection] {
-    deferred = true;
-    return std::function<void()>([&connection] { connection.loop.answered_elsewhere(connection); });
-  };
+  const HttpServer::Later later(connection, deferred);
   try {
     handler(connection.reader.request(), connection.answer, later);
   } catch (const std::exception& e) {
+    if (connection.stream) {
+      connection.stream->detach(); // the handler may still hold it: its pushes fail
+      connection.stream.reset();
+    }
     if (!deferred) {
       connection.answer = {.status = 500,
                            .headers = {},

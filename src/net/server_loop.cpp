@@ -47,8 +47,10 @@ std::string refusal_text(int status) {
   }
 }
 
-// Appended piece by piece: the hot path of every answer, where fmt's format parsing showed.
-void format_answer(std::string& out, const HttpAnswer& answer, bool keep_alive, bool head_only) {
+// Appended piece by piece: the hot path of every answer, where fmt's format parsing showed. A
+// streamed answer has no Content-Length: its body ends when the connection closes.
+void format_answer(std::string& out, const HttpAnswer& answer, bool keep_alive, bool head_only,
+                   bool streamed) {
   out += "HTTP/1.1 ";
   append_number(out, static_cast<std::size_t>(answer.status));
   out += ' ';
@@ -63,6 +65,10 @@ void format_answer(std::string& out, const HttpAnswer& answer, bool keep_alive, 
   if (!answer.body.empty() && !answer.headers.contains("Content-Type")) {
     out += "Content-Type: text/plain\r\n";
   }
+  if (streamed) {
+    out += "Connection: close\r\n\r\n";
+    return;
+  }
   out += "Content-Length: ";
   append_number(out, answer.body.size());
   out += keep_alive ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n";
@@ -72,6 +78,46 @@ void format_answer(std::string& out, const HttpAnswer& answer, bool keep_alive, 
 }
 
 } // namespace
+
+bool AnswerStream::push(std::string_view bytes) {
+  const std::lock_guard lock(m_mutex);
+  if (m_loop == nullptr || m_ended || m_overflowed) {
+    return false;
+  }
+  if (m_queued.size() + bytes.size() > k_max_queued) {
+    m_overflowed = true; // the loop closes the connection when it next looks
+    m_loop->wake();
+    return false;
+  }
+  if (m_queued.empty()) {
+    m_loop->wake(); // under the lock: detach() waits for it, so the loop is still there
+  }
+  m_queued += bytes;
+  return true;
+}
+
+void AnswerStream::end() {
+  const std::lock_guard lock(m_mutex);
+  if (m_loop != nullptr && !m_ended) {
+    m_ended = true;
+    m_loop->wake();
+  }
+}
+
+AnswerStream::Taken AnswerStream::take(std::string& out) {
+  const std::lock_guard lock(m_mutex);
+  if (m_overflowed) {
+    return Taken::abandoned;
+  }
+  out += m_queued;
+  m_queued.clear();
+  return m_ended ? Taken::ended : Taken::more;
+}
+
+void AnswerStream::detach() {
+  const std::lock_guard lock(m_mutex);
+  m_loop = nullptr;
+}
 
 namespace server_loop {
 
@@ -98,6 +144,9 @@ Loop::Loop(ServerState& server)
 
 Loop::~Loop() {
   for (auto* c = m_first; c != nullptr;) {
+    if (c->stream) {
+      c->stream->detach();
+    }
     delete std::exchange(c, c->next);
   }
   for (auto* c : m_closed) {
@@ -270,6 +319,13 @@ void Loop::on_event(Connection& c, std::uint32_t events) {
       }
     }
     break;
+  case Phase::streaming:
+    if (c.hung_up) {
+      close(c); // nobody reads what would still come
+    } else if ((events & EPOLLOUT) != 0) {
+      flush(c);
+    }
+    break;
   case Phase::lingering:
     drain(c);
     break;
@@ -284,6 +340,12 @@ void Loop::take_answered() {
     answered(*c);
     if (c->phase == Phase::reading) {
       read(*c);
+    }
+  }
+  // A wake-up may also be a stream's: look at each (pump may close one, and so change the list).
+  for (std::size_t i = m_streaming.size(); i > 0; --i) {
+    if (i <= m_streaming.size()) {
+      pump(*m_streaming[i - 1]);
     }
   }
 }
@@ -398,9 +460,30 @@ void Loop::answered(Connection& c) {
     m_delays.arm(c, m_now + milliseconds(c.answer.delay_ms));
     return;
   }
+  if (c.stream) {
+    c.keep_alive = false;
+    format_answer(c.out, c.answer, false, c.head_only, true);
+    c.phase = Phase::streaming;
+    m_streaming.push_back(&c);
+    if (c.head_only || m_stopping) {
+      c.stream->end();
+    }
+    pump(c);
+    return;
+  }
   c.keep_alive = c.keep_alive && !m_stopping;
-  format_answer(c.out, c.answer, c.keep_alive, c.head_only);
+  format_answer(c.out, c.answer, c.keep_alive, c.head_only, false);
   c.phase = Phase::writing;
+  flush(c);
+}
+
+void Loop::pump(Connection& c) {
+  const auto taken = c.stream->take(c.out);
+  if (taken == AnswerStream::Taken::abandoned) {
+    close(c);
+    return;
+  }
+  c.streamed_all = taken == AnswerStream::Taken::ended;
   flush(c);
 }
 
@@ -420,6 +503,14 @@ void Loop::flush(Connection& c) {
   }
   c.out.clear();
   c.sent = 0;
+  if (c.phase == Phase::streaming) {
+    if (c.streamed_all) {
+      close(c);
+    } else {
+      c.disarm(); // all sent: waiting for the stream is no stall
+    }
+    return;
+  }
   if (c.phase != Phase::writing) {
     return; // a "100 Continue" went out
   }
@@ -474,6 +565,10 @@ void Loop::drain(Connection& c) {
 
 void Loop::close(Connection& c) {
   c.disarm();
+  if (c.stream) {
+    c.stream->detach();
+    std::erase(m_streaming, &c);
+  }
   if (c.phase != Phase::lingering) {
     c.transport.close_notify();
   }
@@ -497,8 +592,8 @@ void Loop::begin_stop() {
         connection.phase == Phase::handshake ||
         (connection.phase == Phase::reading &&
          connection.reader.state() == RequestReader::State::idle && connection.pending.empty());
-    if (waiting) {
-      close(connection);
+    if (waiting || connection.phase == Phase::streaming) {
+      close(connection); // a stream ends only when its handler ends it: not worth a wait
     } else {
       connection.keep_alive = false; // the answer being written is its last
     }

@@ -35,6 +35,7 @@ enum class Phase {
              // request and the answer alone
   delaying,  // holding the answer (answer.delay_ms)
   writing,   // sending the answer
+  streaming, // sending a streamed answer (HttpServer::Later::stream), as its bytes come
   lingering, // after a last answer: reading and dropping what the client still sends
   closed,    // deleted once the loop is done with its current events
 };
@@ -51,13 +52,15 @@ struct Connection final : Timer {
   std::string out;
   std::size_t sent = 0;
   HttpAnswer answer;
+  std::shared_ptr<AnswerStream> stream; // set when the answer is streamed
   Phase phase = Phase::handshake;
   bool readable = false; // edge-triggered: the socket may hold more than was read
   bool handshake_wants_write = false;
   bool hung_up = false; // the client closed or reset: read until the end, whatever a read got
   bool keep_alive = true;
   bool head_only = false;
-  bool linger = false; // the client may still be sending (a body that was not read)
+  bool linger = false;       // the client may still be sending (a body that was not read)
+  bool streamed_all = false; // the stream ended: close once what it gave is sent
   std::size_t drained = 0;
   Connection* prev = nullptr; // the loop's connections
   Connection* next = nullptr;
@@ -169,6 +172,7 @@ private:
   void serve(Connection& c);
   void answered(Connection& c);
   void flush(Connection& c);
+  void pump(Connection& c);
   void start_lingering(Connection& c);
   void drain(Connection& c);
   void close(Connection& c);
@@ -188,6 +192,7 @@ private:
   Inbox<Connection> m_answered;            // and stop's wake-up
   std::vector<Connection*> m_answered_now; // taken from it
   std::vector<Connection*> m_closed;
+  std::vector<Connection*> m_streaming; // whose streams push() may have given bytes
   Connection* m_first = nullptr;
   std::size_t m_count = 0;
   bool m_stopping = false;

@@ -39,7 +39,7 @@ std::vector<EventInfo> build_catalog() {
   const auto fixtures = embedded_fixtures();
   for (const auto& line : k_catalog) {
     const auto it = std::find_if(fixtures.begin(), fixtures.end(),
-                                 [&](const EmbeddedFixture& f) { return f.name == line.name; });
+                                 [&](const EmbeddedFile& f) { return f.name == line.name; });
     result.push_back({line.name, line.description, it == fixtures.end() ? "" : it->text});
   }
   return result;

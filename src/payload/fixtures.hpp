@@ -1,16 +1,12 @@
 #pragma once
 
+#include "base/embedded_file.hpp"
+
 #include <span>
-#include <string_view>
 
 namespace linkhook {
 
-// One file of fixtures/, carried in the binary (see cmake/EmbedFixtures.cmake).
-struct EmbeddedFixture {
-  std::string_view name; // the file name without ".json": the event name
-  std::string_view text;
-};
-
-std::span<const EmbeddedFixture> embedded_fixtures();
+// The files of fixtures/, each named by its event (the file name without ".json").
+std::span<const EmbeddedFile> embedded_fixtures();
 
 } // namespace linkhook

@@ -5,7 +5,9 @@
 #include "temp_dir.hpp"
 
 #include <httplib.h>
+#include <semaphore>
 #include <set>
+#include <thread>
 
 using namespace linkhook::test;
 using Json = nlohmann::json;
@@ -223,6 +225,73 @@ TEST_SUITE("cli.inspect") {
     REQUIRE(attempts.size() == 1);
     CHECK(attempts[0]["kind"] == "attempt");
     CHECK(attempts[0]["event"] == "link.clicked");
+  }
+
+  TEST_CASE("api/stream sends each new record as a delivery event, as any process appends it") {
+    TempDir store;
+    RunningListener listener({"--secret", k_test_secret, "--store", store.path().string()});
+    send(listener, "qr.scanned", 1); // before the stream opens: not sent on it
+    RunningInspector inspector(store);
+    std::binary_semaphore opened(0);
+    std::string received;
+    int events = 0;
+    bool open = false;
+    std::thread reading([&] {
+      httplib::Client client(inspector.origin);
+      client.set_read_timeout(20, 0);
+      const auto result = client.Get("/api/stream", [&](const char* data, std::size_t size) {
+        received.append(data, size);
+        if (!open && received.find(": linkhook inspector\n") != std::string::npos) {
+          open = true;
+          opened.release();
+        }
+        events = 0;
+        for (auto at = received.find("event: delivery\n"); at != std::string::npos;
+             at = received.find("event: delivery\n", at + 1)) {
+          ++events;
+        }
+        return events < 3;
+      });
+      CHECK(result.error() == httplib::Error::Canceled); // stopped here, not by the server
+    });
+    REQUIRE(opened.try_acquire_for(std::chrono::seconds(10)));
+    send(listener, "link.clicked", 2);
+    send(listener, "team.member_added", 1, k_other_secret); // rejected: streamed all the same
+    reading.join();
+    REQUIRE(events == 3);
+    CHECK(received.find("HTTP") == std::string::npos); // the body only
+    std::vector<Json> summaries;
+    for (auto at = received.find("data: "); at != std::string::npos;
+         at = received.find("data: ", at + 1)) {
+      summaries.push_back(Json::parse(received.substr(at + 6, received.find('\n', at) - at - 6)));
+    }
+    REQUIRE(summaries.size() == 3);
+    CHECK(summaries[0]["event"] == "link.clicked");
+    CHECK(summaries[1]["event"] == "link.clicked");
+    CHECK(summaries[2]["event"] == "team.member_added");
+    CHECK(summaries[2]["verified"] == false);
+    CHECK(received.find("id: " + summaries[0]["record_id"].get<std::string>() + "\n") !=
+          std::string::npos);
+    const auto listed = inspector.get("api/deliveries?limit=1").second["deliveries"][0];
+    CHECK(listed == summaries[2]);
+  }
+
+  TEST_CASE("the page is served from the binary, under a policy that runs only its own scripts") {
+    TempDir store;
+    RunningInspector inspector(store);
+    httplib::Client client(inspector.origin);
+    const auto page = client.Get("/");
+    REQUIRE(page);
+    CHECK(page->status == 200);
+    CHECK(page->get_header_value("Content-Type") == "text/html; charset=utf-8");
+    CHECK(page->get_header_value("Content-Security-Policy").find("script-src 'self'") !=
+          std::string::npos);
+    CHECK(page->body.find("app.js") != std::string::npos);
+    const auto script = client.Get("/app.js");
+    REQUIRE(script);
+    CHECK(script->status == 200);
+    CHECK(script->get_header_value("Content-Type") == "text/javascript; charset=utf-8");
+    CHECK(inspector.get("", {{"Host", "attacker.example"}}).first == 403);
   }
 
   TEST_CASE("another Host is refused (DNS rebinding), and so is a change from another Origin") {

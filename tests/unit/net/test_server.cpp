@@ -5,6 +5,8 @@
 #include <chrono>
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <memory>
+#include <mutex>
 #include <semaphore>
 #include <string>
 #include <thread>
@@ -393,5 +395,114 @@ TEST_SUITE("net/server") {
     CHECK(answer.find("200 OK") != std::string::npos);
     CHECK(answer.find("Connection: close\r\n") != std::string::npos);
     serving.join();
+  }
+}
+
+TEST_SUITE("net/server streamed answers") {
+  // A server on one loop whose handler streams every answer and hands its stream to the test.
+  struct StreamingServer {
+    explicit StreamingServer(int io_timeout_ms = 30000)
+        : server(
+              "127.0.0.1", 0,
+              [this](const linkhook::HttpRequest&, linkhook::HttpAnswer& answer,
+                     const linkhook::HttpServer::Later& later) {
+                answer.headers.add("Content-Type", "text/event-stream");
+                auto s = later.stream();
+                REQUIRE(s->push("first\n")); // before the head is out: sent after it
+                const std::lock_guard lock(mutex);
+                stream = std::move(s);
+                opened.release();
+              },
+              options(io_timeout_ms)) {
+      serving = std::thread([this] { server.run(); });
+    }
+    StreamingServer(const StreamingServer&) = delete;
+    StreamingServer& operator=(const StreamingServer&) = delete;
+    ~StreamingServer() {
+      server.stop();
+      serving.join();
+    }
+
+    static linkhook::ServerOptions options(int io_timeout_ms) {
+      linkhook::ServerOptions o;
+      o.loops = 1;
+      o.io_timeout_ms = io_timeout_ms;
+      return o;
+    }
+
+    std::shared_ptr<linkhook::AnswerStream> take() {
+      REQUIRE(opened.try_acquire_for(5s));
+      const std::lock_guard lock(mutex);
+      return stream;
+    }
+
+    std::mutex mutex;
+    std::shared_ptr<linkhook::AnswerStream> stream;
+    std::binary_semaphore opened{0};
+    linkhook::HttpServer server;
+    std::thread serving;
+  };
+
+  TEST_CASE("bytes pushed from another thread go out as they come, and end() closes") {
+    StreamingServer server;
+    RawConnection client("127.0.0.1", server.server.port());
+    REQUIRE(client.send("GET /stream HTTP/1.1\r\nHost: test\r\n\r\n"));
+    auto stream = server.take();
+    const auto head = client.receive(5s, "first\n");
+    CHECK(head.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+    CHECK(head.find("Content-Type: text/event-stream\r\n") != std::string::npos);
+    CHECK(head.find("Content-Length") == std::string::npos);
+    CHECK(head.find("Connection: close\r\n\r\nfirst\n") != std::string::npos);
+    std::thread([&] { CHECK(stream->push("second\n")); }).join();
+    CHECK(client.receive(5s, "second\n") == "second\n");
+    CHECK(client.receive(50ms).empty()); // nothing more until something is pushed
+    std::thread([&] {
+      CHECK(stream->push("last\n"));
+      stream->end();
+      CHECK_FALSE(stream->push("after the end\n"));
+    }).join();
+    CHECK(client.receive(5s) == "last\n"); // then the server closed
+    CHECK(client.closed_within(5s));
+  }
+
+  TEST_CASE("a client that goes away makes pushes fail, and so does one that falls behind") {
+    StreamingServer server;
+    {
+      RawConnection client("127.0.0.1", server.server.port());
+      REQUIRE(client.send("GET /stream HTTP/1.1\r\n\r\n"));
+      REQUIRE(client.receive(5s, "first\n").find("first\n") != std::string::npos);
+    }
+    auto gone = server.take();
+    bool failed = false;
+    for (int i = 0; i < 500 && !failed; ++i) {
+      failed = !gone->push("x\n");
+      std::this_thread::sleep_for(10ms); // the loop's turn to see the hang-up
+    }
+    CHECK(failed);
+
+    // A client that reads nothing: once the kernel's buffers are full, the queue grows to its
+    // bound, and then the server gives the client up instead of holding more.
+    RawConnection stalled("127.0.0.1", server.server.port());
+    REQUIRE(stalled.send("GET /stream HTTP/1.1\r\n\r\n"));
+    auto stream = server.take();
+    const std::string chunk(64 * 1024, 'y');
+    std::size_t pushed = 0;
+    while (stream->push(chunk)) {
+      pushed += chunk.size();
+      REQUIRE(pushed < 256 * linkhook::AnswerStream::k_max_queued);
+    }
+    CHECK(pushed >= linkhook::AnswerStream::k_max_queued);
+    CHECK(stalled.closed_within(5s));
+  }
+
+  TEST_CASE("stopping the server ends an open stream") {
+    auto server = std::make_unique<StreamingServer>();
+    RawConnection client("127.0.0.1", server->server.port());
+    REQUIRE(client.send("GET /stream HTTP/1.1\r\n\r\n"));
+    auto stream = server->take();
+    REQUIRE(client.receive(5s, "first\n").find("first\n") != std::string::npos);
+    server.reset(); // stops and joins: returns although the stream never ended
+    CHECK(client.closed_within(5s));
+    CHECK_FALSE(stream->push("after the stop\n"));
   }
 }
