@@ -10,8 +10,8 @@ LINKHOOK_PACKAGES=(cmake make g++ pkg-config libcli11-dev libcpp-httplib-dev nlo
 
 # What the tests need besides: the .deb test packs with CPack (dpkg-shlibdeps is in dpkg-dev and
 # uses file) and reads the man page (man-db, groff); the README test runs its commands (curl, jq);
-# the completion tests run the scripts in bash, fish and zsh.
-LINKHOOK_TEST_PACKAGES=(dpkg-dev file man-db groff-base curl jq fish zsh)
+# the completion tests run the scripts in bash, fish and zsh; the browser test drives Chromium.
+LINKHOOK_TEST_PACKAGES=(dpkg-dev file man-db groff-base curl jq fish zsh chromium)
 
 # How scripts/test configures build/: scripts/demo configures it the same way, so that the test
 # run after a demo reuses every object the demo built instead of rebuilding with other flags.
@@ -41,6 +41,16 @@ ensure_packages() {
   "${sudo[@]}" apt-get update -qq || die "apt-get update failed"
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
     "${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
+}
+
+# ensure_browser_tests: Node.js and npm (Debian's, unless the machine has its own) and the browser
+# test's npm packages (tests/browser: puppeteer-core, as its lock file pins it).
+ensure_browser_tests() {
+  command -v npm >/dev/null || ensure_packages nodejs npm
+  [ -d "$LINKHOOK_ROOT/tests/browser/node_modules/puppeteer-core" ] && return 0
+  say "installing the browser test's npm packages"
+  (cd "$LINKHOOK_ROOT/tests/browser" && npm ci --no-audit --no-fund --loglevel=error) ||
+    die "npm ci in tests/browser failed"
 }
 
 # build DIR [cmake args...] [-- targets...]: configures (once) and builds into DIR under the

@@ -179,7 +179,7 @@ bool answer_asset(std::string_view path, HttpAnswer& answer) {
 Inspector::Inspector(const InspectorConfig& config)
     : m_index(config.store), m_store(config.store), m_scheme(config.scheme),
       m_secret(config.secret), m_user_agent(config.user_agent), m_started_ms(unix_now_ms()),
-      m_stopping(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)), m_feed(m_index, m_store),
+      m_stopping(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)), m_feed(m_store),
       m_server(
           config.host, config.port,
           [this](const HttpRequest& request, HttpAnswer& answer, const HttpServer::Later& later) {

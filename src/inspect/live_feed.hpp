@@ -1,6 +1,6 @@
 #pragma once
 
-#include "inspect/record_index.hpp"
+#include "base/posix_file.hpp"
 #include "net/server.hpp"
 #include "store/event_store.hpp"
 
@@ -17,7 +17,7 @@ namespace linkhook {
 
 class LiveFeed {
 public:
-  LiveFeed(RecordIndex& index, const std::filesystem::path& store);
+  explicit LiveFeed(const std::filesystem::path& store);
   LiveFeed(const LiveFeed&) = delete;
   LiveFeed& operator=(const LiveFeed&) = delete;
   ~LiveFeed(); // stops
@@ -34,11 +34,12 @@ private:
   void run(int interrupt);
   void push(std::string_view bytes);
 
-  RecordIndex& m_index;
-  StoreFollower m_changes; // only waited on: the index reads the log
-  std::mutex m_mutex;      // guards what follows
+  bool wait_for_stream(int interrupt);
+
+  StoreFollower m_follower; // its thread's
+  FileDescriptor m_added;   // an eventfd: a stream was added
+  std::mutex m_mutex;       // guards what follows
   std::vector<std::shared_ptr<AnswerStream>> m_streams;
-  IndexCursor m_cursor; // while there are streams: the records sent so far
   std::thread m_thread;
 };
 

@@ -21,7 +21,6 @@ void RecordIndex::refresh_locked() {
   m_follower.read([this](const StoreRecord& record, std::uint64_t offset) {
     if (!m_entries.empty() && offset <= m_entries.back().offset) {
       m_entries.clear(); // the follower starts over: the store was cleared
-      ++m_generation;
     }
     auto [found, added] =
         m_event_numbers.try_emplace(record.event, static_cast<std::uint32_t>(m_events.size()));
@@ -116,28 +115,6 @@ std::optional<StoreRecord> RecordIndex::record(std::uint64_t record_id) {
   return m_follower.record_at(record_id);
 }
 
-IndexCursor RecordIndex::end() {
-  const std::lock_guard lock(m_mutex);
-  refresh_locked();
-  return {m_generation, m_entries.size()};
-}
-
-std::vector<IndexedRecord> RecordIndex::newer(IndexCursor& cursor, std::size_t limit) {
-  const std::lock_guard lock(m_mutex);
-  refresh_locked();
-  if (cursor.generation != m_generation) {
-    cursor = {m_generation, 0};
-  }
-  std::vector<IndexedRecord> records;
-  for (; cursor.seen < m_entries.size() && records.size() < limit; ++cursor.seen) {
-    const auto offset = m_entries[cursor.seen].offset;
-    if (auto record = m_follower.record_at(offset)) {
-      records.push_back({offset, std::move(*record)});
-    }
-  }
-  return records;
-}
-
 nlohmann::ordered_json delivery_summary(const IndexedRecord& indexed) {
   const auto& record = indexed.record;
   return {{"record_id", std::to_string(indexed.record_id)},
@@ -158,6 +135,12 @@ nlohmann::ordered_json delivery_detail(const IndexedRecord& indexed) {
     headers.push_back({header.name, header.value});
   }
   json["headers"] = std::move(headers);
+  if (!indexed.record.ref.empty()) {
+    json["ref"] = indexed.record.ref; // a replay's attempts: the webhook-id they delivered
+  }
+  if (!indexed.record.extra.is_null()) {
+    json["extra"] = indexed.record.extra; // a replay's attempts: the url, ending and each attempt
+  }
   const auto& body = indexed.record.body;
   if (is_valid_utf8(body)) {
     json["body"] = body;

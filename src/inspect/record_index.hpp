@@ -39,12 +39,6 @@ struct DeliveryPage {
   std::optional<std::uint64_t> next;  // the cursor of the next page, when there may be one
 };
 
-// Where a reader of new records got to (RecordIndex::newer).
-struct IndexCursor {
-  std::uint64_t generation = 0; // of the log: a cleared store starts a new one
-  std::size_t seen = 0;         // its records taken
-};
-
 class RecordIndex {
 public:
   explicit RecordIndex(std::filesystem::path dir);
@@ -56,12 +50,6 @@ public:
 
   // The record with this id; none when there is none (or the store was cleared since).
   std::optional<StoreRecord> record(std::uint64_t record_id);
-
-  // A cursor past every record appended so far.
-  IndexCursor end();
-  // The records appended after `cursor`, oldest first, at most `limit` of them; the cursor moves
-  // past those returned.
-  std::vector<IndexedRecord> newer(IndexCursor& cursor, std::size_t limit);
 
 private:
   struct Entry {
@@ -78,8 +66,7 @@ private:
 
   std::mutex m_mutex;
   StoreFollower m_follower;
-  std::vector<Entry> m_entries;   // oldest first
-  std::uint64_t m_generation = 0; // how many times the store was cleared while followed
+  std::vector<Entry> m_entries; // oldest first
   std::vector<std::string> m_events;
   std::unordered_map<std::string, std::uint32_t> m_event_numbers;
 };
@@ -88,7 +75,7 @@ private:
 nlohmann::ordered_json delivery_summary(const IndexedRecord& indexed);
 
 // The detail of `api/deliveries/ID`: the summary, the headers in order and the body (as text, or
-// as body_base64 when the bytes are not UTF-8).
+// as body_base64 when the bytes are not UTF-8); for a replay's attempts, `ref` and `extra` too.
 nlohmann::ordered_json delivery_detail(const IndexedRecord& indexed);
 
 } // namespace linkhook

@@ -271,6 +271,17 @@ std::uint64_t StoreFollower::read(const LocatedRecordVisitor& visit) {
   return scan.records;
 }
 
+void StoreFollower::skip_to_end() {
+  open_if_replaced();
+  if (!m_fd) {
+    return;
+  }
+  if (const auto at = readable_end(m_fd.get(), m_log)) {
+    m_generation = at->first.generation;
+    m_next = at->second;
+  }
+}
+
 std::optional<StoreRecord> StoreFollower::record_at(std::uint64_t offset) {
   if (offset < k_file_header_size || offset >= m_next || !still_read()) {
     return std::nullopt;

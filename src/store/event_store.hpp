@@ -53,6 +53,9 @@ public:
   // as scan_store skips it; an I/O error or a file that is not a store is an Error.
   std::uint64_t read(const LocatedRecordVisitor& visit);
 
+  // Moves past every record appended so far, unread: read() visits only later ones.
+  void skip_to_end();
+
   // The record whose frame starts at `offset` of the log read so far (as read() gave it); none
   // when no intact frame starts there, or the log was cleared or replaced since.
   std::optional<StoreRecord> record_at(std::uint64_t offset);

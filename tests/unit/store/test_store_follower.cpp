@@ -33,6 +33,23 @@ TEST_SUITE("store/follower") {
     CHECK(read_ids(follower).empty());
   }
 
+  TEST_CASE("skip_to_end passes what the store holds unread: only later records are read") {
+    TempDir tmp;
+    StoreFollower follower(tmp.path());
+    follower.skip_to_end(); // no store yet: nothing to skip
+    EventStore store(tmp.path());
+    store.append(std::vector{sample_record("a"), sample_record("b")});
+    follower.skip_to_end();
+    CHECK(read_ids(follower).empty());
+    store.append(std::vector{sample_record("c")});
+    CHECK(read_ids(follower) == std::vector<std::string>{"c"});
+    store.append(std::vector{sample_record("d")});
+    follower.skip_to_end();
+    clear_store(tmp.path()); // a new log: read from its start
+    EventStore(tmp.path()).append(std::vector{sample_record("e")});
+    CHECK(read_ids(follower) == std::vector<std::string>{"e"});
+  }
+
   TEST_CASE("record_at finds a record read by where its frame starts, and nothing elsewhere") {
     TempDir tmp;
     EventStore(tmp.path()).append(std::vector{sample_record("a"), sample_record("b", "{}")});
