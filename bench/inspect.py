@@ -341,9 +341,9 @@ def main():
         idle = max(idle, listen_throughput(True, 20000, stream=False))
         inspected = max(inspected, listen_throughput(True, 20000))
     print(f"listen (store on, 20,000 deliveries at concurrency 16): {plain:.0f}/s without "
-          f"--inspect; with it {idle:.0f}/s ({(1 - idle / plain) * 100:.1f}% less) with no page "
-          f"open, {inspected:.0f}/s ({(1 - inspected / plain) * 100:.1f}% less) with a stream "
-          f"open   (best of {ROUNDS} rounds each, in turns)")
+          f"--inspect; with it {idle:.0f}/s with no page open ({idle / plain - 1:+.1%}), "
+          f"{inspected:.0f}/s with a stream open ({inspected / plain - 1:+.1%})   (best of "
+          f"{ROUNDS} rounds each, in turns)")
 
     largest, smallest = max(SIZES), min(SIZES)
     flat = first_pages[largest][0] <= max(2 * first_pages[smallest][0], first_pages[smallest][0] + 5)

@@ -27,8 +27,7 @@ void append_event(std::string& out, const StoreRecord& record, std::uint64_t rec
   out += "event: delivery\nid: ";
   out += std::to_string(record_id);
   out += "\ndata: ";
-  out += delivery_summary({record_id, record})
-             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  out += delivery_summary_text(record_id, record);
   out += "\n\n";
 }
 
@@ -123,13 +122,15 @@ void LiveFeed::run(int interrupt) {
     last_read = std::chrono::steady_clock::now();
     const std::lock_guard lock(m_mutex);
     std::string events;
-    const auto read = m_follower.read([&](const StoreRecord& record, std::uint64_t offset) {
-      append_event(events, record, offset);
-      if (events.size() >= k_batch_bytes) {
-        push(events);
-        events.clear();
-      }
-    });
+    const auto read = m_follower.read(
+        [&](const StoreRecord& record, std::uint64_t offset) {
+          append_event(events, record, offset);
+          if (events.size() >= k_batch_bytes) {
+            push(events);
+            events.clear();
+          }
+        },
+        RecordParts::summary);
     if (!events.empty()) {
       push(events);
     }

@@ -61,7 +61,7 @@ private:
   };
 
   bool matches(const Entry& entry, const DeliveryQuery& query) const;
-  DeliveryPage search(const DeliveryQuery& query);
+  DeliveryPage search(const DeliveryQuery& query, std::vector<Entry>::iterator end);
   void refresh_locked();
 
   std::mutex m_mutex;
@@ -71,7 +71,10 @@ private:
   std::unordered_map<std::string, std::uint32_t> m_event_numbers;
 };
 
-// The summary of `api/deliveries`: record_id, id, event, kind, status, verified, reason, at.
+// The summary of `api/deliveries`: record_id, id, event, kind, status, verified, reason, at; as
+// JSON text on one line, written directly (api/stream sends one for every record appended), and
+// as a JSON value.
+std::string delivery_summary_text(std::uint64_t record_id, const StoreRecord& record);
 nlohmann::ordered_json delivery_summary(const IndexedRecord& indexed);
 
 // The detail of `api/deliveries/ID`: the summary, the headers in order and the body (as text, or

@@ -163,12 +163,12 @@ std::optional<std::pair<LogHeader, std::uint64_t>> readable_end(int fd, const st
 
 // Visits the records of the frames in [begin, end) of the log.
 StoreScan scan_records(int fd, const std::string& log, std::uint64_t begin, std::uint64_t end,
-                       const LocatedRecordVisitor& visit) {
+                       const LocatedRecordVisitor& visit, RecordParts parts = RecordParts::whole) {
   StoreScan result;
   const auto scan = scan_frames(
       fd, begin, end,
       [&](std::uint16_t version, std::string_view payload, std::uint64_t offset) {
-        auto record = version == k_frame_version ? decode_record(payload) : std::nullopt;
+        auto record = version == k_frame_version ? decode_record(payload, parts) : std::nullopt;
         if (!record) {
           ++result.skipped_records;
           return;
@@ -248,7 +248,7 @@ bool StoreFollower::still_read() {
   return at && at->first.generation == m_generation;
 }
 
-std::uint64_t StoreFollower::read(const LocatedRecordVisitor& visit) {
+std::uint64_t StoreFollower::read(const LocatedRecordVisitor& visit, RecordParts parts) {
   open_if_replaced();
   if (!m_fd) {
     return 0;
@@ -265,7 +265,7 @@ std::uint64_t StoreFollower::read(const LocatedRecordVisitor& visit) {
   if (end <= m_next) {
     return 0;
   }
-  const auto scan = scan_records(m_fd.get(), m_log, m_next, end, visit);
+  const auto scan = scan_records(m_fd.get(), m_log, m_next, end, visit, parts);
   // A torn or damaged tail is left unread: the next writer cuts it off and appends there.
   m_next = scan.tail_offset;
   return scan.records;
@@ -291,12 +291,15 @@ std::optional<StoreRecord> StoreFollower::record_at(std::uint64_t offset) {
   return frame && frame->version == k_frame_version ? decode_record(frame->payload) : std::nullopt;
 }
 
-void StoreFollower::search(std::string_view text, const LocatedRecordVisitor& visit) {
-  if (m_next <= k_file_header_size || !still_read()) {
+void StoreFollower::search(std::string_view text, std::uint64_t begin, std::uint64_t end,
+                           const LocatedRecordVisitor& visit) {
+  begin = std::max(begin, k_file_header_size);
+  end = std::min(end, m_next);
+  if (end <= begin || !still_read()) {
     return;
   }
   scan_frames(
-      m_fd.get(), k_file_header_size, m_next,
+      m_fd.get(), begin, end,
       [&](std::uint16_t version, std::string_view payload, std::uint64_t offset) {
         if (version != k_frame_version || payload.find(text) == std::string_view::npos) {
           return;

@@ -49,9 +49,10 @@ class StoreFollower {
 public:
   explicit StoreFollower(std::filesystem::path dir);
 
-  // Visits the new records, oldest first, and returns how many it visited. Damage is skipped
-  // as scan_store skips it; an I/O error or a file that is not a store is an Error.
-  std::uint64_t read(const LocatedRecordVisitor& visit);
+  // Visits the new records, oldest first (only their summary parts, when asked), and returns
+  // how many it visited. Damage is skipped as scan_store skips it; an I/O error or a file that is
+  // not a store is an Error.
+  std::uint64_t read(const LocatedRecordVisitor& visit, RecordParts parts = RecordParts::whole);
 
   // Moves past every record appended so far, unread: read() visits only later ones.
   void skip_to_end();
@@ -60,9 +61,11 @@ public:
   // when no intact frame starts there, or the log was cleared or replaced since.
   std::optional<StoreRecord> record_at(std::uint64_t offset);
 
-  // Visits again, oldest first, the records read so far whose frame holds the bytes `text`
-  // somewhere (in the body, a header, the id...): a search that decodes only those.
-  void search(std::string_view text, const LocatedRecordVisitor& visit);
+  // Visits again, oldest first, the records read so far whose frame starts in [begin, end) (each
+  // where a frame starts, or the end of what was read) and holds the bytes `text` somewhere (in
+  // the body, a header, the id...): a search that decodes only those.
+  void search(std::string_view text, std::uint64_t begin, std::uint64_t end,
+              const LocatedRecordVisitor& visit);
 
   // Waits until the log may have changed, `timeout` passed, or `interrupt` (a descriptor, or -1
   // for none) became readable; returns false in that last case only. The store's directory is

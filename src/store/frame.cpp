@@ -41,9 +41,10 @@ public:
         std::min<std::uint64_t>(length, offset < m_end ? m_end - offset : 0));
     if (offset < m_start || offset + available > m_start + m_buffer.size()) {
       m_start = offset;
-      m_buffer.resize(std::max(available, k_window));
-      const auto wanted =
-          static_cast<std::size_t>(std::min<std::uint64_t>(m_buffer.size(), m_end - offset));
+      // No more than the range holds: a scan of a few new records reads (and clears) only them.
+      const auto wanted = std::max(available, static_cast<std::size_t>(std::min<std::uint64_t>(
+                                                  k_window, offset < m_end ? m_end - offset : 0)));
+      m_buffer.resize(wanted);
       m_buffer.resize(read_at(m_fd, m_buffer.data(), wanted, offset, m_what));
     }
     return std::string_view(m_buffer).substr(static_cast<std::size_t>(offset - m_start), available);

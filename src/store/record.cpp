@@ -52,12 +52,15 @@ public:
     return value;
   }
 
-  std::string text() {
+  std::string text() { return std::string(view()); }
+
+  // A text's bytes, valid as long as the payload is.
+  std::string_view view() {
     const auto size = static_cast<std::size_t>(integer(4));
     if (!take(size)) {
       return {};
     }
-    std::string value(m_in.substr(0, size));
+    const auto value = m_in.substr(0, size);
     m_in.remove_prefix(size);
     return value;
   }
@@ -151,7 +154,8 @@ std::string encode_record(const StoreRecord& record) {
   return out;
 }
 
-std::optional<StoreRecord> decode_record(std::string_view payload) {
+std::optional<StoreRecord> decode_record(std::string_view payload, RecordParts parts) {
+  const bool whole = parts == RecordParts::whole;
   ByteReader reader(payload);
   StoreRecord record;
   const auto kind = reader.integer(1);
@@ -164,22 +168,27 @@ std::optional<StoreRecord> decode_record(std::string_view payload) {
   record.time_ms = static_cast<std::int64_t>(reader.integer(8));
   const auto header_count = reader.integer(4);
   for (std::uint64_t i = 0; i < header_count && reader.ok(); ++i) {
-    auto name = reader.text();
-    auto value = reader.text();
-    record.headers.push_back({std::move(name), std::move(value)});
+    const auto name = reader.view();
+    const auto value = reader.view();
+    if (whole) {
+      record.headers.push_back({std::string(name), std::string(value)});
+    }
   }
-  record.body = reader.text();
+  const auto body = reader.view();
+  if (whole) {
+    record.body = body;
+  }
   const auto flags = reader.integer(1);
   record.verdict.verified = (flags & 1U) != 0;
   record.verdict.duplicate = (flags & 2U) != 0;
   record.verdict.status = static_cast<int>(static_cast<std::int32_t>(reader.integer(4)));
   record.verdict.reason = reader.text();
   record.ref = reader.text();
-  const auto extra = reader.text();
+  const auto extra = reader.view();
   if (!reader.ok()) {
     return std::nullopt;
   }
-  if (!extra.empty()) {
+  if (whole && !extra.empty()) {
     record.extra = nlohmann::ordered_json::parse(extra, nullptr, false);
     if (record.extra.is_discarded()) {
       return std::nullopt;

@@ -62,6 +62,10 @@ std::string_view verdict_name(const StoreRecord& record);
 // The record as the payload of a store frame: a compact binary form that keeps every byte.
 // Decoding ignores bytes after the fields it knows, so fields can be added at the end.
 std::string encode_record(const StoreRecord& record);
-std::optional<StoreRecord> decode_record(std::string_view payload);
+// `summary` leaves out the headers, the body and `extra`, for what lists records by their other
+// fields (the inspector's index and live stream): decoding them is most of a record's cost.
+enum class RecordParts { whole, summary };
+std::optional<StoreRecord> decode_record(std::string_view payload,
+                                         RecordParts parts = RecordParts::whole);
 
 } // namespace linkhook

@@ -85,6 +85,18 @@ TEST_SUITE("store/record") {
     CHECK(decode_record(payload + "future field") == full_record());
   }
 
+  TEST_CASE("a summary decoding has every field but the headers, the body and extra") {
+    auto expected = full_record();
+    const auto payload = encode_record(expected);
+    expected.headers.clear();
+    expected.body.clear();
+    expected.extra = nullptr;
+    CHECK(decode_record(payload, RecordParts::summary) == expected);
+    for (std::size_t size = 0; size < payload.size(); ++size) {
+      CHECK_FALSE(decode_record(payload.substr(0, size), RecordParts::summary));
+    }
+  }
+
   TEST_CASE("JSON form round-trips every field, with non-UTF-8 bytes in base64") {
     auto record = full_record();
     record.headers.push_back({"X-Raw", "\xff\xfe"});

@@ -77,16 +77,24 @@ TEST_SUITE("store/follower") {
                             sample_record("c", "needle")});
     StoreFollower follower(tmp.path());
     std::vector<std::string> found;
-    const auto search = [&](std::string_view text) {
+    const auto search = [&](std::string_view text, std::uint64_t begin = 0,
+                            std::uint64_t end = UINT64_MAX) {
       found.clear();
-      follower.search(text, [&](const StoreRecord& r, std::uint64_t) { found.push_back(r.id); });
+      follower.search(text, begin, end,
+                      [&](const StoreRecord& r, std::uint64_t) { found.push_back(r.id); });
       return found;
     };
     CHECK(search("needle").empty()); // nothing read yet
-    CHECK(read_ids(follower).size() == 3);
+    std::vector<std::uint64_t> offsets;
+    follower.read([&](const StoreRecord&, std::uint64_t offset) { offsets.push_back(offset); });
+    REQUIRE(offsets.size() == 3);
     CHECK(search("needle") == std::vector<std::string>{"a", "c"});
     CHECK(search("").size() == 3);
     CHECK(search("absent").empty());
+    // Within a range of frames: from the second frame on, and up to the third.
+    CHECK(search("needle", offsets[1]) == std::vector<std::string>{"c"});
+    CHECK(search("needle", 0, offsets[2]) == std::vector<std::string>{"a"});
+    CHECK(search("", offsets[1], offsets[2]) == std::vector<std::string>{"b"});
   }
 
   TEST_CASE("a store that does not exist yet holds nothing until it is made") {
