@@ -92,8 +92,14 @@ void add_failed_rows(const StoreOptions& options, const std::filesystem::path& d
 
 int run_list(const StoreOptions& options) {
   const auto dir = store_dir(options.store);
+  // --json without --limit streams: each row goes out as it is read, whatever the store holds.
+  const bool stream = options.json && !options.limit;
   std::deque<ListRow> rows; // the newest --limit rows, oldest first
   const auto add = [&](ListRow row) {
+    if (stream) {
+      write_all(stdout, row[0]);
+      return;
+    }
     rows.push_back(std::move(row));
     if (options.limit && rows.size() > *options.limit) {
       rows.pop_front();
