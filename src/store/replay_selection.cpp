@@ -4,6 +4,7 @@
 #include "base/text.hpp"
 
 #include <fmt/format.h>
+#include <optional>
 #include <unordered_set>
 
 namespace linkhook {
@@ -14,12 +15,11 @@ bool is_event(const StoreRecord& record) {
   return record.kind == RecordKind::received || record.kind == RecordKind::sent;
 }
 
-bool selected(const ReplaySelection& selection, const StoreRecord& record,
-              const ReplayHistory& history) {
+// Whether the selection takes the event, but for --failed, which only the whole history tells.
+bool selected(const ReplaySelection& selection, const StoreRecord& record) {
   return verdict_name(record) != "rejected" &&
          (!selection.event || glob_match(*selection.event, record.event)) &&
-         (!selection.since_ms || record.time_ms >= *selection.since_ms) &&
-         (!selection.failed || history.failed(record.id));
+         (!selection.since_ms || record.time_ms >= *selection.since_ms);
 }
 
 ReplayEvent replay_event(const StoreRecord& record) {
@@ -32,6 +32,48 @@ ReplayEvent replay_event(const StoreRecord& record) {
   const auto hint = closest_match(id, candidates);
   throw Error(fmt::format("no stored event with id '{}' in {}{}", id, dir.string(),
                           hint ? fmt::format(" (did you mean '{}'?)", *hint) : ""));
+}
+
+// The first record of each stored event's id, oldest first: for the hint of an id not stored.
+std::vector<std::string> stored_ids(const std::filesystem::path& dir) {
+  std::vector<std::string> ids;
+  std::unordered_set<std::string> seen;
+  scan_store(dir, [&](const StoreRecord& record) {
+    if (is_event(record) && seen.insert(record.id).second) {
+      ids.push_back(record.id);
+    }
+  });
+  return ids;
+}
+
+// Events named by id: only they are kept as the store is read, so that replaying one costs its
+// body alone, whatever the store holds.
+std::vector<ReplayEvent> select_by_id(const std::filesystem::path& dir,
+                                      const std::vector<std::string>& ids, StoreScan& scan) {
+  std::unordered_map<std::string, std::optional<ReplayEvent>> wanted;
+  for (const auto& id : ids) {
+    wanted.emplace(id, std::nullopt);
+  }
+  scan = scan_store(dir, [&](const StoreRecord& record) {
+    if (!is_event(record)) {
+      return;
+    }
+    if (const auto it = wanted.find(record.id); it != wanted.end() && !it->second) {
+      it->second = replay_event(record);
+    }
+  });
+  std::vector<ReplayEvent> chosen;
+  std::unordered_set<std::string> named;
+  for (const auto& id : ids) {
+    auto& found = wanted.at(id);
+    if (!found) {
+      not_stored(id, stored_ids(dir), dir);
+    }
+    if (named.insert(id).second) {
+      chosen.push_back(*found);
+    }
+  }
+  return chosen;
 }
 
 } // namespace
@@ -69,39 +111,22 @@ std::string_view replay_ending(const StoreRecord& attempts) {
 
 std::vector<ReplayEvent> select_replay_events(const std::filesystem::path& dir,
                                               const ReplaySelection& selection, StoreScan& scan) {
+  if (!selection.ids.empty()) {
+    return select_by_id(dir, selection.ids, scan);
+  }
   ReplayHistory history;
-  std::vector<StoreRecord> events; // the first record of each id, oldest first
+  std::vector<ReplayEvent> chosen; // the first record of each selected id, oldest first
   std::unordered_set<std::string> seen;
   scan = scan_store(dir, [&](const StoreRecord& record) {
-    history.add(record);
-    if (is_event(record) && seen.insert(record.id).second) {
-      events.push_back(record);
+    if (selection.failed) {
+      history.add(record);
     }
-  });
-  std::vector<ReplayEvent> chosen;
-  if (!selection.ids.empty()) {
-    std::unordered_map<std::string, const StoreRecord*> by_id;
-    std::vector<std::string> stored;
-    for (const auto& record : events) {
-      by_id.emplace(record.id, &record);
-      stored.push_back(record.id);
-    }
-    std::unordered_set<std::string> named;
-    for (const auto& id : selection.ids) {
-      const auto it = by_id.find(id);
-      if (it == by_id.end()) {
-        not_stored(id, stored, dir);
-      }
-      if (named.insert(id).second) {
-        chosen.push_back(replay_event(*it->second));
-      }
-    }
-    return chosen;
-  }
-  for (const auto& record : events) {
-    if (selected(selection, record, history)) {
+    if (is_event(record) && seen.insert(record.id).second && selected(selection, record)) {
       chosen.push_back(replay_event(record));
     }
+  });
+  if (selection.failed) {
+    std::erase_if(chosen, [&](const ReplayEvent& event) { return !history.failed(event.id); });
   }
   if (chosen.empty() && !selection.failed) {
     throw Error(fmt::format("no stored event to replay in {} matches the selection", dir.string()));
