@@ -7,6 +7,7 @@
 // linkhook::Error and printed once, in main.
 namespace linkhook::cmd {
 
+void add_check(CLI::App& app, int& exit_code);
 void add_completion(CLI::App& app, int& exit_code);
 void add_config(CLI::App& app, int& exit_code);
 void add_events(CLI::App& app, int& exit_code);

@@ -3,7 +3,7 @@
 # The subcommands, flags and flags that take a value of the command at path $1.
 _linkhook_spec() {
   case "$1" in
-    '') subs='events generate sign verify secret listen send replay store inspect config completion help' flags='-h --help --version --config' valued='--config' ;;
+    '') subs='events generate sign verify secret listen send replay check store inspect config completion help' flags='-h --help --version --config' valued='--config' ;;
     'events') subs='' flags='-h --help --json' valued='' ;;
     'generate') subs='' flags='-h --help --all -n --count --seed --timestamp --set --pretty --json' valued='-n --count --seed --timestamp --set' ;;
     'sign') subs='' flags='-h --help --scheme --secret --secret-file --id --timestamp --json' valued='--scheme --secret --secret-file --id --timestamp' ;;
@@ -12,6 +12,7 @@ _linkhook_spec() {
     'listen') subs='' flags='-h --help --host --port --path --tls-cert --tls-key --scheme --secret --secret-file --tolerance --events --filter --max-body --fail-first --per-id --fail-rate --seed --status --retry-after --delay --max-events --timeout --forward-to --forward-timeout --inspect --inspect-addr --no-store --store --threads --max-connections --io-timeout --json -q --quiet' valued='--host --port --path --tls-cert --tls-key --scheme --secret --secret-file --tolerance --events --filter --max-body --fail-first --fail-rate --seed --status --retry-after --delay --max-events --timeout --forward-to --forward-timeout --inspect-addr --store --threads --max-connections --io-timeout' ;;
     'send') subs='' flags='-h --help --file --url --timeout --ca-file -k --insecure --scheme --secret --secret-file --set --seed -H --header --id --timestamp -n --count -c --concurrency --rate --retries --schedule --max-wait --show-response --no-store --store --json -q --quiet' valued='--file --url --timeout --ca-file --scheme --secret --secret-file --set --seed -H --header --id --timestamp -n --count -c --concurrency --rate --retries --schedule --max-wait --store' ;;
     'replay') subs='' flags='-h --help --all --event --since --failed --store --url --timeout --ca-file -k --insecure --scheme --secret --secret-file --schedule --max-attempts --time-scale --seed -c --concurrency --dry-run --no-store --json -q --quiet' valued='--event --since --store --url --timeout --ca-file --scheme --secret --secret-file --schedule --max-attempts --time-scale --seed -c --concurrency' ;;
+    'check') subs='' flags='-h --help --url --timeout --ca-file -k --insecure --scheme --secret --secret-file --tolerance --only --skip -H --header --seed --json' valued='--url --timeout --ca-file --scheme --secret --secret-file --tolerance --only --skip -H --header --seed' ;;
     'store') subs='list show export import clear wait' flags='-h --help' valued='' ;;
     'store list') subs='' flags='-h --help --store --json --event --verdict --kind --failed -n --limit' valued='--store --event --verdict --kind -n --limit' ;;
     'store show') subs='' flags='-h --help --store --json --kind' valued='--store --kind' ;;
@@ -64,6 +65,8 @@ _linkhook_values() {
     'replay --store') _linkhook_files -d ;;
     'replay --scheme') _linkhook_words 'standard stripe github' ;;
     'replay --secret-file') _linkhook_files -f ;;
+    'check --scheme') _linkhook_words 'standard stripe github' ;;
+    'check --secret-file') _linkhook_files -f ;;
     'store list --store') _linkhook_files -d ;;
     'store list --event') _linkhook_words 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' ;;
     'store list --verdict') _linkhook_words 'verified rejected duplicate delivered failed gave-up gone interrupted' ;;
@@ -85,7 +88,7 @@ _linkhook_values() {
     'inspect --scheme') _linkhook_words 'standard stripe github' ;;
     'inspect --secret-file') _linkhook_files -f ;;
     'completion @') _linkhook_words 'bash zsh fish' ;;
-    'help @') _linkhook_words 'events generate sign verify secret listen send replay store inspect config completion help' ;;
+    'help @') _linkhook_words 'events generate sign verify secret listen send replay check store inspect config completion help' ;;
     *) COMPREPLY=() ;;
   esac
 }

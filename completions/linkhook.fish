@@ -11,6 +11,7 @@ complete -c linkhook -n __fish_use_subcommand -a secret -d 'Print a fresh random
 complete -c linkhook -n __fish_use_subcommand -a listen -d 'Run a local webhook endpoint that verifies, stores, forwards and can fail'
 complete -c linkhook -n __fish_use_subcommand -a send -d 'Sign and POST deliveries to an endpoint'
 complete -c linkhook -n __fish_use_subcommand -a replay -d 'Re-send stored events, retrying failures on a schedule (simulated or real time)'
+complete -c linkhook -n __fish_use_subcommand -a check -d 'Grade an endpoint against genuine and forged deliveries'
 complete -c linkhook -n __fish_use_subcommand -a store -d 'List, show, export, import, clear or wait for stored events'
 complete -c linkhook -n __fish_use_subcommand -a inspect -d 'Serve the event store as a JSON API: every delivery, filtered, newest first'
 complete -c linkhook -n __fish_use_subcommand -a config -d 'Show the settings commands run with'
@@ -149,6 +150,22 @@ complete -c linkhook -n '__fish_seen_subcommand_from replay' -l no-store -d 'Do 
 complete -c linkhook -n '__fish_seen_subcommand_from replay' -l json -d 'JSON lines: one object per attempt, then {"summary"}'
 complete -c linkhook -n '__fish_seen_subcommand_from replay' -s q -l quiet -d 'No timeline or line per attempt, only the summary'
 
+# linkhook check
+complete -c linkhook -n '__fish_seen_subcommand_from check' -s h -l help -d 'Print this help message and exit'
+complete -c linkhook -n '__fish_seen_subcommand_from check' -l url -x -d 'The endpoint to check'
+complete -c linkhook -n '__fish_seen_subcommand_from check' -l timeout -x -d 'Seconds an answer may take (answers_in_time warns above half)'
+complete -c linkhook -n '__fish_seen_subcommand_from check' -l ca-file -x -d 'Trust this PEM bundle instead of the system store'
+complete -c linkhook -n '__fish_seen_subcommand_from check' -s k -l insecure -d 'Do not check the server\'s certificate'
+complete -c linkhook -n '__fish_seen_subcommand_from check' -l scheme -xa 'standard stripe github' -d 'Signature scheme: standard, stripe or github'
+complete -c linkhook -n '__fish_seen_subcommand_from check' -l secret -x -d 'Signing secret: whsec_... for standard (whsk_/whpk_ for Ed25519 v1a); for stripe and github the whole string is the key'
+complete -c linkhook -n '__fish_seen_subcommand_from check' -l secret-file -rF -d 'Read the secret from this file (else $LINKHOOK_SECRET)'
+complete -c linkhook -n '__fish_seen_subcommand_from check' -l tolerance -x -d 'Seconds from now the endpoint accepts a timestamp: the stale and future deliveries are signed beyond it'
+complete -c linkhook -n '__fish_seen_subcommand_from check' -l only -x -d 'Run only these checks (comma-separated, repeatable)'
+complete -c linkhook -n '__fish_seen_subcommand_from check' -l skip -x -d 'Leave out these checks (comma-separated, repeatable)'
+complete -c linkhook -n '__fish_seen_subcommand_from check' -s H -l header -x -d 'A header of the endpoint\'s own \'Name: value\' (its authentication), sent with every delivery; repeatable'
+complete -c linkhook -n '__fish_seen_subcommand_from check' -l seed -x -d 'Seed for the generated payloads'
+complete -c linkhook -n '__fish_seen_subcommand_from check' -l json -d 'One JSON object: {"checks": [{name, verdict, detail}], "summary"}'
+
 # linkhook store
 complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear wait' -a list -d 'One line per stored record, oldest first'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear wait' -a show -d 'One record in full: headers and body'
@@ -233,4 +250,4 @@ complete -c linkhook -n '__fish_seen_subcommand_from completion' -a 'bash zsh fi
 complete -c linkhook -n '__fish_seen_subcommand_from help' -s h -l help -d 'Print this help message and exit'
 complete -c linkhook -n '__fish_seen_subcommand_from help' -l json -d 'Print the command\'s flags, arguments and subcommands as JSON'
 complete -c linkhook -n '__fish_seen_subcommand_from help' -l man -d 'Print the manual page linkhook(1), in roff'
-complete -c linkhook -n '__fish_seen_subcommand_from help' -a 'events generate sign verify secret listen send replay store inspect config completion help' -d 'The command, and its action for store'
+complete -c linkhook -n '__fish_seen_subcommand_from help' -a 'events generate sign verify secret listen send replay check store inspect config completion help' -d 'The command, and its action for store'
