@@ -153,6 +153,29 @@ TEST_SUITE("cli.check") {
     CHECK(with(only, "pass") == Names{"answers_in_time", "rejects_wrong_secret"});
   }
 
+  TEST_CASE("--header sends the endpoint's own authentication with every delivery") {
+    FlawedServer server("auth");
+    const auto without = check(server.url);
+    CHECK(without.exit_code == 1);
+    CHECK(without.details.at("accepts_genuine").find("401") == std::string::npos);
+    CHECK(without.details.at("accepts_genuine").find("403") != std::string::npos);
+    const auto with_auth = check(server.url, {"-H", "Authorization: Bearer t0ken"});
+    CHECK(with_auth.exit_code == 0);
+    CHECK(with(with_auth, "pass").size() == 10);
+  }
+
+  TEST_CASE("on a terminal the verdicts are coloured, and never with NO_COLOR") {
+    RunningListener listener({"--secret", k_test_secret, "--no-store", "--quiet"});
+    // script(1) runs the command on a pseudo-terminal, as a person at a shell would.
+    const auto command = linkhook_binary() + " check --only rejects_wrong_secret --url " +
+                         listener.url() + " --secret " + k_test_secret;
+    auto r = run({"script", "-qec", command, "/dev/null"}, {}, {{"NO_COLOR", ""}});
+    CHECK_MESSAGE(r.out.find("\x1b[32mpass") != std::string::npos, r.out);
+    r = run({"script", "-qec", command, "/dev/null"}, {}, {{"NO_COLOR", "1"}});
+    CHECK(r.out.find("\x1b[") == std::string::npos);
+    CHECK(r.out.find("rejects_wrong_secret       pass") != std::string::npos);
+  }
+
   TEST_CASE("a check that is none, or a selection of none, is a usage error") {
     const auto r = run_linkhook({"check", "--url", "http://127.0.0.1:9/", "--secret", k_test_secret,
                                  "--only", "rejects_stale"});

@@ -4,7 +4,8 @@
 //   flawed_server MODE SECRET
 // MODE: accept-all (verifies nothing), no-timestamp (checks the HMAC but not the timestamp),
 // reserialize (verifies the JSON it parsed and wrote again, not the bytes received),
-// fail-redelivery (500 to a webhook-id it has seen), slow (correct, but answers after 500 ms).
+// fail-redelivery (500 to a webhook-id it has seen), slow (correct, but answers after 500 ms),
+// auth (correct, behind "Authorization: Bearer t0ken": 403 without it).
 // Prints "http://127.0.0.1:PORT/" once it listens; serves until killed.
 #include <chrono>
 #include <cstdio>
@@ -82,6 +83,10 @@ int main(int argc, char** argv) {
   server.Post(".*", [&](const httplib::Request& request, httplib::Response& response) {
     if (mode == "slow") {
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    if (mode == "auth" && request.get_header_value("Authorization") != "Bearer t0ken") {
+      response.status = 403;
+      return;
     }
     if (mode == "accept-all") {
       response.status = 200;
