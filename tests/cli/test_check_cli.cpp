@@ -72,6 +72,15 @@ TEST_SUITE("cli.check") {
     CHECK(report.details.at("rejects_wrong_secret").find("got 401") != std::string::npos);
   }
 
+  TEST_CASE("with the stripe scheme too, linkhook listen passes every check") {
+    RunningListener listener(
+        {"--secret", "whsec_stripe_test", "--scheme", "stripe", "--no-store", "--quiet"});
+    const auto r = run_linkhook({"check", "--url", listener.url(), "--secret", "whsec_stripe_test",
+                                 "--scheme", "stripe", "--json"});
+    CHECK(r.exit_code == 0);
+    CHECK(Json::parse(r.out)["summary"]["pass"] == 10);
+  }
+
   TEST_CASE("listen with a huge --tolerance fails the two timestamp checks, and only those") {
     RunningListener listener(
         {"--secret", k_test_secret, "--no-store", "--quiet", "--tolerance", "100000000"});
