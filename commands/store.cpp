@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "store/event_store.hpp"
 #include "store/json.hpp"
+#include "store/record_diff.hpp"
 #include "store/record_filter.hpp"
 #include "store/replay_selection.hpp"
 #include "store/store_view.hpp"
@@ -35,6 +36,7 @@ struct StoreOptions {
   std::optional<std::size_t> limit;
   bool failed = false;
   std::string id;
+  std::string other_id; // diff's B
   std::string file;
   std::vector<std::string> body_filters; // wait --filter PATH=VALUE
   std::optional<std::string> since;      // wait --since TIME
@@ -125,13 +127,15 @@ int run_list(const StoreOptions& options) {
   return 0;
 }
 
-int run_show(const StoreOptions& options) {
-  const auto dir = store_dir(options.store);
+// The first record with this id (of --kind, when given), and what else shares the id. Throws
+// Error (usage) when there is none, naming the kinds there are or the closest id.
+FoundRecord find_stored(const StoreOptions& options, const std::filesystem::path& dir,
+                        const std::string& id) {
   const auto kind = record_filter(options).kind;
   FoundRecord found;
   std::vector<std::string> ids;
   for_each_record(dir, [&](const StoreRecord& record) {
-    if (record.id != options.id) {
+    if (record.id != id) {
       ids.push_back(record.id);
     } else if (kind && record.kind != *kind) {
       found.other_kinds.insert(kind_name(record.kind));
@@ -145,16 +149,31 @@ int run_show(const StoreOptions& options) {
     }
   });
   if (!found.record && !found.other_kinds.empty()) {
-    throw Error(fmt::format("no {} record with id '{}' in {}, only of kind {}", *options.kind,
-                            options.id, dir.string(), kinds_text(found.other_kinds)));
+    throw Error(fmt::format("no {} record with id '{}' in {}, only of kind {}", *options.kind, id,
+                            dir.string(), kinds_text(found.other_kinds)));
   }
   if (!found.record) {
-    throw Error(fmt::format("no record with id '{}' in {}{}", options.id, dir.string(),
-                            did_you_mean(options.id, ids)));
+    throw Error(
+        fmt::format("no record with id '{}' in {}{}", id, dir.string(), did_you_mean(id, ids)));
   }
+  return found;
+}
+
+int run_show(const StoreOptions& options) {
+  const auto dir = store_dir(options.store);
+  const auto found = find_stored(options, dir, options.id);
   write_all(stdout,
             options.json ? json_line(record_to_json(*found.record)) : describe_record(found));
   return 0;
+}
+
+int run_diff(const StoreOptions& options) {
+  const auto dir = store_dir(options.store);
+  const auto a = find_stored(options, dir, options.id);
+  const auto b = find_stored(options, dir, options.other_id);
+  const auto diff = diff_records(*a.record, *b.record);
+  write_all(stdout, options.json ? json_line(diff_json(diff)) : describe_diff(diff));
+  return diff.identical() ? 0 : static_cast<int>(ExitCode::failed);
 }
 
 int run_export(const StoreOptions& options) {
@@ -341,8 +360,8 @@ CLI::App* add_action(CLI::App& store, const Action& action,
 
 void add_store(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<StoreOptions>();
-  auto* store =
-      app.add_subcommand("store", "List, show, export, import, clear or wait for stored events");
+  auto* store = app.add_subcommand(
+      "store", "List, show, diff, export, import, clear or wait for stored events");
   store->require_subcommand(0, 1);
   store->footer("Examples:\n"
                 "  linkhook store list --event 'link.*' --verdict rejected\n"
@@ -377,6 +396,27 @@ void add_store(CLI::App& app, int& exit_code) {
   add_kind_option(*show, *options,
                   "Only a record of this kind (one sent and one received may "
                   "share an id)");
+
+  auto* diff = add_action(
+      *store,
+      {"diff", "What changed between two records: headers, and the body field by field",
+       "One JSON object: {\"identical\", \"headers\": [{name, a, b}], \"body\"}",
+       "  linkhook store diff msg_2KWPBgLlAfxdpx2AI54pPJ85f4W msg_2KWPBgLlAfxdpx2AI54pPJ85f4X\n"
+       "  linkhook store diff msg_1 msg_1 --kind sent   # exit 0: identical",
+       run_diff},
+      options, exit_code);
+  diff->add_option("a", options->id, "A record id (store list --json shows them)")->required();
+  diff->add_option("b", options->other_id, "The record to compare it with")->required();
+  add_kind_option(*diff, *options,
+                  "Only records of this kind (one sent and one received may share an id)");
+  diff->footer(
+      "Headers are compared by name (added +, removed -, changed ~); bodies that are both JSON\n"
+      "field by field, as JSON paths with the values side by side; other bodies by the range\n"
+      "of bytes that differs. Exit status: 0 when identical, 1 when they differ, 2 for a usage\n"
+      "error (a record that is not stored).\n\n"
+      "Examples:\n"
+      "  linkhook store diff msg_2KWPBgLlAfxdpx2AI54pPJ85f4W msg_2KWPBgLlAfxdpx2AI54pPJ85f4X\n"
+      "  linkhook store diff msg_1 msg_2 --json | jq '.body[].path'");
 
   auto* exporter = add_action(
       *store,

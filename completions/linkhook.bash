@@ -13,9 +13,10 @@ _linkhook_spec() {
     'send') subs='' flags='-h --help --file --url --timeout --ca-file -k --insecure --scheme --secret --secret-file --set --seed -H --header --id --timestamp -n --count -c --concurrency --rate --retries --schedule --max-wait --show-response --no-store --store --json -q --quiet' valued='--file --url --timeout --ca-file --scheme --secret --secret-file --set --seed -H --header --id --timestamp -n --count -c --concurrency --rate --retries --schedule --max-wait --store' ;;
     'replay') subs='' flags='-h --help --all --event --since --failed --store --url --timeout --ca-file -k --insecure --scheme --secret --secret-file --schedule --max-attempts --time-scale --seed -c --concurrency --dry-run --no-store --json -q --quiet' valued='--event --since --store --url --timeout --ca-file --scheme --secret --secret-file --schedule --max-attempts --time-scale --seed -c --concurrency' ;;
     'check') subs='' flags='-h --help --url --timeout --ca-file -k --insecure --scheme --secret --secret-file --tolerance --only --skip -H --header --seed --json' valued='--url --timeout --ca-file --scheme --secret --secret-file --tolerance --only --skip -H --header --seed' ;;
-    'store') subs='list show export import clear wait' flags='-h --help' valued='' ;;
+    'store') subs='list show diff export import clear wait' flags='-h --help' valued='' ;;
     'store list') subs='' flags='-h --help --store --json --event --verdict --kind --failed -n --limit' valued='--store --event --verdict --kind -n --limit' ;;
     'store show') subs='' flags='-h --help --store --json --kind' valued='--store --kind' ;;
+    'store diff') subs='' flags='-h --help --store --json --kind' valued='--store --kind' ;;
     'store export') subs='' flags='-h --help --store --json --event --verdict --kind' valued='--store --event --verdict --kind' ;;
     'store import') subs='' flags='-h --help --store --json -q --quiet' valued='--store' ;;
     'store clear') subs='' flags='-h --help --store --json -q --quiet' valued='--store' ;;
@@ -73,6 +74,8 @@ _linkhook_values() {
     'store list --kind') _linkhook_words 'received sent attempts' ;;
     'store show --store') _linkhook_files -d ;;
     'store show --kind') _linkhook_words 'received sent attempts' ;;
+    'store diff --store') _linkhook_files -d ;;
+    'store diff --kind') _linkhook_words 'received sent attempts' ;;
     'store export --store') _linkhook_files -d ;;
     'store export --event') _linkhook_words 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' ;;
     'store export --verdict') _linkhook_words 'verified rejected duplicate delivered failed gave-up gone interrupted' ;;

@@ -12,7 +12,7 @@ complete -c linkhook -n __fish_use_subcommand -a listen -d 'Run a local webhook 
 complete -c linkhook -n __fish_use_subcommand -a send -d 'Sign and POST deliveries to an endpoint'
 complete -c linkhook -n __fish_use_subcommand -a replay -d 'Re-send stored events, retrying failures on a schedule (simulated or real time)'
 complete -c linkhook -n __fish_use_subcommand -a check -d 'Grade an endpoint against genuine and forged deliveries'
-complete -c linkhook -n __fish_use_subcommand -a store -d 'List, show, export, import, clear or wait for stored events'
+complete -c linkhook -n __fish_use_subcommand -a store -d 'List, show, diff, export, import, clear or wait for stored events'
 complete -c linkhook -n __fish_use_subcommand -a inspect -d 'Serve the event store as a JSON API: every delivery, filtered, newest first'
 complete -c linkhook -n __fish_use_subcommand -a config -d 'Show the settings commands run with'
 complete -c linkhook -n __fish_use_subcommand -a completion -d 'Print the completion script for bash, zsh or fish: commands, flags, events'
@@ -167,13 +167,14 @@ complete -c linkhook -n '__fish_seen_subcommand_from check' -l seed -x -d 'Seed 
 complete -c linkhook -n '__fish_seen_subcommand_from check' -l json -d 'One JSON object: {"checks": [{name, verdict, detail}], "summary"}'
 
 # linkhook store
-complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear wait' -a list -d 'One line per stored record, oldest first'
-complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear wait' -a show -d 'One record in full: headers and body'
-complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear wait' -a export -d 'Every record as NDJSON, losslessly'
-complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear wait' -a import -d 'Add the records of an export that the store does not hold yet'
-complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear wait' -a clear -d 'Remove every record from the store'
-complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear wait' -a wait -d 'Wait for a record to be stored, and print it (exit 1 at the timeout)'
-complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show export import clear wait' -s h -l help -d 'Print this help message and exit'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show diff export import clear wait' -a list -d 'One line per stored record, oldest first'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show diff export import clear wait' -a show -d 'One record in full: headers and body'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show diff export import clear wait' -a diff -d 'What changed between two records: headers, and the body field by field'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show diff export import clear wait' -a export -d 'Every record as NDJSON, losslessly'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show diff export import clear wait' -a import -d 'Add the records of an export that the store does not hold yet'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show diff export import clear wait' -a clear -d 'Remove every record from the store'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show diff export import clear wait' -a wait -d 'Wait for a record to be stored, and print it (exit 1 at the timeout)'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show diff export import clear wait' -s h -l help -d 'Print this help message and exit'
 
 # linkhook store list
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from list' -s h -l help -d 'Print this help message and exit'
@@ -190,6 +191,12 @@ complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subc
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from show' -l store -xa '(__fish_complete_directories)' -d 'Event store directory (default: $LINKHOOK_STORE, else ${XDG_STATE_HOME:-~/.local/state}/linkhook)'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from show' -l json -d 'One JSON object; a body that is not UTF-8 as body_base64'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from show' -l kind -xa 'received sent attempts' -d 'Only a record of this kind (one sent and one received may share an id)'
+
+# linkhook store diff
+complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from diff' -s h -l help -d 'Print this help message and exit'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from diff' -l store -xa '(__fish_complete_directories)' -d 'Event store directory (default: $LINKHOOK_STORE, else ${XDG_STATE_HOME:-~/.local/state}/linkhook)'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from diff' -l json -d 'One JSON object: {"identical", "headers": [{name, a, b}], "body"}'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from diff' -l kind -xa 'received sent attempts' -d 'Only records of this kind (one sent and one received may share an id)'
 
 # linkhook store export
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from export' -s h -l help -d 'Print this help message and exit'

@@ -204,8 +204,9 @@ TEST_SUITE("cli.config") {
       }
     }
     const std::map<std::string, std::string> expected = {
-        {"store.clear", "far"}, {"store.export", "far"}, {"store.import", "far"},
-        {"store.list", "near"}, {"store.show", "far"},   {"store.wait", "far"}};
+        {"store.clear", "far"},  {"store.diff", "far"},  {"store.export", "far"},
+        {"store.import", "far"}, {"store.list", "near"}, {"store.show", "far"},
+        {"store.wait", "far"}};
     CHECK_MESSAGE(stores == expected, r.out);
   }
 

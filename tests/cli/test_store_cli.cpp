@@ -83,6 +83,47 @@ TEST_SUITE("cli.store") {
           lines_of(k_records)[2] + "\n");
   }
 
+  TEST_CASE("store diff shows the headers and body fields that changed, exit 1, or 0 alike") {
+    const FilledStore s;
+    REQUIRE(s.store({"import", "-", "--quiet"}).exit_code == 0);
+    REQUIRE(run_linkhook({"store", "import", "-", "--store", s.dir, "--quiet"}, k_sent_record)
+                .exit_code == 0);
+    auto r = s.store({"diff", "msg_1", "msg_9"});
+    CHECK(r.exit_code == 1);
+    CHECK(r.out == "headers\n"
+                   "  - webhook-id: msg_1\n"
+                   "  - Content-Type: application/json\n"
+                   "  - X-Twice: a, b\n"
+                   "body (JSON)\n"
+                   "  - event: \"link.clicked\"\n");
+    r = s.store({"diff", "msg_9", "msg_1", "--json"});
+    CHECK(r.exit_code == 1);
+    const auto json = nlohmann::json::parse(r.out);
+    CHECK(json["identical"] == false);
+    CHECK(json["headers"][0] ==
+          nlohmann::json{{"name", "webhook-id"}, {"a", nullptr}, {"b", "msg_1"}});
+    CHECK(json["body"] ==
+          nlohmann::json::array({{{"path", "event"}, {"a", nullptr}, {"b", "link.clicked"}}}));
+
+    r = s.store({"diff", "msg_1", "msg_1"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "identical: the same headers and body\n");
+    CHECK(s.store({"diff", "msg_1", "msg_9", "--kind", "sent"}).exit_code == 2);
+    r = s.store({"diff", "msg_1", "msg_7"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("no record with id 'msg_7'") != std::string::npos);
+  }
+
+  TEST_CASE("store diff of a binary body shows the range of bytes that differs") {
+    const FilledStore s;
+    const auto r = s.store({"diff", "msg_1", "rec_0123456789abcdefghijklmn"});
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("body (not JSON)\n  bytes 0-24 of A (24 bytes) differ from bytes 0-6 of B "
+                     "(6 bytes)\n") != std::string::npos);
+    CHECK(r.out.find("  + X-Raw: ") != std::string::npos);
+    CHECK(r.out.find('\0') == std::string::npos); // the bodies' bytes are not printed
+  }
+
   TEST_CASE("store clear removes every record and says how many") {
     const FilledStore s;
     auto r = s.store({"clear", "--json"});
