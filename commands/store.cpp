@@ -7,6 +7,7 @@
 #include "base/text.hpp"
 #include "base/timestamp.hpp"
 #include "commands.hpp"
+#include "store/curl_script.hpp"
 #include "store/event_store.hpp"
 #include "store/json.hpp"
 #include "store/record_diff.hpp"
@@ -38,6 +39,7 @@ struct StoreOptions {
   std::string id;
   std::string other_id; // diff's B
   std::string file;
+  std::string format = "ndjson";         // export
   std::vector<std::string> body_filters; // wait --filter PATH=VALUE
   std::optional<std::string> since;      // wait --since TIME
   double timeout = 0;                    // wait --timeout SECONDS
@@ -177,6 +179,14 @@ int run_diff(const StoreOptions& options) {
 }
 
 int run_export(const StoreOptions& options) {
+  if (options.format == "curl") {
+    write_all(stdout, curl_script_head());
+    std::size_t number = 0;
+    for_each_record(options, store_dir(options.store), [&](const StoreRecord& record) {
+      write_all(stdout, curl_command(record, ++number));
+    });
+    return 0;
+  }
   for_each_record(options, store_dir(options.store), [](const StoreRecord& record) {
     write_all(stdout, json_line(record_to_json(record)));
   });
@@ -420,13 +430,20 @@ void add_store(CLI::App& app, int& exit_code) {
 
   auto* exporter = add_action(
       *store,
-      {"export", "Every record as NDJSON, losslessly",
+      {"export", "Every record as NDJSON, losslessly, or as a curl script",
        "NDJSON (the only output; accepted for symmetry)",
        "  linkhook store export > events.ndjson\n"
-       "  linkhook store export --event 'team.*' | linkhook store import - --store /tmp/team",
+       "  linkhook store export --event 'team.*' | linkhook store import - --store /tmp/team\n"
+       "  linkhook store export --format curl --event 'link.*' > resend.sh && sh resend.sh "
+       "\"$URL\"",
        run_export},
       options, exit_code);
   add_filter_options(*exporter, *options);
+  exporter
+      ->add_option("--format", options->format,
+                   "ndjson (lossless, the default), or curl: a shell script that re-sends each "
+                   "record's exact bytes and headers (sh SCRIPT URL)")
+      ->check(CLI::IsMember({"ndjson", "curl"}));
 
   auto* importer =
       add_action(*store,

@@ -17,7 +17,7 @@ _linkhook_spec() {
     'store list') subs='' flags='-h --help --store --json --event --verdict --kind --failed -n --limit' valued='--store --event --verdict --kind -n --limit' ;;
     'store show') subs='' flags='-h --help --store --json --kind' valued='--store --kind' ;;
     'store diff') subs='' flags='-h --help --store --json --kind' valued='--store --kind' ;;
-    'store export') subs='' flags='-h --help --store --json --event --verdict --kind' valued='--store --event --verdict --kind' ;;
+    'store export') subs='' flags='-h --help --store --json --event --verdict --kind --format' valued='--store --event --verdict --kind --format' ;;
     'store import') subs='' flags='-h --help --store --json -q --quiet' valued='--store' ;;
     'store clear') subs='' flags='-h --help --store --json -q --quiet' valued='--store' ;;
     'store wait') subs='' flags='-h --help --store --json --event --verdict --kind --filter --since --timeout' valued='--store --event --verdict --kind --filter --since --timeout' ;;
@@ -80,6 +80,7 @@ _linkhook_values() {
     'store export --event') _linkhook_words 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' ;;
     'store export --verdict') _linkhook_words 'verified rejected duplicate delivered failed gave-up gone interrupted' ;;
     'store export --kind') _linkhook_words 'received sent attempts' ;;
+    'store export --format') _linkhook_words 'ndjson curl' ;;
     'store import --store') _linkhook_files -d ;;
     'store import @') _linkhook_files -f ;;
     'store clear --store') _linkhook_files -d ;;

@@ -98,22 +98,22 @@ RecordDiff diff_records(const StoreRecord& a, const StoreRecord& b) {
   RecordDiff diff;
   const auto a_headers = header_values(a.headers);
   const auto b_headers = header_values(b.headers);
-  for (const auto& [name, value] : a_headers) {
-    const auto other = std::find_if(b_headers.begin(), b_headers.end(), [&](const auto& entry) {
-      return header_name_equal(entry.first, name);
-    });
+  const auto find = [](const auto& headers, const std::string& name) {
+    return std::find_if(headers.begin(), headers.end(),
+                        [&](const auto& entry) { return header_name_equal(entry.first, name); });
+  };
+  for (const auto& header : a_headers) {
+    const auto other = find(b_headers, header.first);
     if (other == b_headers.end()) {
-      diff.headers.push_back({name, std::optional(value), std::nullopt});
-    } else if (other->second != value) {
-      diff.headers.push_back({name, std::optional(value), std::optional(other->second)});
+      diff.headers.push_back({header.first, std::optional(header.second), std::nullopt});
+    } else if (other->second != header.second) {
+      diff.headers.push_back(
+          {header.first, std::optional(header.second), std::optional(other->second)});
     }
   }
-  for (const auto& [name, value] : b_headers) {
-    const bool in_a = std::any_of(a_headers.begin(), a_headers.end(), [&](const auto& entry) {
-      return header_name_equal(entry.first, name);
-    });
-    if (!in_a) {
-      diff.headers.push_back({name, std::nullopt, std::optional(value)});
+  for (const auto& header : b_headers) {
+    if (find(a_headers, header.first) == a_headers.end()) {
+      diff.headers.push_back({header.first, std::nullopt, std::optional(header.second)});
     }
   }
   const auto a_json = parse_json(a.body);

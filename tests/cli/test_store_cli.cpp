@@ -2,6 +2,8 @@
 #include "send_helpers.hpp"
 #include "store_helpers.hpp"
 
+#include <filesystem>
+
 using namespace linkhook::test;
 
 TEST_SUITE("cli.store") {
@@ -122,6 +124,68 @@ TEST_SUITE("cli.store") {
                      "(6 bytes)\n") != std::string::npos);
     CHECK(r.out.find("  + X-Raw: ") != std::string::npos);
     CHECK(r.out.find('\0') == std::string::npos); // the bodies' bytes are not printed
+  }
+
+  TEST_CASE("store export --format curl re-sends each record's exact bytes: every one verifies") {
+    const TempDir tmp;
+    const auto dir = (tmp / "store").string();
+    {
+      RunningListener first({"--secret", k_test_secret, "--store", dir, "--quiet"});
+      REQUIRE(run_linkhook({"send", "link.clicked", "qr.scanned", "team.member_added", "--url",
+                            first.url(), "--secret", k_test_secret, "--no-store", "--quiet"})
+                  .exit_code == 0);
+    }
+    const auto script = run_linkhook({"store", "export", "--format", "curl", "--store", dir});
+    REQUIRE(script.exit_code == 0);
+    CHECK(script.out.rfind("#!/bin/sh\n", 0) == 0);
+    RunningListener second({"--secret", k_test_secret, "--no-store"});
+    const auto r = run({"sh", "-s", second.url()}, script.out);
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.out == "200\n200\n200\n");
+    for (int i = 0; i < 3; ++i) {
+      const auto line = nlohmann::json::parse(second.next_line());
+      CHECK(line["verified"] == true);
+    }
+  }
+
+  TEST_CASE("a hostile record exports to a curl script that runs nothing but curl") {
+    const TempDir tmp;
+    const auto dir = (tmp / "store").string();
+    const auto pwned = (tmp / "pwned").string();
+    const std::string hostile =
+        "'$(touch " + pwned + ")' `touch " + pwned + "` \"$HOME\" ;\n" + "touch " + pwned + "\n'";
+    nlohmann::json record = {
+        {"id", "msg_hostile"},
+        {"kind", "received"},
+        {"event", "link.clicked"},
+        {"received_at", "2025-10-19T10:30:00.000Z"},
+        {"status", 200},
+        {"headers",
+         nlohmann::json::array({nlohmann::json::array({"X-Quote", hostile.substr(0, 20)}),
+                                nlohmann::json::array({"X-Lines", "a\ntouch " + pwned}),
+                                nlohmann::json::array({"X-Dollar", "$(touch " + pwned + ")"})})},
+        {"body", hostile}};
+    REQUIRE(
+        run_linkhook({"store", "import", "-", "--store", dir}, record.dump() + "\n").exit_code ==
+        0);
+    const auto script = run_linkhook({"store", "export", "--format", "curl", "--store", dir});
+    REQUIRE(script.exit_code == 0);
+    CHECK(script.out.find("# header X-Lines left out") != std::string::npos);
+    const auto target = (tmp / "target").string();
+    RunningListener listener({"--secret", k_test_secret, "--store", target});
+    const auto r = run({"sh", "-s", listener.url()}, script.out);
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.out == "401\n"); // its signature headers are gone: received, and refused
+    CHECK_FALSE(std::filesystem::exists(pwned));
+    listener.next_line();
+    const auto stored =
+        nlohmann::json::parse(run_linkhook({"store", "export", "--store", target}).out);
+    CHECK(stored["body"] == hostile); // byte for byte
+    bool dollar = false;
+    for (const auto& header : stored["headers"]) {
+      dollar = dollar || (header[0] == "X-Dollar" && header[1] == "$(touch " + pwned + ")");
+    }
+    CHECK(dollar);
   }
 
   TEST_CASE("store clear removes every record and says how many") {
