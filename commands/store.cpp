@@ -185,6 +185,7 @@ int run_export(const StoreOptions& options) {
     for_each_record(options, store_dir(options.store), [&](const StoreRecord& record) {
       write_all(stdout, curl_command(record, ++number));
     });
+    write_all(stdout, curl_script_tail());
     return 0;
   }
   for_each_record(options, store_dir(options.store), [](const StoreRecord& record) {

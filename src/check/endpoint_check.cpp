@@ -92,12 +92,15 @@ public:
     ++m_genuine;
     if (outcome.error == DeliveryError::timeout) {
       m_timed_out = true;
+    } else if (outcome.error == DeliveryError::none) {
+      ++m_answered;
+      m_slowest_ms = std::max(m_slowest_ms, outcome.ms);
     }
-    m_slowest_ms = std::max(m_slowest_ms, outcome.ms);
   }
 
   const EndpointCheckConfig& config() const { return m_config; }
   std::size_t genuine_count() const { return m_genuine; }
+  std::size_t answered_count() const { return m_answered; }
   double slowest_ms() const { return m_slowest_ms; }
   bool timed_out() const { return m_timed_out; }
 
@@ -107,7 +110,8 @@ private:
   DeliveryClient m_client;
   std::map<std::string, PayloadGenerator, std::less<>> m_generators;
   std::size_t m_genuine = 0;
-  double m_slowest_ms = 0;
+  std::size_t m_answered = 0; // of the genuine ones: an answer came, whatever its status
+  double m_slowest_ms = 0;    // of those answered
   bool m_timed_out = false;
 };
 
@@ -347,6 +351,10 @@ CheckResult answers_in_time(Battery& battery) {
                   fmt::format("of {}, one got no answer within --timeout {} s: a provider counts "
                               "it failed and retries; answer first, then do slow work",
                               sent, timeout_ms / 1000));
+  }
+  if (battery.answered_count() == 0) {
+    return result(name, CheckVerdict::fail,
+                  fmt::format("of {}, none got an answer: there is no time to grade", sent));
   }
   const auto slowest = battery.slowest_ms();
   if (slowest > timeout_ms / 2) {

@@ -44,10 +44,20 @@ bool has_header(const StoreRecord& record, std::string_view name) {
 std::string curl_script_head() {
   return "#!/bin/sh\n"
          "# Written by linkhook store export --format curl: re-sends each record's exact body and\n"
-         "# headers (its signature too: a receiver verifies them within its tolerance).\n"
+         "# headers (its signature too: a receiver verifies them within its tolerance), prints\n"
+         "# each answer's status (000: none came), and exits 1 unless every one was a 2xx.\n"
          "# Usage: sh SCRIPT URL\n"
          "set -u\n"
-         "url=${1:?usage: sh SCRIPT URL (where to re-send the records)}\n";
+         "url=${1:?usage: sh SCRIPT URL (where to re-send the records)}\n"
+         "failed=0\n"
+         "answered() {\n"
+         "  echo \"$1\"\n"
+         "  case $1 in 2[0-9][0-9]) ;; *) failed=1 ;; esac\n"
+         "}\n";
+}
+
+std::string curl_script_tail() {
+  return "exit $failed\n";
 }
 
 std::string curl_command(const StoreRecord& record, std::size_t number) {
@@ -84,11 +94,12 @@ std::string curl_command(const StoreRecord& record, std::size_t number) {
   // The body through printf, a shell builtin: no limit on an argument's size, and a body that
   // starts with '@' is not a file name. Bytes a shell word cannot hold (NUL) go as base64.
   const bool text = record.body.find('\0') == std::string::npos;
+  out += "answered \"$(";
   out +=
       text ? "printf '%s' " + single_quoted(record.body)
            : "printf '%s' " + single_quoted(base64_encode(as_bytes(record.body))) + " | base64 -d";
-  out += " |\n  curl -sS -o /dev/null -w '%{http_code}\\n' -X POST \"$url\" --data-binary @-" +
-         options + "\n";
+  out += " |\n  curl -sS -o /dev/null -w '%{http_code}' -X POST \"$url\" --data-binary @-" +
+         options + ")\"\n";
   return out;
 }
 

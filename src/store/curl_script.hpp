@@ -11,8 +11,11 @@
 // but curl.
 namespace linkhook {
 
-// The script's start: `sh SCRIPT URL` re-sends every record to URL.
+// The script's start: `sh SCRIPT URL` re-sends every record to URL, printing each status.
 std::string curl_script_head();
+
+// The script's end: exit 1 unless every answer was a 2xx.
+std::string curl_script_tail();
 
 // One record's curl command (the `number`th), with a comment naming it.
 std::string curl_command(const StoreRecord& record, std::size_t number);

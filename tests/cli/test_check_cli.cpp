@@ -191,6 +191,13 @@ TEST_SUITE("cli.check") {
     CHECK(r.out.find("rejects_wrong_secret       pass") != std::string::npos);
   }
 
+  TEST_CASE("an endpoint that answers nothing fails every check, answers_in_time too") {
+    const auto report = check("http://127.0.0.1:9/", {"--skip", "handles_concurrency"});
+    CHECK(report.exit_code == 1);
+    CHECK(with(report, "fail").size() == 9);
+    CHECK(report.details.at("answers_in_time").find("none got an answer") != std::string::npos);
+  }
+
   TEST_CASE("a check that is none, or a selection of none, is a usage error") {
     const auto r = run_linkhook({"check", "--url", "http://127.0.0.1:9/", "--secret", k_test_secret,
                                  "--only", "rejects_stale"});

@@ -138,6 +138,10 @@ TEST_SUITE("cli.store") {
     const auto script = run_linkhook({"store", "export", "--format", "curl", "--store", dir});
     REQUIRE(script.exit_code == 0);
     CHECK(script.out.rfind("#!/bin/sh\n", 0) == 0);
+    // Nothing listens there: every status is 000, and the script exits 1.
+    const auto nowhere = run({"sh", "-s", "http://127.0.0.1:9/"}, script.out);
+    CHECK(nowhere.exit_code == 1);
+    CHECK(nowhere.out == "000\n000\n000\n");
     RunningListener second({"--secret", k_test_secret, "--no-store"});
     const auto r = run({"sh", "-s", second.url()}, script.out);
     CHECK_MESSAGE(r.exit_code == 0, r.err);
@@ -174,8 +178,8 @@ TEST_SUITE("cli.store") {
     const auto target = (tmp / "target").string();
     RunningListener listener({"--secret", k_test_secret, "--store", target});
     const auto r = run({"sh", "-s", listener.url()}, script.out);
-    CHECK_MESSAGE(r.exit_code == 0, r.err);
-    CHECK(r.out == "401\n"); // its signature headers are gone: received, and refused
+    CHECK_MESSAGE(r.exit_code == 1, r.err); // not a 2xx: the script says so
+    CHECK(r.out == "401\n");                // its signature headers are gone: received, and refused
     CHECK_FALSE(std::filesystem::exists(pwned));
     listener.next_line();
     const auto stored =
