@@ -37,10 +37,6 @@ std::string answer_text(const DeliveryOutcome& outcome) {
                                               : fmt::format("no answer ({})", outcome.error_text);
 }
 
-bool is_2xx(const DeliveryOutcome& outcome) {
-  return outcome.ok();
-}
-
 // Pretty-printed as many senders format their JSON: the same data in other bytes, which an
 // endpoint that verifies its own re-serialisation of the JSON gets wrong.
 std::string pretty(std::string_view compact) {
@@ -127,7 +123,7 @@ CheckResult grade_forgery(std::string_view name, std::string_view sent,
                   fmt::format("sent {}; got {}: the check cannot tell whether it was refused", sent,
                               answer_text(outcome)));
   }
-  if (is_2xx(outcome)) {
+  if (outcome.ok()) {
     return result(name, CheckVerdict::fail,
                   fmt::format("sent {}; got {}: accepted; {}", sent, outcome.status, fix));
   }
@@ -160,7 +156,7 @@ CheckResult accepts_genuine(Battery& battery) {
       ++pretty_sent;
     }
     const auto outcome = battery.genuine(body);
-    if (!is_2xx(outcome)) {
+    if (!outcome.ok()) {
       failures.push_back({std::string(event.name), answer_text(outcome), is_pretty});
     }
   }
@@ -251,14 +247,14 @@ CheckResult accepts_redelivery(Battery& battery) {
   const auto body = battery.payload(events().front());
   const auto id = generate_message_id();
   const auto first = battery.genuine(body, id);
-  if (!is_2xx(first)) {
+  if (!first.ok()) {
     return result(name, CheckVerdict::fail,
                   fmt::format("sent a genuine delivery; got {} for it before any redelivery; "
                               "answer 2xx to genuine deliveries",
                               answer_text(first)));
   }
   const auto again = battery.genuine(body, id);
-  if (!is_2xx(again)) {
+  if (!again.ok()) {
     return result(name, CheckVerdict::fail,
                   fmt::format("sent the same webhook-id again, freshly signed; got {}: providers "
                               "deliver at least once; answer 2xx to a webhook-id you already "
@@ -277,7 +273,7 @@ CheckResult accepts_unknown_event(Battery& battery) {
       format_iso8601(unix_now()));
   const auto outcome = battery.genuine(body);
   constexpr std::string_view sent = "a genuine delivery of an event named linkhook.unknown_event";
-  if (is_2xx(outcome)) {
+  if (outcome.ok()) {
     return result(name, CheckVerdict::pass, fmt::format("sent {}; got {}", sent, outcome.status));
   }
   const bool client_error =
@@ -315,10 +311,8 @@ CheckResult handles_concurrency(Battery& battery) {
   std::map<std::string, std::size_t> failed;
   for (const auto& outcome : outcomes) {
     battery.note(outcome);
-    if (!is_2xx(outcome)) {
-      ++failed[outcome.error == DeliveryError::none
-                   ? std::to_string(outcome.status)
-                   : std::string(delivery_error_name(outcome.error))];
+    if (!outcome.ok()) {
+      ++failed[status_text(outcome)];
     }
   }
   if (failed.empty()) {

@@ -24,12 +24,6 @@ std::string dump(const Json& json) {
   return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-// The status, or the kind of error when there was no answer.
-std::string status_text(const DeliveryOutcome& outcome) {
-  return outcome.error == DeliveryError::none ? std::to_string(outcome.status)
-                                              : std::string(delivery_error_name(outcome.error));
-}
-
 // Why, in words, when the status alone does not tell: an error, a redirect, a Retry-After.
 std::string detail(const DeliveryOutcome& outcome) {
   if (outcome.error != DeliveryError::none || !outcome.location.empty()) {

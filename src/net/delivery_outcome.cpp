@@ -20,4 +20,9 @@ std::string_view delivery_error_name(DeliveryError error) {
   return "other";
 }
 
+std::string status_text(const DeliveryOutcome& outcome) {
+  return outcome.error == DeliveryError::none ? std::to_string(outcome.status)
+                                              : std::string(delivery_error_name(outcome.error));
+}
+
 } // namespace linkhook

@@ -44,4 +44,7 @@ struct DeliveryOutcome {
   bool ok() const { return error == DeliveryError::none && status >= 200 && status < 300; }
 };
 
+// The status ("503"), or the kind of error when there was no answer ("timeout").
+std::string status_text(const DeliveryOutcome& outcome);
+
 } // namespace linkhook
