@@ -7,7 +7,9 @@ Measures the inspector against issue 17's goals, side by side in one run:
    Mailpit's API answers its pages from SQLite (a table made by Debian's sqlite3, queried here);
 2. while a listener takes 1,000 deliveries/s, how long a new delivery takes to reach api/stream
    (from the listener's timestamp of the record to the event's arrival), p50 and p99;
-3. what --inspect (with a page's stream open) costs a store-on listener's throughput.
+3. what --inspect (with a page's stream open) costs a store-on listener's throughput;
+4. `store list --limit 50` at each size: with the store's index (written by a real writer: one
+   record imported after the frames are repeated), and with the index removed (a whole scan).
 Prints a table and, with BENCH_TABLE, appends its rows for bench/all.
 """
 
@@ -128,6 +130,32 @@ def repeat_store(base, count):
         out.write(size.to_bytes(6, "little"))
     os.chmod(path, 0o600)
     return store
+
+
+def index_store(base, store):
+    """Appends one record of the base store through `store import`: its writer scans the log it
+    has not seen and writes the index of it, as a listener's first append would."""
+    record = json.loads(subprocess.run([LINKHOOK, "store", "export", "--store", base, "--limit",
+                                        "1"], check=True, capture_output=True).stdout)
+    record["id"] = "msg_index_written_by_import"  # import skips what the store holds already
+    record = json.dumps(record).encode() + b"\n"
+    subprocess.run([LINKHOOK, "store", "import", "--store", store, "--quiet", "-"], input=record,
+                   check=True)
+    if not os.path.exists(os.path.join(store, "events.idx")):
+        sys.exit("store import wrote no index")
+
+
+def timed_list(store, repeat=5):
+    """The median wall time of `store list --limit 50 --json`, in ms (a whole process each)."""
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        out = subprocess.run([LINKHOOK, "store", "list", "--store", store, "--limit", "50",
+                              "--json"], check=True, capture_output=True).stdout
+        times.append((time.perf_counter() - began) * 1000)
+        if len(out.splitlines()) != 50:
+            sys.exit(f"store list --limit 50 printed {len(out.splitlines())} lines")
+    return statistics.median(times)
 
 
 def timed_get(connection, path, repeat):
@@ -311,10 +339,11 @@ def main():
           f"(median ms, the query alone)   ({os.cpu_count()} cores, {time.strftime('%Y-%m-%d')})")
     print(f"{'records':>9} {'query':<16} {'linkhook':>9} {'sqlite':>9}  "
           f"{'start ms':>9} {'RSS MB':>7}")
-    first_pages, worst_filtered, worst_rss = {}, 0.0, 0.0
+    first_pages, worst_filtered, worst_rss, lists = {}, 0.0, 0.0, {}
     for count in SIZES:
         say(f"{count} records: the inspector")
-        store = repeat_store(base, count)
+        store = repeat_store(base, count - 1)
+        index_store(base, store)
         startup, mine, rss = measure_inspector(store, count)
         say(f"{count} records: SQLite")
         db = sqlite_table(store, count)
@@ -326,7 +355,16 @@ def main():
         first_pages[count] = (mine["first page"], theirs["first page"])
         worst_filtered = max(worst_filtered, *(mine[n] for n, _, _ in QUERIES[1:]))
         worst_rss = max(worst_rss, rss)
+        say(f"{count} records: store list --limit 50")
+        indexed = timed_list(store)
+        os.remove(os.path.join(store, "events.idx"))
+        lists[count] = (indexed, timed_list(store))
         shutil.rmtree(store)
+    print("\nstore list --limit 50 --json (median ms, the whole process): with the store's index "
+          "and without it")
+    for count, (indexed, scanned) in lists.items():
+        print(f"{count:>9} records: {indexed:>8.1f} ms with the index, {scanned:>8.1f} ms "
+              f"scanning the log ({scanned / indexed:.0f}x)")
 
     say("api/stream latency at 1,000 deliveries/s")
     latencies = stream_latency(13 * 385, 1000)
@@ -347,11 +385,15 @@ def main():
 
     largest, smallest = max(SIZES), min(SIZES)
     flat = first_pages[largest][0] <= max(2 * first_pages[smallest][0], first_pages[smallest][0] + 5)
+    list_flat = lists[largest][0] <= max(2 * lists[smallest][0], lists[smallest][0] + 5)
     goals = [
         (f"first page at {largest}", f"{first_pages[largest][0]:.2f} ms",
          f"sqlite {first_pages[largest][1]:.2f} ms",
          f"{first_pages[largest][0] / max(first_pages[largest][1], 1e-3):.1f}x",
          "<= 50 ms, flat", first_pages[largest][0] <= 50 and flat),
+        (f"store list --limit 50 at {largest}", f"{lists[largest][0]:.1f} ms",
+         f"no index {lists[largest][1]:.1f} ms", f"{lists[largest][1] / lists[largest][0]:.0f}x",
+         "flat", list_flat),
         ("worst filtered page", f"{worst_filtered:.1f} ms", "", "", "<= 1000 ms",
          worst_filtered <= 1000),
         ("inspector peak RSS", f"{worst_rss:.1f} MB", "", "", "<= 64 MB", worst_rss <= 64),

@@ -70,6 +70,30 @@ void for_each_record(const StoreOptions& options, const std::filesystem::path& d
   });
 }
 
+// The same, with --limit only the newest N of them (read from the end of the log, however long
+// it is), still oldest first.
+void for_each_selected(const StoreOptions& options, const std::filesystem::path& dir,
+                       const RecordVisitor& visit) {
+  if (!options.limit) {
+    for_each_record(options, dir, visit);
+    return;
+  }
+  const auto filter = record_filter(options);
+  std::deque<StoreRecord> newest;
+  report_damage(scan_store_newest_first(dir,
+                                        [&](const StoreRecord& record) {
+                                          if (newest.size() < *options.limit &&
+                                              matches(filter, record)) {
+                                            newest.push_front(record);
+                                          }
+                                          return newest.size() < *options.limit;
+                                        }),
+                dir);
+  for (const auto& record : newest) {
+    visit(record);
+  }
+}
+
 // The rows of `store list --failed`. The filter sees the latest attempts record of each event,
 // except for --kind, which is the event's.
 void add_failed_rows(const StoreOptions& options, const std::filesystem::path& dir,
@@ -112,8 +136,8 @@ int run_list(const StoreOptions& options) {
   if (options.failed) {
     add_failed_rows(options, dir, add);
   } else {
-    for_each_record(options, dir,
-                    [&](const StoreRecord& record) { add(list_row(record, options.json)); });
+    for_each_selected(options, dir,
+                      [&](const StoreRecord& record) { add(list_row(record, options.json)); });
   }
   std::string out;
   if (options.json) {
@@ -182,13 +206,13 @@ int run_export(const StoreOptions& options) {
   if (options.format == "curl") {
     write_all(stdout, curl_script_head());
     std::size_t number = 0;
-    for_each_record(options, store_dir(options.store), [&](const StoreRecord& record) {
+    for_each_selected(options, store_dir(options.store), [&](const StoreRecord& record) {
       write_all(stdout, curl_command(record, ++number));
     });
     write_all(stdout, curl_script_tail());
     return 0;
   }
-  for_each_record(options, store_dir(options.store), [](const StoreRecord& record) {
+  for_each_selected(options, store_dir(options.store), [](const StoreRecord& record) {
     write_all(stdout, json_line(record_to_json(record)));
   });
   return 0;
@@ -326,6 +350,12 @@ void add_kind_option(CLI::App& sub, StoreOptions& options, const std::string& he
       ->check(CLI::IsMember({"received", "sent", "attempts"}));
 }
 
+void add_limit_option(CLI::App& sub, StoreOptions& options) {
+  sub.add_option("-n,--limit", options.limit,
+                 "Only the newest N records (read from the end of the store, however long)")
+      ->check(CLI::PositiveNumber);
+}
+
 void add_filter_options(CLI::App& sub, StoreOptions& options) {
   sub.add_option("--event", options.filter.event, "Only events matching this glob ('link.*')")
       ->type_name("EVENT");
@@ -391,8 +421,7 @@ void add_store(CLI::App& app, int& exit_code) {
   add_filter_options(*list, *options);
   list->add_flag("--failed", options->failed,
                  "Events whose latest replay gave up or was gone (replay them by id)");
-  list->add_option("-n,--limit", options->limit, "Only the newest N records")
-      ->check(CLI::PositiveNumber);
+  add_limit_option(*list, *options);
 
   auto* show =
       add_action(*store,
@@ -445,6 +474,7 @@ void add_store(CLI::App& app, int& exit_code) {
                    "ndjson (lossless, the default), or curl: a shell script that re-sends each "
                    "record's exact bytes and headers (sh SCRIPT URL)")
       ->check(CLI::IsMember({"ndjson", "curl"}));
+  add_limit_option(*exporter, *options);
 
   auto* importer =
       add_action(*store,

@@ -92,6 +92,13 @@ std::uint64_t file_size(int fd, std::string_view what) {
   return static_cast<std::uint64_t>(info.st_size);
 }
 
+bool is_file_at(int fd, const std::string& path) {
+  struct stat open_file {};
+  struct stat at_path {};
+  return ::fstat(fd, &open_file) == 0 && ::stat(path.c_str(), &at_path) == 0 &&
+         open_file.st_dev == at_path.st_dev && open_file.st_ino == at_path.st_ino;
+}
+
 void sync_data(int fd, std::string_view what) {
   if (::fdatasync(fd) != 0) {
     throw Error(system_message(what, errno), ExitCode::failed);

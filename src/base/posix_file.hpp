@@ -56,6 +56,9 @@ std::size_t read_at(int fd, char* buffer, std::size_t length, std::uint64_t offs
 
 std::uint64_t file_size(int fd, std::string_view what);
 
+// Whether the file open as `fd` is the one at `path` still (not deleted, nor replaced).
+bool is_file_at(int fd, const std::string& path);
+
 // fdatasync(2): the data and the size are on the disk when it returns.
 void sync_data(int fd, std::string_view what);
 

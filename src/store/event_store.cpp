@@ -1,6 +1,7 @@
 #include "store/event_store.hpp"
 
 #include "base/error.hpp"
+#include "base/little_endian.hpp"
 #include "base/random.hpp"
 #include "store/frame.hpp"
 
@@ -56,26 +57,12 @@ std::uint64_t fresh_generation() {
   return generation;
 }
 
-void put(std::string& out, std::uint64_t value, int bytes) {
-  for (int i = 0; i < bytes; ++i) {
-    out.push_back(static_cast<char>((value >> (8 * i)) & 0xffU));
-  }
-}
-
-std::uint64_t get(const char* in, int bytes) {
-  std::uint64_t value = 0;
-  for (int i = 0; i < bytes; ++i) {
-    value |= std::uint64_t{static_cast<unsigned char>(in[i])} << (8 * i);
-  }
-  return value;
-}
-
 // Writes the format and the end of the log into its header (not synced: the caller's next sync
 // covers it).
 void write_end(int fd, std::uint64_t end, std::string_view what) {
   std::string word;
-  put(word, k_file_format, 2);
-  put(word, end, 6);
+  put_little_endian(word, k_file_format, 2);
+  put_little_endian(word, end, 6);
   write_all_at(fd, word, k_file_magic.size(), what);
 }
 
@@ -83,9 +70,9 @@ void write_end(int fd, std::uint64_t end, std::string_view what) {
 std::uint64_t write_file_header(int fd, const std::string& log) {
   const auto generation = fresh_generation();
   std::string header(k_file_magic);
-  put(header, k_file_format, 2);
-  put(header, k_file_header_size, 6);
-  put(header, generation, 8);
+  put_little_endian(header, k_file_format, 2);
+  put_little_endian(header, k_file_header_size, 6);
+  put_little_endian(header, generation, 8);
   const auto what = fmt::format("cannot write {}", log);
   if (::ftruncate(fd, static_cast<off_t>(k_file_header_size)) != 0) {
     throw Error(system_message(what, errno), ExitCode::failed);
@@ -104,12 +91,13 @@ std::optional<LogHeader> read_header(int fd, const std::string& log) {
   if (read_at(fd, bytes, sizeof bytes, 0, what) < sizeof bytes) {
     return std::nullopt;
   }
-  if (std::string_view(bytes, k_file_magic.size()) != k_file_magic) {
+  const std::string_view view(bytes, sizeof bytes);
+  if (!view.starts_with(k_file_magic)) {
     throw Error(fmt::format("{} is not a linkhook event store", log));
   }
-  LogHeader header{.format = static_cast<std::uint16_t>(get(bytes + 8, 2)),
-                   .end = get(bytes + 10, 6),
-                   .generation = get(bytes + 16, 8)};
+  LogHeader header{.format = static_cast<std::uint16_t>(get_little_endian(view, 8, 2)),
+                   .end = get_little_endian(view, 10, 6),
+                   .generation = get_little_endian(view, 16, 8)};
   if (header.format != k_appended_format && header.format != k_file_format) {
     throw Error(
         fmt::format("{} is a store of format {}, written by a newer linkhook", log, header.format));
@@ -138,14 +126,6 @@ FileDescriptor open_existing(const std::string& log, int flags) {
     throw Error(system_message(fmt::format("cannot open {}", log), errno));
   }
   return fd;
-}
-
-// Whether the file open as `fd` is the one at `path` still (not deleted, nor replaced).
-bool is_file_at(int fd, const std::string& path) {
-  struct stat open_file {};
-  struct stat at_path {};
-  return ::fstat(fd, &open_file) == 0 && ::stat(path.c_str(), &at_path) == 0 &&
-         open_file.st_dev == at_path.st_dev && open_file.st_ino == at_path.st_ino;
 }
 
 // The header of the log in `fd` with the end it gives: an end at which no append is half done,
@@ -211,6 +191,59 @@ StoreScan scan_store(const std::filesystem::path& dir, const RecordVisitor& visi
   return at ? scan_records(fd.get(), log, k_file_header_size, at->second,
                            [&](const StoreRecord& record, std::uint64_t) { visit(record); })
             : StoreScan{};
+}
+
+StoreScan scan_store_newest_first(const std::filesystem::path& dir,
+                                  const std::function<bool(const StoreRecord&)>& visit) {
+  const auto log = store_log_path(dir).string();
+  const auto fd = open_existing(log, O_RDONLY);
+  const auto at = fd ? readable_end(fd.get(), log) : std::nullopt;
+  if (!at) {
+    return {};
+  }
+  const auto& [header, end] = *at;
+  const auto what = fmt::format("cannot read {}", log);
+  // The frames the index lists, each up to where the next starts, and the last one up to where
+  // it ends (when it is intact): where the scan of the frames it does not list yet starts.
+  const auto starts = read_store_index(dir, header.generation, end);
+  std::vector<FrameSpan> spans;
+  std::uint64_t listed_end = k_file_header_size;
+  if (!starts.empty()) {
+    if (const auto last = read_frame_at(fd.get(), starts.back(), end, what)) {
+      listed_end = starts.back() + k_frame_header_size + last->payload.size();
+      spans.reserve(starts.size());
+      for (std::size_t i = 0; i < starts.size(); ++i) {
+        spans.push_back({starts[i], i + 1 < starts.size() ? starts[i + 1] : listed_end});
+      }
+    }
+  }
+  const auto add_span = [&spans](std::uint16_t, std::string_view payload, std::uint64_t offset) {
+    spans.push_back({offset, offset + k_frame_header_size + payload.size()});
+  };
+  const auto tail = scan_frames(fd.get(), listed_end, end, add_span, what);
+  StoreScan result{.corrupt_bytes = tail.corrupt_bytes, .tail = tail.tail, .tail_offset = tail.end};
+  (tail.tail == FrameTail::damaged ? result.damaged_tail_bytes : result.torn_tail_bytes) =
+      tail.tail_bytes;
+  const auto visit_frame = [&](std::uint16_t version, std::string_view payload, std::uint64_t) {
+    const auto record = version == k_frame_version ? decode_record(payload) : std::nullopt;
+    if (!record) {
+      ++result.skipped_records;
+      return true;
+    }
+    ++result.records;
+    return visit(*record);
+  };
+  const auto scan = scan_frames_backward(fd.get(), spans, visit_frame, what);
+  if (!scan.stopped && scan.unvisited > 0) {
+    // The index is wrong from there back (or the log is damaged there): what comes before the
+    // last frame visited is found by scanning the log from its start.
+    const auto before = spans[scan.unvisited - 1].end;
+    spans.clear();
+    const auto rescan = scan_frames(fd.get(), k_file_header_size, before, add_span, what);
+    result.corrupt_bytes += rescan.corrupt_bytes + rescan.tail_bytes; // all before an intact frame
+    scan_frames_backward(fd.get(), spans, visit_frame, what);
+  }
+  return result;
 }
 
 StoreFollower::StoreFollower(std::filesystem::path dir)
@@ -354,11 +387,13 @@ std::uint64_t clear_store(const std::filesystem::path& dir) {
   }
   // A new generation tells writers that hold the log open that what they knew of it is gone.
   write_file_header(fd.get(), log);
+  std::error_code ignored; // an index of the old generation left behind is ignored by its readers
+  std::filesystem::remove(store_index_path(dir), ignored);
   return frames;
 }
 
 EventStore::EventStore(std::filesystem::path dir)
-    : m_dir(std::move(dir)), m_log(store_log_path(m_dir).string()) {
+    : m_dir(std::move(dir)), m_log(store_log_path(m_dir).string()), m_index(m_dir) {
   open_log();
 }
 
@@ -403,9 +438,14 @@ std::uint64_t EventStore::writable_end() {
     m_generation = header->generation;
     m_verified_end = k_file_header_size;
   }
+  const bool from_start = m_verified_end == k_file_header_size;
+  const auto what = fmt::format("cannot read {}", m_log);
+  std::vector<std::uint64_t> scanned; // where the frames found since the last append start
+  const auto add_start = [&scanned](std::uint16_t, std::string_view, std::uint64_t offset) {
+    scanned.push_back(offset);
+  };
   if (end > m_verified_end) {
-    const auto scan =
-        scan_frames(m_fd.get(), m_verified_end, end, {}, fmt::format("cannot read {}", m_log));
+    const auto scan = scan_frames(m_fd.get(), m_verified_end, end, add_start, what);
     if (scan.tail != FrameTail::none && scan.tail != FrameTail::zeros) {
       keep_copy(scan.end, end, scan.tail);
     }
@@ -415,6 +455,11 @@ std::uint64_t EventStore::writable_end() {
   if (header->format != k_file_format || m_verified_end != header->end) {
     write_end(m_fd.get(), m_verified_end, fmt::format("cannot repair {}", m_log));
   }
+  m_index.catch_up(m_generation, from_start, scanned, [&] {
+    scanned.clear();
+    scan_frames(m_fd.get(), k_file_header_size, m_verified_end, add_start, what);
+    return scanned;
+  });
   return m_verified_end;
 }
 
@@ -531,6 +576,7 @@ void EventStore::append_frames(std::string_view frames) {
     throw;
   }
   m_verified_end = new_end;
+  m_index.add(end, frames);
 }
 
 } // namespace linkhook

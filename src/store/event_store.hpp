@@ -3,6 +3,7 @@
 #include "base/posix_file.hpp"
 #include "store/frame.hpp"
 #include "store/record.hpp"
+#include "store/store_index.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -40,6 +41,13 @@ std::filesystem::path store_log_path(const std::filesystem::path& dir);
 // is counted in the result and skipped, never thrown; an I/O error or a file that is not a
 // store is an Error.
 StoreScan scan_store(const std::filesystem::path& dir, const RecordVisitor& visit);
+
+// Visits the records of the store in `dir` newest first, until `visit` returns false: it reads
+// from the end of the log, finding where records start in the store's index (store_index.hpp),
+// and reads the log from the start only where the index does not say. Damage is counted and
+// skipped as scan_store does.
+StoreScan scan_store_newest_first(const std::filesystem::path& dir,
+                                  const std::function<bool(const StoreRecord&)>& visit);
 
 // Follows the store in `dir` while writers append to it: each read() visits the records appended
 // since the one before (the first read, every record the store holds). A `clear`, or a log
@@ -133,6 +141,7 @@ private:
   std::uint64_t m_verified_end = 0;
   std::uint64_t m_file_size = 0; // as writable_end found it, or as reserve made it
   std::uint64_t m_truncated_bytes = 0;
+  StoreIndexWriter m_index;
 };
 
 } // namespace linkhook

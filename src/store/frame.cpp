@@ -1,6 +1,7 @@
 #include "store/frame.hpp"
 
 #include "base/crc32.hpp"
+#include "base/little_endian.hpp"
 #include "base/posix_file.hpp"
 
 #include <algorithm>
@@ -12,20 +13,20 @@ namespace {
 
 constexpr std::string_view k_magic = "LHKr";
 constexpr std::size_t k_window = 1U << 20;
+// scan_frames_backward reads runs of frames of up to this many bytes at once.
+constexpr std::uint64_t k_backward_window = 4U << 20;
 
 void put(std::string& out, std::uint64_t value, int bytes) {
-  for (int i = 0; i < bytes; ++i) {
-    out.push_back(static_cast<char>((value >> (8 * i)) & 0xffU));
-  }
+  put_little_endian(out, value, bytes);
 }
 
 std::uint32_t get(std::string_view in, std::size_t at, int bytes) {
-  std::uint32_t value = 0;
-  for (int i = 0; i < bytes; ++i) {
-    value |= std::uint32_t{static_cast<unsigned char>(in[at + static_cast<std::size_t>(i)])}
-             << (8 * i);
-  }
-  return value;
+  return static_cast<std::uint32_t>(get_little_endian(in, at, bytes));
+}
+
+// Whether the CRC in a frame's `header` covers it and its `payload`.
+bool crc_matches(std::string_view header, std::string_view payload) {
+  return crc32(payload, crc32(header.substr(4, 8))) == get(header, 12, 4);
 }
 
 // A read-ahead window over [0, end) of a file, so scanning costs one read per megabyte, not two
@@ -123,6 +124,15 @@ void append_frame(std::string& out, std::string_view payload, std::uint16_t vers
   out.append(payload);
 }
 
+std::vector<std::uint64_t> frame_starts(std::string_view frames, std::uint64_t at) {
+  std::vector<std::uint64_t> starts;
+  for (std::size_t pos = 0; pos + k_frame_header_size <= frames.size();
+       pos += k_frame_header_size + get(frames, pos + 8, 4)) {
+    starts.push_back(at + pos);
+  }
+  return starts;
+}
+
 FrameScan scan_frames(int fd, std::uint64_t begin, std::uint64_t end, const FrameVisitor& visit,
                       std::string_view what) {
   FileWindow window(fd, end, what);
@@ -134,8 +144,7 @@ FrameScan scan_frames(int fd, std::uint64_t begin, std::uint64_t end, const Fram
       const auto length = get(header, 8, 4);
       if (length <= k_max_frame_payload && end - pos - k_frame_header_size >= length) {
         const auto payload = window.get(pos + k_frame_header_size, length);
-        const auto crc = crc32(payload, crc32(std::string_view(header).substr(4, 8)));
-        if (crc == get(header, 12, 4)) {
+        if (crc_matches(header, payload)) {
           scan.corrupt_bytes += pos - scan.end;
           if (visit) {
             visit(static_cast<std::uint16_t>(get(header, 4, 2)), payload, pos);
@@ -154,6 +163,47 @@ FrameScan scan_frames(int fd, std::uint64_t begin, std::uint64_t end, const Fram
   return scan;
 }
 
+BackwardScan scan_frames_backward(int fd, std::span<const FrameSpan> spans,
+                                  const BackwardFrameVisitor& visit, std::string_view what) {
+  std::string buffer;
+  for (auto left = spans.size(); left > 0;) {
+    // The run of frames [first, left) read at once: as many as fit in the window, at least one.
+    auto first = left - 1;
+    const auto run_end = spans[first].end;
+    if (spans[first].begin >= run_end ||
+        run_end - spans[first].begin > k_frame_header_size + k_max_frame_payload) {
+      return {.unvisited = left};
+    }
+    while (first > 0 && spans[first - 1].begin < spans[first - 1].end &&
+           spans[first - 1].end <= spans[first].begin &&
+           run_end - spans[first - 1].begin <= k_backward_window) {
+      --first;
+    }
+    const auto run_begin = spans[first].begin;
+    buffer.resize(static_cast<std::size_t>(run_end - run_begin));
+    buffer.resize(read_at(fd, buffer.data(), buffer.size(), run_begin, what));
+    for (; left > first; --left) {
+      const auto& span = spans[left - 1];
+      const auto at = static_cast<std::size_t>(span.begin - run_begin);
+      const auto size = static_cast<std::size_t>(span.end - span.begin);
+      if (at + size > buffer.size() || size < k_frame_header_size) {
+        return {.unvisited = left};
+      }
+      const auto frame = std::string_view(buffer).substr(at, size);
+      const auto header = frame.substr(0, k_frame_header_size);
+      const auto payload = frame.substr(k_frame_header_size);
+      if (!header.starts_with(k_magic) || get(header, 8, 4) != payload.size() ||
+          !crc_matches(header, payload)) {
+        return {.unvisited = left};
+      }
+      if (!visit(static_cast<std::uint16_t>(get(header, 4, 2)), payload, span.begin)) {
+        return {.stopped = true, .unvisited = left - 1};
+      }
+    }
+  }
+  return {};
+}
+
 std::optional<Frame> read_frame_at(int fd, std::uint64_t offset, std::uint64_t end,
                                    std::string_view what) {
   std::string header(k_frame_header_size, '\0');
@@ -169,7 +219,7 @@ std::optional<Frame> read_frame_at(int fd, std::uint64_t offset, std::uint64_t e
   Frame frame{.version = static_cast<std::uint16_t>(get(header, 4, 2)),
               .payload = std::string(length, '\0')};
   if (read_at(fd, frame.payload.data(), length, offset + k_frame_header_size, what) < length ||
-      crc32(frame.payload, crc32(std::string_view(header).substr(4, 8))) != get(header, 12, 4)) {
+      !crc_matches(header, frame.payload)) {
     return std::nullopt;
   }
   return frame;

@@ -3,8 +3,10 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 // The framing of records in the store's log: each record is one frame,
 //
@@ -24,6 +26,10 @@ constexpr std::uint32_t k_max_frame_payload = 256U << 20;
 // Appends one frame holding `payload` to `out`.
 void append_frame(std::string& out, std::string_view payload,
                   std::uint16_t version = k_frame_version);
+
+// Where each frame of `frames` (a run of frames as append_frame made them) starts, once they are
+// written at `at` of a file.
+std::vector<std::uint64_t> frame_starts(std::string_view frames, std::uint64_t at);
 
 // What follows the last intact frame.
 enum class FrameTail {
@@ -50,6 +56,28 @@ using FrameVisitor =
 // middle of a log cannot hide the records after it. Never throws for damage, only for I/O.
 FrameScan scan_frames(int fd, std::uint64_t begin, std::uint64_t end, const FrameVisitor& visit,
                       std::string_view what);
+
+// Where one frame lies in a file: [begin, end).
+struct FrameSpan {
+  std::uint64_t begin = 0;
+  std::uint64_t end = 0;
+};
+
+// Called with each frame as scan_frames_backward finds it; false stops the scan.
+using BackwardFrameVisitor =
+    std::function<bool(std::uint16_t version, std::string_view payload, std::uint64_t offset)>;
+
+struct BackwardScan {
+  bool stopped = false; // by the visitor
+  // The spans left unvisited, from the first: when not stopped and not 0, the last of them
+  // (spans[unvisited - 1]) holds no intact frame that fills it exactly.
+  std::size_t unvisited = 0;
+};
+
+// Visits the frames in `spans` (ascending, not overlapping), last first, reading a few megabytes
+// of `fd` at a time: for the newest records of a long log, without reading the rest of it.
+BackwardScan scan_frames_backward(int fd, std::span<const FrameSpan> spans,
+                                  const BackwardFrameVisitor& visit, std::string_view what);
 
 // The intact frame that starts at `offset` of `fd`, ending at or before `end`: its version and
 // payload; none when there is none there. One read of the header and one of the payload, for

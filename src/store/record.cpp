@@ -1,5 +1,6 @@
 #include "store/record.hpp"
 
+#include "base/little_endian.hpp"
 #include "base/random.hpp"
 
 #include <algorithm>
@@ -17,11 +18,7 @@ class ByteWriter {
 public:
   explicit ByteWriter(std::string& out) : m_out(out) {}
 
-  void integer(std::uint64_t value, int bytes) {
-    for (int i = 0; i < bytes; ++i) {
-      m_out.push_back(static_cast<char>((value >> (8 * i)) & 0xffU));
-    }
-  }
+  void integer(std::uint64_t value, int bytes) { put_little_endian(m_out, value, bytes); }
 
   void text(std::string_view value) {
     integer(value.size(), 4);
@@ -43,11 +40,7 @@ public:
     if (!take(static_cast<std::size_t>(bytes))) {
       return 0;
     }
-    std::uint64_t value = 0;
-    for (int i = 0; i < bytes; ++i) {
-      value |= std::uint64_t{static_cast<unsigned char>(m_in[static_cast<std::size_t>(i)])}
-               << (8 * i);
-    }
+    const auto value = get_little_endian(m_in, 0, bytes);
     m_in.remove_prefix(static_cast<std::size_t>(bytes));
     return value;
   }
