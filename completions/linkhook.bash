@@ -17,7 +17,7 @@ _linkhook_spec() {
     'store list') subs='' flags='-h --help --store --json --event --verdict --kind --failed -n --limit' valued='--store --event --verdict --kind -n --limit' ;;
     'store show') subs='' flags='-h --help --store --json --kind' valued='--store --kind' ;;
     'store diff') subs='' flags='-h --help --store --json --kind' valued='--store --kind' ;;
-    'store export') subs='' flags='-h --help --store --json --event --verdict --kind --format' valued='--store --event --verdict --kind --format' ;;
+    'store export') subs='' flags='-h --help --store --json --event --verdict --kind --format -n --limit' valued='--store --event --verdict --kind --format -n --limit' ;;
     'store import') subs='' flags='-h --help --store --json -q --quiet' valued='--store' ;;
     'store clear') subs='' flags='-h --help --store --json -q --quiet' valued='--store' ;;
     'store wait') subs='' flags='-h --help --store --json --event --verdict --kind --filter --since --timeout' valued='--store --event --verdict --kind --filter --since --timeout' ;;

@@ -184,7 +184,7 @@ complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subc
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from list' -l verdict -xa 'verified rejected duplicate delivered failed gave-up gone interrupted' -d 'Only records with this verdict (gave-up for \'gave up\')'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from list' -l kind -xa 'received sent attempts' -d 'Only records of this kind'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from list' -l failed -d 'Events whose latest replay gave up or was gone (replay them by id)'
-complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from list' -s n -l limit -x -d 'Only the newest N records'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from list' -s n -l limit -x -d 'Only the newest N records (read from the end of the store, however long)'
 
 # linkhook store show
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from show' -s h -l help -d 'Print this help message and exit'
@@ -206,6 +206,7 @@ complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subc
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from export' -l verdict -xa 'verified rejected duplicate delivered failed gave-up gone interrupted' -d 'Only records with this verdict (gave-up for \'gave up\')'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from export' -l kind -xa 'received sent attempts' -d 'Only records of this kind'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from export' -l format -xa 'ndjson curl' -d 'ndjson (lossless, the default), or curl: a shell script that re-sends each record\'s exact bytes and headers (sh SCRIPT URL)'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from export' -s n -l limit -x -d 'Only the newest N records (read from the end of the store, however long)'
 
 # linkhook store import
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from import' -s h -l help -d 'Print this help message and exit'

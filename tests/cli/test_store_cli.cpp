@@ -85,6 +85,23 @@ TEST_SUITE("cli.store") {
           lines_of(k_records)[2] + "\n");
   }
 
+  TEST_CASE(
+      "--limit keeps the newest records that match, oldest first, with or without the index") {
+    const FilledStore s;
+    const auto records = lines_of(k_records);
+    const auto newest_two = records[1] + "\n" + records[2] + "\n";
+    CHECK(std::filesystem::exists(std::filesystem::path(s.dir) / "events.idx"));
+    CHECK(s.store({"export", "--limit", "2"}).out == newest_two);
+    CHECK(s.store({"export", "--limit", "1", "--event", "link.*", "--verdict", "verified"}).out ==
+          records[0] + "\n");
+    CHECK(lines_of(s.store({"list", "--json", "--limit", "5"}).out).size() == 3);
+    std::filesystem::remove(std::filesystem::path(s.dir) / "events.idx");
+    CHECK(s.store({"export", "--limit", "2"}).out == newest_two);
+    const auto r = s.store({"export", "--limit", "0"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("--limit") != std::string::npos);
+  }
+
   TEST_CASE("store diff shows the headers and body fields that changed, exit 1, or 0 alike") {
     const FilledStore s;
     REQUIRE(s.store({"import", "-", "--quiet"}).exit_code == 0);
