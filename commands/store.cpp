@@ -9,12 +9,14 @@
 #include "commands.hpp"
 #include "store/curl_script.hpp"
 #include "store/event_store.hpp"
+#include "store/har.hpp"
 #include "store/json.hpp"
 #include "store/record_diff.hpp"
 #include "store/record_filter.hpp"
 #include "store/replay_selection.hpp"
 #include "store/store_view.hpp"
 #include "support/store_options.hpp"
+#include "version.hpp"
 
 #include <chrono>
 #include <deque>
@@ -203,6 +205,27 @@ int run_diff(const StoreOptions& options) {
 }
 
 int run_export(const StoreOptions& options) {
+  if (options.format == "har") {
+    write_all(stdout, har_head(k_version));
+    std::size_t entries = 0;
+    std::size_t left_out = 0;
+    for_each_selected(options, store_dir(options.store), [&](const StoreRecord& record) {
+      if (const auto entry = har_entry(record, entries == 0)) {
+        write_all(stdout, *entry);
+        ++entries;
+      } else {
+        ++left_out;
+      }
+    });
+    write_all(stdout, har_tail());
+    if (left_out > 0) {
+      fmt::print(stderr,
+                 "linkhook: {} attempts record{} left out: a replay's attempts hold no request of "
+                 "their own (their event's record does); --format ndjson keeps them\n",
+                 left_out, left_out == 1 ? "" : "s");
+    }
+    return 0;
+  }
   if (options.format == "curl") {
     write_all(stdout, curl_script_head());
     std::size_t number = 0;
@@ -460,10 +483,11 @@ void add_store(CLI::App& app, int& exit_code) {
 
   auto* exporter = add_action(
       *store,
-      {"export", "Every record as NDJSON, losslessly, or as a curl script",
+      {"export", "Every record as NDJSON (lossless), a HAR log, or a curl script",
        "NDJSON (the only output; accepted for symmetry)",
        "  linkhook store export > events.ndjson\n"
        "  linkhook store export --event 'team.*' | linkhook store import - --store /tmp/team\n"
+       "  linkhook store export --format har --limit 100 > deliveries.har\n"
        "  linkhook store export --format curl --event 'link.*' > resend.sh && sh resend.sh "
        "\"$URL\"",
        run_export},
@@ -471,9 +495,10 @@ void add_store(CLI::App& app, int& exit_code) {
   add_filter_options(*exporter, *options);
   exporter
       ->add_option("--format", options->format,
-                   "ndjson (lossless, the default), or curl: a shell script that re-sends each "
-                   "record's exact bytes and headers (sh SCRIPT URL)")
-      ->check(CLI::IsMember({"ndjson", "curl"}));
+                   "ndjson (lossless, the default); har: a HAR 1.2 log for browser devtools and "
+                   "HTTP tools; or curl: a shell script that re-sends each record's exact bytes "
+                   "and headers (sh SCRIPT URL)")
+      ->check(CLI::IsMember({"ndjson", "har", "curl"}));
   add_limit_option(*exporter, *options);
 
   auto* importer =

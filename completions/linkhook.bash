@@ -80,7 +80,7 @@ _linkhook_values() {
     'store export --event') _linkhook_words 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' ;;
     'store export --verdict') _linkhook_words 'verified rejected duplicate delivered failed gave-up gone interrupted' ;;
     'store export --kind') _linkhook_words 'received sent attempts' ;;
-    'store export --format') _linkhook_words 'ndjson curl' ;;
+    'store export --format') _linkhook_words 'ndjson har curl' ;;
     'store import --store') _linkhook_files -d ;;
     'store import @') _linkhook_files -f ;;
     'store clear --store') _linkhook_files -d ;;

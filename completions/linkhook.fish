@@ -170,7 +170,7 @@ complete -c linkhook -n '__fish_seen_subcommand_from check' -l json -d 'One JSON
 complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show diff export import clear wait' -a list -d 'One line per stored record, oldest first'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show diff export import clear wait' -a show -d 'One record in full: headers and body'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show diff export import clear wait' -a diff -d 'What changed between two records: headers, and the body field by field'
-complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show diff export import clear wait' -a export -d 'Every record as NDJSON, losslessly, or as a curl script'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show diff export import clear wait' -a export -d 'Every record as NDJSON (lossless), a HAR log, or a curl script'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show diff export import clear wait' -a import -d 'Add the records of an export that the store does not hold yet'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show diff export import clear wait' -a clear -d 'Remove every record from the store'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and not __fish_seen_subcommand_from list show diff export import clear wait' -a wait -d 'Wait for a record to be stored, and print it (exit 1 at the timeout)'
@@ -205,7 +205,7 @@ complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subc
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from export' -l event -xa 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' -d 'Only events matching this glob (\'link.*\')'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from export' -l verdict -xa 'verified rejected duplicate delivered failed gave-up gone interrupted' -d 'Only records with this verdict (gave-up for \'gave up\')'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from export' -l kind -xa 'received sent attempts' -d 'Only records of this kind'
-complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from export' -l format -xa 'ndjson curl' -d 'ndjson (lossless, the default), or curl: a shell script that re-sends each record\'s exact bytes and headers (sh SCRIPT URL)'
+complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from export' -l format -xa 'ndjson har curl' -d 'ndjson (lossless, the default); har: a HAR 1.2 log for browser devtools and HTTP tools; or curl: a shell script that re-sends each record\'s exact bytes and headers (sh SCRIPT URL)'
 complete -c linkhook -n '__fish_seen_subcommand_from store; and __fish_seen_subcommand_from export' -s n -l limit -x -d 'Only the newest N records (read from the end of the store, however long)'
 
 # linkhook store import

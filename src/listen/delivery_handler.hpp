@@ -48,6 +48,9 @@ struct ReceivedDelivery {
   Outcome outcome = Outcome::rejected;
   int status = 0;
   std::string reason;
+  // What the request was made to: the scheme, its Host header (else the listener's host), the
+  // path and the query, "http://127.0.0.1:4000/webhooks?source=ci".
+  std::string url;
   bool verified() const { return outcome != Outcome::rejected; }
 };
 

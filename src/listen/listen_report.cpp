@@ -56,6 +56,7 @@ StoreRecord received_record(const Headers& headers, std::string_view body,
   record.time_ms = delivery.received_at_ms;
   record.body = std::string(body);
   record.verdict = {delivery.verified(), false, delivery.status, delivery.reason};
+  record.extra = {{"url", delivery.url}};
   return record;
 }
 

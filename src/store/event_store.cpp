@@ -203,27 +203,7 @@ StoreScan scan_store_newest_first(const std::filesystem::path& dir,
   }
   const auto& [header, end] = *at;
   const auto what = fmt::format("cannot read {}", log);
-  // The frames the index lists, each up to where the next starts, and the last one up to where
-  // it ends (when it is intact): where the scan of the frames it does not list yet starts.
-  const auto starts = read_store_index(dir, header.generation, end);
-  std::vector<FrameSpan> spans;
-  std::uint64_t listed_end = k_file_header_size;
-  if (!starts.empty()) {
-    if (const auto last = read_frame_at(fd.get(), starts.back(), end, what)) {
-      listed_end = starts.back() + k_frame_header_size + last->payload.size();
-      spans.reserve(starts.size());
-      for (std::size_t i = 0; i < starts.size(); ++i) {
-        spans.push_back({starts[i], i + 1 < starts.size() ? starts[i + 1] : listed_end});
-      }
-    }
-  }
-  const auto add_span = [&spans](std::uint16_t, std::string_view payload, std::uint64_t offset) {
-    spans.push_back({offset, offset + k_frame_header_size + payload.size()});
-  };
-  const auto tail = scan_frames(fd.get(), listed_end, end, add_span, what);
-  StoreScan result{.corrupt_bytes = tail.corrupt_bytes, .tail = tail.tail, .tail_offset = tail.end};
-  (tail.tail == FrameTail::damaged ? result.damaged_tail_bytes : result.torn_tail_bytes) =
-      tail.tail_bytes;
+  StoreScan result;
   const auto visit_frame = [&](std::uint16_t version, std::string_view payload, std::uint64_t) {
     const auto record = version == k_frame_version ? decode_record(payload) : std::nullopt;
     if (!record) {
@@ -233,15 +213,75 @@ StoreScan scan_store_newest_first(const std::filesystem::path& dir,
     ++result.records;
     return visit(*record);
   };
-  const auto scan = scan_frames_backward(fd.get(), spans, visit_frame, what);
-  if (!scan.stopped && scan.unvisited > 0) {
-    // The index is wrong from there back (or the log is damaged there): what comes before the
-    // last frame visited is found by scanning the log from its start.
+  std::vector<FrameSpan> spans;
+  const auto add_span = [&spans](std::uint16_t, std::string_view payload, std::uint64_t offset) {
+    spans.push_back({offset, offset + k_frame_header_size + payload.size()});
+  };
+  // Visits the frames of `spans`, newest first. Where one is not what its span says (a wrong
+  // index, or damage), what comes before is found by scanning the log from its start, and
+  // visited: then, as when the visitor stops, there is nothing older left to visit (false).
+  const auto visit_spans = [&] {
+    const auto scan = scan_frames_backward(fd.get(), spans, visit_frame, what);
+    if (scan.stopped || scan.unvisited == 0) {
+      return !scan.stopped;
+    }
     const auto before = spans[scan.unvisited - 1].end;
     spans.clear();
     const auto rescan = scan_frames(fd.get(), k_file_header_size, before, add_span, what);
     result.corrupt_bytes += rescan.corrupt_bytes + rescan.tail_bytes; // all before an intact frame
     scan_frames_backward(fd.get(), spans, visit_frame, what);
+    return false;
+  };
+
+  // The frames the index lists end where its last one ends, when that one is intact; those after
+  // it (appended by a writer that keeps no index, or not listed yet) come from a scan.
+  const StoreIndexReader index(dir, header.generation, end);
+  auto listed = index.size();
+  std::uint64_t listed_end = k_file_header_size;
+  if (listed > 0) {
+    const auto last = index.read(listed - 1, listed);
+    const auto frame =
+        last.empty() ? std::nullopt : read_frame_at(fd.get(), last.front(), end, what);
+    if (frame) {
+      listed_end = last.front() + k_frame_header_size + frame->payload.size();
+    } else {
+      listed = 0;
+    }
+  }
+  const auto tail = scan_frames(fd.get(), listed_end, end, add_span, what);
+  result.corrupt_bytes = tail.corrupt_bytes;
+  result.tail = tail.tail;
+  result.tail_offset = tail.end;
+  (tail.tail == FrameTail::damaged ? result.damaged_tail_bytes : result.torn_tail_bytes) =
+      tail.tail_bytes;
+  if (!visit_spans()) {
+    return result;
+  }
+  // Then the listed frames, a part of the index at a time, each frame up to where the next one
+  // starts; and any before the first one listed.
+  constexpr std::uint64_t k_entries_at_once = 8192;
+  auto next = listed_end;
+  for (auto to = listed; to > 0;) {
+    const auto from = to > k_entries_at_once ? to - k_entries_at_once : 0;
+    const auto starts = index.read(from, to);
+    if (starts.size() != to - from) {
+      break; // the index was cut short since: what is left comes from a scan
+    }
+    spans.clear();
+    for (std::size_t i = 0; i < starts.size(); ++i) {
+      spans.push_back({starts[i], i + 1 < starts.size() ? starts[i + 1] : next});
+    }
+    if (!visit_spans()) {
+      return result;
+    }
+    next = starts.front();
+    to = from;
+  }
+  if (next > k_file_header_size) {
+    // What is before the first frame listed: as one span, which no frame fills unless it is
+    // one, so that visit_spans scans it.
+    spans = {{k_file_header_size, next}};
+    visit_spans();
   }
   return result;
 }

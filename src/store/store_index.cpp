@@ -41,27 +41,41 @@ std::filesystem::path store_index_path(const std::filesystem::path& dir) {
   return dir / k_index_name;
 }
 
-std::vector<std::uint64_t> read_store_index(const std::filesystem::path& dir,
-                                            std::uint64_t generation, std::uint64_t end) {
-  const auto path = store_index_path(dir).string();
-  const FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) {
-    return {};
+StoreIndexReader::StoreIndexReader(const std::filesystem::path& dir, std::uint64_t generation,
+                                   std::uint64_t end)
+    : m_path(store_index_path(dir).string()), m_fd(::open(m_path.c_str(), O_RDONLY | O_CLOEXEC)) {
+  if (!m_fd) {
+    return;
   }
-  const auto what = fmt::format("cannot read {}", path);
-  std::string bytes(file_size(fd.get(), what), '\0');
-  bytes.resize(read_at(fd.get(), bytes.data(), bytes.size(), 0, what));
-  if (header_generation(bytes) != generation) {
-    return {};
+  const auto what = fmt::format("cannot read {}", m_path);
+  std::string header(k_index_header_size, '\0');
+  header.resize(read_at(m_fd.get(), header.data(), header.size(), 0, what));
+  const auto size = file_size(m_fd.get(), what);
+  if (header_generation(header) != generation || size < k_index_header_size) {
+    return;
   }
-  std::vector<std::uint64_t> starts;
-  starts.reserve((bytes.size() - k_index_header_size) / k_entry_size);
-  for (auto at = k_index_header_size; at + k_entry_size <= bytes.size(); at += k_entry_size) {
-    const auto start = get_little_endian(bytes, at, k_entry_size);
-    if (start >= end) {
-      break; // appended after the caller read where the log ends, or not of this log at all
+  // Entries past `end` are few (what writers appended since): more, and the index is not this
+  // log's.
+  constexpr std::uint64_t k_most_past_end = 4096;
+  m_size = (size - k_index_header_size) / k_entry_size;
+  for (std::uint64_t past = 0; m_size > 0;) {
+    const auto last = read(m_size - 1, m_size);
+    if (!last.empty() && last.front() < end) {
+      break;
     }
-    starts.push_back(start);
+    m_size = ++past < k_most_past_end ? m_size - 1 : 0;
+  }
+}
+
+std::vector<std::uint64_t> StoreIndexReader::read(std::uint64_t from, std::uint64_t to) const {
+  std::string bytes(static_cast<std::size_t>((to - from) * k_entry_size), '\0');
+  bytes.resize(read_at(m_fd.get(), bytes.data(), bytes.size(),
+                       k_index_header_size + from * k_entry_size,
+                       fmt::format("cannot read {}", m_path)));
+  std::vector<std::uint64_t> starts;
+  starts.reserve(bytes.size() / k_entry_size);
+  for (std::size_t at = 0; at + k_entry_size <= bytes.size(); at += k_entry_size) {
+    starts.push_back(get_little_endian(bytes, at, k_entry_size));
   }
   return starts;
 }

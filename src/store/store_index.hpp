@@ -23,10 +23,24 @@ namespace linkhook {
 
 std::filesystem::path store_index_path(const std::filesystem::path& dir);
 
-// The frame starts that the index in `dir` lists for the log of `generation`, below `end`; none
-// when there is no such index.
-std::vector<std::uint64_t> read_store_index(const std::filesystem::path& dir,
-                                            std::uint64_t generation, std::uint64_t end);
+// The index in `dir` as a reader takes it, a part at a time from its end.
+class StoreIndexReader {
+public:
+  // The index of the log of `generation`, up to the first entry at or past `end` (appended since
+  // the caller read where the log ends, or not of this log at all); empty when there is none.
+  StoreIndexReader(const std::filesystem::path& dir, std::uint64_t generation, std::uint64_t end);
+
+  // How many entries it lists.
+  std::uint64_t size() const { return m_size; }
+
+  // The entries [from, to): where frames start, ascending when the index is sound.
+  std::vector<std::uint64_t> read(std::uint64_t from, std::uint64_t to) const;
+
+private:
+  std::string m_path;
+  FileDescriptor m_fd;
+  std::uint64_t m_size = 0;
+};
 
 // The index as one writer keeps it, called under the log's exclusive lock. It never throws: an
 // index it cannot write is one that readers do without.

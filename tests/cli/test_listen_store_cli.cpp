@@ -50,6 +50,7 @@ TEST_SUITE("cli.listen.store") {
     REQUIRE(shown.exit_code == 0);
     const auto record = Json::parse(shown.out);
     CHECK(record["body"] == body);
+    CHECK(record["extra"]["url"] == listener.url()); // what a HAR export gives as its URL
     CHECK(record.dump().find("webhook-signature") != std::string::npos);
     const auto rejected = run_linkhook(
         {"store", "list", "--verdict", "rejected", "--json", "--store", store.path().string()});

@@ -32,6 +32,7 @@ TEST_SUITE("listen/listen_report") {
     delivery.outcome = ReceivedDelivery::Outcome::duplicate;
     delivery.status = 200;
     delivery.reason = "duplicate of an acknowledged delivery";
+    delivery.url = "https://localhost:4000/hooks?source=ci";
     const std::string body("{\"a\":1}\0\xff", 9);
     const auto record = received_record(headers, body, delivery);
     CHECK(record.id == "msg_1");
@@ -43,7 +44,8 @@ TEST_SUITE("listen/listen_report") {
     CHECK(record.headers[2].name == "x-dup");
     CHECK(record.verdict == Verdict{true, false, 200, "duplicate of an acknowledged delivery"});
     CHECK(record.ref.empty());
-    CHECK(record.extra.is_null());
+    CHECK(record.extra ==
+          nlohmann::ordered_json{{"url", "https://localhost:4000/hooks?source=ci"}});
 
     delivery.outcome = ReceivedDelivery::Outcome::rejected;
     delivery.status = 401;

@@ -31,13 +31,13 @@ std::vector<std::string> reversed_ids(const std::filesystem::path& dir) {
   return ids;
 }
 
-// A store of `count` records, "r0" to "r<count - 1>", appended a few at a time.
-void fill(const std::filesystem::path& dir, int count) {
+// A store of `count` records, "r0" to "r<count - 1>", appended `batch_size` at a time.
+void fill(const std::filesystem::path& dir, int count, std::size_t batch_size = 7) {
   EventStore store(dir);
   std::vector<StoreRecord> batch;
   for (int i = 0; i < count; ++i) {
     batch.push_back(sample_record("r" + std::to_string(i)));
-    if (batch.size() == 7 || i + 1 == count) {
+    if (batch.size() == batch_size || i + 1 == count) {
       store.append(batch);
       batch.clear();
     }
@@ -124,6 +124,20 @@ TEST_SUITE("store/index") {
       CHECK(read_file(store_index_path(tmp.path())).substr(0, good.size()) == good);
       CHECK(index_entries(tmp.path()) == 41);
     }
+  }
+
+  TEST_CASE("a long index is read a part at a time, and a wrong entry deep in it costs nothing") {
+    TempDir tmp;
+    fill(tmp.path(), 20000, 2500);
+    CHECK(index_entries(tmp.path()) == 20000);
+    const auto expected = reversed_ids(tmp.path());
+    CHECK(newest_ids(tmp.path()) == expected);
+    auto index = read_file(store_index_path(tmp.path()));
+    index[16 + 8 * 3000] ^= 0x10;
+    write_file(store_index_path(tmp.path()), index);
+    StoreScan scan;
+    CHECK(newest_ids(tmp.path(), SIZE_MAX, &scan) == expected);
+    CHECK(scan.corrupt_bytes == 0);
   }
 
   TEST_CASE("a body holding a whole frame of its own is read as the body it is") {
