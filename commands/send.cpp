@@ -32,6 +32,8 @@ namespace {
 
 // More than any load test needs, and far from the sender's overflow.
 constexpr std::uint64_t k_max_deliveries = 1'000'000'000'000;
+// The plan of --duplicates and --reorder is made up front: 8 bytes a delivery.
+constexpr std::uint64_t k_max_planned = 100'000'000;
 
 struct SendOptions {
   std::vector<std::string> events;
@@ -54,6 +56,8 @@ struct SendOptions {
   std::optional<std::string> store;
   bool json = false;
   bool quiet = false;
+  double duplicates = 0;
+  long long reorder = 1;
 };
 
 void check_counts(const SendOptions& o) {
@@ -66,6 +70,14 @@ void check_counts(const SendOptions& o) {
   }
   if (o.retries < 0) {
     throw Error(fmt::format("--retries must not be negative, got {}", o.retries));
+  }
+  if (!(o.duplicates >= 0 && o.duplicates <= 1)) {
+    throw Error(
+        fmt::format("--duplicates must be a probability from 0 to 1, got {}", o.duplicates));
+  }
+  if (o.reorder < 1) {
+    throw Error(
+        fmt::format("--reorder must be a window of at least 1 delivery, got {}", o.reorder));
   }
 }
 
@@ -163,6 +175,17 @@ SendConfig make_config(const SendOptions& o, const Secret& secret) {
     throw Error(fmt::format("--max-wait '{}' is not a duration like 30s or 2m", o.max_wait));
   }
   config.retry.max_wait = *max_wait;
+  const ChaosOptions chaos{.duplicates = o.duplicates,
+                           .reorder = static_cast<std::uint64_t>(o.reorder)};
+  if (chaos.any()) {
+    if (config.count > k_max_planned) {
+      throw Error(fmt::format("--duplicates and --reorder plan at most {} deliveries, not {}",
+                              k_max_planned, config.count));
+    }
+    // A stream of its own: the same --seed gives the same payloads with the plan or without.
+    config.plan = std::make_shared<DeliveryPlan>(
+        config.count, chaos, o.seed.value_or(Random::fresh_seed()) ^ 0x9e3779b97f4a7c15U);
+  }
   return config;
 }
 
@@ -203,7 +226,8 @@ int run_send(const SendOptions& o) {
   config.delivery.stop = &stop;
   const auto storing = o.no_store ? StoreWriting{} : open_for_writing(store_dir(o.store));
   const bool color = !o.json && color_enabled(stdout);
-  Progress progress(!o.json && config.count > 1 && ::isatty(STDERR_FILENO) == 1, config.count);
+  const auto total = config.plan ? config.plan->size() : config.count;
+  Progress progress(!o.json && total > 1 && ::isatty(STDERR_FILENO) == 1, total);
   SendSummary running;
   SendHooks hooks;
   if (storing.writer) {
@@ -285,6 +309,18 @@ void add_send(CLI::App& app, int& exit_code) {
       ->group(many);
   sub->add_option("--rate", o->rate, "At most this many deliveries per second")->group(many);
 
+  const std::string chaos = "A provider's habits";
+  sub->add_option("--duplicates", o->duplicates,
+                  "Redeliver each delivery with probability P (same webhook-id and body, a fresh "
+                  "signature, 1 to 16 deliveries later)")
+      ->type_name("P")
+      ->group(chaos);
+  sub->add_option("--reorder", o->reorder,
+                  "Shuffle the order deliveries leave in, within windows of N (payload times "
+                  "keep the story's order)")
+      ->type_name("N")
+      ->group(chaos);
+
   const std::string retry = "Retries";
   const auto* retries =
       sub->add_option("--retries", o->retries, "Retry a failed delivery up to N times")
@@ -312,6 +348,10 @@ void add_send(CLI::App& app, int& exit_code) {
       "webhook-signature; Stripe-Signature; X-Hub-Signature-256) replaces it, with a warning;\n"
       "a second -H of that name adds another line. --timestamp T signs every attempt with T\n"
       "(and dates generated payloads T): an old T sends a stale delivery on purpose.\n\n"
+      "Real providers deliver at least once and in no guaranteed order: --duplicates P and\n"
+      "--reorder N make send do the same, reproducibly with --seed. The summary counts the\n"
+      "redeliveries and the reordered deliveries; with --json each line has its \"story\"\n"
+      "place and \"redelivery\", and the summary \"duplicates\" and \"reordered\".\n\n"
       "Exit status: 0 when every delivery ended 2xx, 1 otherwise, 2 for a usage error, 130 when\n"
       "interrupted: deliveries awaiting an answer give up at once, then the summary is printed.\n\n"
       "Examples:\n"
@@ -319,6 +359,7 @@ void add_send(CLI::App& app, int& exit_code) {
       "  linkhook send --file event.json --url https://staging.example.com/hooks --json\n"
       "  linkhook send 'link.*' --count 1000 --concurrency 16 --url http://127.0.0.1:4000/\n"
       "  linkhook send qr.scanned --retries 3 --schedule 0,5s,30s --url \"$URL\"\n"
+      "  linkhook send 'link.*' --count 20 --duplicates 0.2 --reorder 5 --url \"$URL\"\n"
       "  linkhook send link.clicked --timestamp 2025-01-01T00:00:00Z --url \"$URL\"   # stale");
   sub->callback([o, &exit_code, retries, schedule, max_wait] {
     require_retries(*retries, {schedule, max_wait});

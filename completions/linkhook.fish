@@ -116,6 +116,8 @@ complete -c linkhook -n '__fish_seen_subcommand_from send' -l timestamp -x -d 'S
 complete -c linkhook -n '__fish_seen_subcommand_from send' -s n -l count -x -d 'Deliveries of each event (of --file: copies)'
 complete -c linkhook -n '__fish_seen_subcommand_from send' -s c -l concurrency -x -d 'Deliveries in flight at once'
 complete -c linkhook -n '__fish_seen_subcommand_from send' -l rate -x -d 'At most this many deliveries per second'
+complete -c linkhook -n '__fish_seen_subcommand_from send' -l duplicates -x -d 'Redeliver each delivery with probability P (same webhook-id and body, a fresh signature, 1 to 16 deliveries later)'
+complete -c linkhook -n '__fish_seen_subcommand_from send' -l reorder -x -d 'Shuffle the order deliveries leave in, within windows of N (payload times keep the story\'s order)'
 complete -c linkhook -n '__fish_seen_subcommand_from send' -l retries -x -d 'Retry a failed delivery up to N times'
 complete -c linkhook -n '__fish_seen_subcommand_from send' -l schedule -x -d 'Waits: standard, exponential or a LIST like 0,5s,1m (needs --retries)'
 complete -c linkhook -n '__fish_seen_subcommand_from send' -l max-wait -x -d 'Longest wait before a retry (needs --retries)'

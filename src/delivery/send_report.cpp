@@ -62,6 +62,10 @@ std::string send_json_line(const SentDelivery& d, bool show_response) {
   if (d.attempts > 1) {
     line["attempts"] = d.attempts;
   }
+  if (d.planned) {
+    line["story"] = d.planned->story;
+    line["redelivery"] = d.planned->redelivery;
+  }
   if ((show_response || !outcome.ok()) && outcome.error == DeliveryError::none) {
     line["response"] = outcome.body_prefix;
   }
@@ -78,6 +82,9 @@ std::string send_human_line(const SentDelivery& d, bool show_response, bool colo
                           format_ms(outcome.ms));
   if (d.attempts > 1) {
     line += fmt::format(" after {} attempts", d.attempts);
+  }
+  if (d.planned && d.planned->redelivery) {
+    line += " (redelivery)";
   }
   if (outcome.error != DeliveryError::none) {
     line += "  " + outcome.error_text;
@@ -108,6 +115,10 @@ std::string send_summary_json(const SendSummary& s) {
                                     {"p90_ms", round_ms(s.latency.percentile(90))},
                                     {"p99_ms", round_ms(s.latency.percentile(99))},
                                     {"max_ms", round_ms(s.latency.max())}};
+  if (s.chaos) {
+    summary["duplicates"] = s.redeliveries;
+    summary["reordered"] = s.reordered;
+  }
   return nlohmann::ordered_json{{"summary", summary}}.dump() + "\n";
 }
 
@@ -119,10 +130,14 @@ std::string send_summary_text(const SendSummary& s) {
   for (const auto& [kind, n] : s.errors) {
     failures += fmt::format("{}{}: {}", failures.empty() ? "" : ", ", kind, n);
   }
-  return fmt::format("{} sent: {} 2xx, {} failed{}\n"
+  const auto chaos =
+      s.chaos ? fmt::format("{} of them redeliveries (a webhook-id sent before), {} reordered\n",
+                            s.redeliveries, s.reordered)
+              : std::string();
+  return fmt::format("{} sent: {} 2xx, {} failed{}\n{}"
                      "{:.1f} deliveries/s over {}; latency p50 {}, p90 {}, p99 {}, max {}\n",
                      s.sent, s.succeeded, s.failed(),
-                     failures.empty() ? "" : fmt::format(" ({})", failures), s.per_second(),
+                     failures.empty() ? "" : fmt::format(" ({})", failures), chaos, s.per_second(),
                      format_ms(s.seconds * 1000), format_ms(s.latency.percentile(50)),
                      format_ms(s.latency.percentile(90)), format_ms(s.latency.percentile(99)),
                      format_ms(s.latency.max()));

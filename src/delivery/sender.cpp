@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <unordered_map>
 
 namespace linkhook {
 
@@ -21,10 +22,80 @@ namespace {
 
 using Steady = std::chrono::steady_clock;
 
+// Fills `event` and `body` with delivery `index`'s payload: --file's bytes, or the next of its
+// event's generator (the events take turns).
+void make_payload(const SendConfig& config, std::vector<PayloadGenerator>& generators,
+                  Random& random, std::uint64_t index, std::string& event, std::string& body) {
+  if (config.body) {
+    body = *config.body;
+    event = config.body_event;
+    return;
+  }
+  const auto which = index % config.events.size();
+  event = config.events[which]->name;
+  generators[which].append(
+      body, random, config.timestamp.value_or(config.seed ? k_seeded_timestamp : unix_now()));
+}
+
+std::vector<PayloadGenerator> make_generators(const SendConfig& config) {
+  std::vector<PayloadGenerator> generators;
+  for (const auto* event : config.events) {
+    generators.emplace_back(event->fixture, config.assignments);
+  }
+  return generators;
+}
+
+// The story of a plan: the id, event and body of each story delivery, made in story order (so
+// that the payloads' timestamps follow it) when the plan first needs one, and kept until its
+// last delivery (a redelivery's) takes it: only a window's worth are held at once.
+class Story {
+public:
+  struct Delivery {
+    std::string id;
+    std::string event;
+    std::string body;
+    unsigned uses = 1;
+  };
+
+  Story(const SendConfig& config, const DeliveryPlan& plan, std::uint64_t seed)
+      : m_config(config), m_plan(plan), m_random(seed), m_generators(make_generators(config)) {}
+
+  Delivery take(std::uint64_t story) {
+    const std::lock_guard lock(m_mutex);
+    for (; m_next <= story; ++m_next) {
+      Delivery made{.id = m_config.id.value_or(generate_message_id()),
+                    .event = {},
+                    .body = {},
+                    .uses = m_plan.uses(m_next)};
+      make_payload(m_config, m_generators, m_random, m_next, made.event, made.body);
+      m_held.emplace(m_next, std::move(made));
+    }
+    const auto held = m_held.find(story);
+    if (--held->second.uses > 0) {
+      return held->second;
+    }
+    auto last = std::move(held->second);
+    m_held.erase(held);
+    return last;
+  }
+
+private:
+  const SendConfig& m_config;
+  const DeliveryPlan& m_plan;
+  std::mutex m_mutex; // guards what follows
+  Random m_random;
+  std::vector<PayloadGenerator> m_generators;
+  std::uint64_t m_next = 0; // the next story delivery to make
+  std::unordered_map<std::uint64_t, Delivery> m_held;
+};
+
 // What all lanes share: the next delivery to start, the summary, the hooks' lock, the store's
 // first failure, and the records being stored.
 struct SharedState {
   std::atomic<std::uint64_t> next{0};
+  std::uint64_t count = 0;            // deliveries in all
+  const DeliveryPlan* plan = nullptr; // with --duplicates or --reorder
+  std::unique_ptr<Story> story;       // the plan's
   Steady::time_point start;
   std::mutex mutex; // guards what follows, and serialises the hooks
   SendSummary summary;
@@ -49,11 +120,8 @@ public:
   SendLane(ClientLoop& loop, const SendConfig& config, const SendHooks& hooks, SharedState& shared,
            std::uint64_t seed, const TlsContext* tls)
       : PostLane(loop, config.delivery.client.url, config.delivery.client.timeout_s, tls),
-        m_config(config), m_hooks(hooks), m_shared(shared), m_random(seed) {
-    for (const auto* event : config.events) {
-      m_generators.emplace_back(event->fixture, config.assignments);
-    }
-  }
+        m_config(config), m_hooks(hooks), m_shared(shared), m_random(seed),
+        m_generators(make_generators(config)) {}
 
 private:
   enum class Phase { pacing, waiting, storing };
@@ -101,7 +169,7 @@ private:
       return;
     }
     m_index = m_shared.next++;
-    if (m_index >= m_config.count) {
+    if (m_index >= m_shared.count) {
       return;
     }
     if (m_config.rate) { // delivery `index` starts index / rate seconds in
@@ -117,16 +185,15 @@ private:
   void prepare() {
     m_delivery = SentDelivery();
     m_delivery.index = m_index;
-    m_delivery.id = m_config.id.value_or(generate_message_id());
-    if (m_config.body) {
-      m_delivery.body = *m_config.body;
-      m_delivery.event = m_config.body_event;
+    if (m_shared.plan) {
+      m_delivery.planned = m_shared.plan->at(m_index);
+      auto story = m_shared.story->take(m_delivery.planned->story);
+      m_delivery.id = std::move(story.id);
+      m_delivery.event = std::move(story.event);
+      m_delivery.body = std::move(story.body);
     } else {
-      const auto which = m_index % m_config.events.size();
-      m_delivery.event = m_config.events[which]->name;
-      m_generators[which].append(
-          m_delivery.body, m_random,
-          m_config.timestamp.value_or(m_config.seed ? k_seeded_timestamp : unix_now()));
+      m_delivery.id = m_config.id.value_or(generate_message_id());
+      make_payload(m_config, m_generators, m_random, m_index, m_delivery.event, m_delivery.body);
     }
     m_attempts = 0;
     if (const auto wait = m_config.retry.wait_before(0); wait.count() > 0) {
@@ -196,6 +263,10 @@ private:
       ++summary.errors[std::string(delivery_error_name(m_delivery.outcome.error))];
     }
     summary.latency.add(m_delivery.outcome.ms);
+    if (const auto& planned = m_delivery.planned) {
+      summary.redeliveries += planned->redelivery ? 1U : 0U;
+      summary.reordered += planned->reordered ? 1U : 0U;
+    }
     if (m_hooks.report) {
       m_hooks.report(m_delivery);
     }
@@ -218,12 +289,21 @@ private:
 SendSummary send_deliveries(const SendConfig& config, const SendHooks& hooks) {
   SharedState shared;
   const auto seed = config.seed.value_or(Random::fresh_seed());
+  shared.count = config.count;
+  if (config.plan) {
+    // The story draws from the seed: its payloads are those send makes over one connection
+    // without a plan.
+    shared.plan = config.plan.get();
+    shared.story = std::make_unique<Story>(config, *shared.plan, seed);
+    shared.count = shared.plan->size();
+    shared.summary.chaos = true;
+  }
   const auto& client = config.delivery.client;
   // Built up front, so that a bad template or --ca-file is an error before anything is sent.
   const auto tls =
       client.url.tls() ? std::make_unique<TlsContext>(client.insecure, client.ca_file) : nullptr;
   LoopSet lanes(
-      static_cast<std::size_t>(std::min<std::uint64_t>(config.delivery.concurrency, config.count)),
+      static_cast<std::size_t>(std::min<std::uint64_t>(config.delivery.concurrency, shared.count)),
       config.delivery.stop, [&](ClientLoop& loop, std::size_t i) {
         return std::make_unique<SendLane>(loop, config, hooks, shared, seed + i, tls.get());
       });

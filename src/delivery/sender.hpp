@@ -3,6 +3,7 @@
 #include "base/error.hpp"
 #include "base/latency_stats.hpp"
 #include "delivery/delivery_config.hpp"
+#include "delivery/delivery_plan.hpp"
 #include "delivery/retry_engine.hpp"
 #include "http/headers.hpp"
 #include "net/delivery_client.hpp"
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +40,9 @@ struct SendConfig {
   std::optional<double> rate; // deliveries per second at most
   // One attempt unless told otherwise (send --retries N: N + 1 attempts).
   RetryPolicy retry{RetrySchedule::standard(), 1, Milliseconds(60'000)};
+  // Redeliveries and reordering (delivery_plan.hpp): the order deliveries leave in, of a story
+  // of `count` deliveries.
+  std::shared_ptr<const DeliveryPlan> plan;
 };
 
 // One delivery, once it ended (2xx, or out of retries).
@@ -50,6 +55,8 @@ struct SentDelivery {
   std::int64_t sent_at_ms = 0; // Unix milliseconds of the last attempt
   std::size_t attempts = 1;
   DeliveryOutcome outcome; // of the last attempt
+  // With SendConfig::plan: its place in the story, and whether it is a redelivery.
+  std::optional<PlannedDelivery> planned;
 };
 
 struct SendHooks {
@@ -69,13 +76,17 @@ struct SendSummary {
   std::map<int, std::uint64_t> statuses;       // non-2xx answers by status
   std::map<std::string, std::uint64_t> errors; // no answer, by kind ("refused", "timeout", ...)
   double seconds = 0;
-  LatencyStats latency; // of each delivery's last attempt
+  LatencyStats latency;           // of each delivery's last attempt
+  bool chaos = false;             // SendConfig::plan was given: the two counts below apply
+  std::uint64_t redeliveries = 0; // sent: deliveries of a webhook-id sent before
+  std::uint64_t reordered = 0;    // sent: deliveries that left at another place than the story's
 
   std::uint64_t failed() const { return sent - succeeded; }
   double per_second() const { return seconds > 0 ? static_cast<double>(sent) / seconds : 0; }
 };
 
-// Sends config.count deliveries (fewer once stopped), config.delivery.concurrency at a time, and
+// Sends config.count deliveries (with a plan, as it says: the story's and the redeliveries;
+// fewer once stopped), config.delivery.concurrency at a time, and
 // returns the summary. Throws Error for a configuration it cannot use (a payload template, a
 // --ca-file), or the first Error that storing a delivery met.
 SendSummary send_deliveries(const SendConfig& config, const SendHooks& hooks);
