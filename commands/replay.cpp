@@ -147,6 +147,15 @@ int run_replay(const ReplayOptions& o) {
   }
   const auto secret = resolve_secret(o.signature);
   config.delivery.secret = &secret;
+  // The selected bodies are read as their events are replayed, not held all at once.
+  const StoreReader reader(dir, scan);
+  config.body_of = [&reader](const ReplayEvent& event) -> std::optional<std::string> {
+    auto record = reader.at(event.offset);
+    if (!record || record->id != event.id) {
+      return std::nullopt;
+    }
+    return std::move(record->body);
+  };
   std::atomic<bool> stop{false};
   config.delivery.stop = &stop;
   // The histories, durable before the summary.

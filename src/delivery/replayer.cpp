@@ -1,10 +1,13 @@
 #include "delivery/replayer.hpp"
 
 #include "base/crc32.hpp"
+#include "base/error.hpp"
+#include "base/text.hpp"
 #include "base/timestamp.hpp"
 #include "net/client_loop.hpp"
 
 #include <chrono>
+#include <fmt/format.h>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -18,8 +21,11 @@ using Steady = std::chrono::steady_clock;
 
 struct SharedState {
   std::atomic<std::size_t> next{0};
-  std::mutex mutex; // the hooks and the summary
+  std::mutex mutex; // the hooks, the summary and the error
   ReplaySummary summary;
+  std::optional<Error> error; // the first body that could not be read: no more events start
+
+  void wind_down() { next = std::numeric_limits<std::size_t>::max() / 2; }
 };
 
 void count(ReplaySummary& summary, const ReplayedEvent& replayed) {
@@ -66,6 +72,22 @@ private:
       return;
     }
     const auto& event = m_events[index];
+    if (event.offset == 0) {
+      m_body = event.body;
+    } else if (auto body = m_config.body_of(event)) {
+      m_body = std::move(*body);
+    } else {
+      const std::lock_guard lock(m_shared.mutex);
+      if (!m_shared.error) {
+        m_shared.error = Error(
+            fmt::format("cannot read event {} from the store again: it was cleared or replaced "
+                        "during the replay",
+                        printable(event.id)),
+            ExitCode::failed);
+      }
+      m_shared.wind_down();
+      return;
+    }
     m_replayed = ReplayedEvent();
     m_replayed.event = &event;
     if (m_config.time_scale > 0) {
@@ -99,8 +121,8 @@ private:
     m_at = m_timeline->begin_attempt();
     const auto& event = *m_replayed.event;
     m_replayed.headers =
-        delivery_headers(m_config.delivery, Message{event.id, unix_now(), event.body}, {});
-    post(m_replayed.headers, event.body);
+        delivery_headers(m_config.delivery, Message{event.id, unix_now(), m_body}, {});
+    post(m_replayed.headers, m_body);
   }
 
   void posted(DeliveryOutcome& outcome) override {
@@ -137,6 +159,7 @@ private:
   const ReplayHooks& m_hooks;
   SharedState& m_shared;
   ReplayedEvent m_replayed;
+  std::string m_body; // of the event in flight
   VirtualClock m_virtual_clock;
   std::optional<RealClock> m_real_clock;
   Clock* m_clock = &m_virtual_clock;
@@ -167,7 +190,10 @@ ReplaySummary replay_events(const std::vector<ReplayEvent>& events, const Replay
                                                       tls.get());
                 });
   const auto start = Steady::now();
-  lanes.run([&shared] { shared.next = std::numeric_limits<std::size_t>::max() / 2; });
+  lanes.run([&shared] { shared.wind_down(); });
+  if (shared.error) {
+    throw *shared.error;
+  }
   shared.summary.seconds = std::chrono::duration<double>(Steady::now() - start).count();
   return shared.summary;
 }

@@ -7,6 +7,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <string>
 #include <vector>
 
 // `replay`: re-sends stored events from event loops (as `send` does), each event on a timeline of
@@ -18,6 +20,9 @@ struct ReplayConfig {
   RetryPolicy policy;
   std::uint64_t seed = 0; // exponential jitter, mixed with each event's id
   double time_scale = 0;  // 0: the virtual clock; 1: real time; between: waits scaled
+  // Reads the body of an event that holds only where it is (ReplayEvent::offset); none when it
+  // cannot, which stops the replay with an Error.
+  std::function<std::optional<std::string>(const ReplayEvent&)> body_of;
 };
 
 // One event's replay, once it ended.

@@ -165,6 +165,16 @@ StoreScan scan_records(int fd, const std::string& log, std::uint64_t begin, std:
   return result;
 }
 
+// The record whose frame starts at `offset` of the log in `fd`, before `end`.
+std::optional<StoreRecord> record_in(int fd, const std::string& log, std::uint64_t offset,
+                                     std::uint64_t end) {
+  if (offset < k_file_header_size || offset >= end) {
+    return std::nullopt;
+  }
+  const auto frame = read_frame_at(fd, offset, end, fmt::format("cannot read {}", log));
+  return frame && frame->version == k_frame_version ? decode_record(frame->payload) : std::nullopt;
+}
+
 } // namespace
 
 std::filesystem::path store_log_path(const std::filesystem::path& dir) {
@@ -182,15 +192,44 @@ std::string encode_frame(const StoreRecord& record) {
 }
 
 StoreScan scan_store(const std::filesystem::path& dir, const RecordVisitor& visit) {
+  return scan_store_located(dir, [&](const StoreRecord& record, std::uint64_t) { visit(record); });
+}
+
+StoreScan scan_store_located(const std::filesystem::path& dir, const LocatedRecordVisitor& visit) {
   const auto log = store_log_path(dir).string();
   const auto fd = open_existing(log, O_RDONLY);
   if (!fd) {
     return {};
   }
   const auto at = readable_end(fd.get(), log);
-  return at ? scan_records(fd.get(), log, k_file_header_size, at->second,
-                           [&](const StoreRecord& record, std::uint64_t) { visit(record); })
-            : StoreScan{};
+  if (!at) {
+    return {};
+  }
+  auto scan = scan_records(fd.get(), log, k_file_header_size, at->second, visit);
+  scan.generation = at->first.generation;
+  return scan;
+}
+
+StoreReader::StoreReader(const std::filesystem::path& dir, const StoreScan& scan)
+    : m_log(store_log_path(dir).string()), m_fd(open_existing(m_log, O_RDONLY)),
+      m_generation(scan.generation), m_end(scan.tail_offset) {}
+
+std::optional<StoreRecord> StoreReader::at(std::uint64_t offset) const {
+  // The frame's CRC vouches for the bytes; that the log is still the one scanned is checked
+  // after them (two reads of a record, then one of the header: a replay reads many), since a
+  // `clear` and new appends could put another record there.
+  if (!m_fd) {
+    return std::nullopt;
+  }
+  auto record = record_in(m_fd.get(), m_log, offset, m_end);
+  char header[k_file_header_size];
+  if (!record ||
+      read_at(m_fd.get(), header, sizeof header, 0, fmt::format("cannot read {}", m_log)) <
+          sizeof header ||
+      get_little_endian(std::string_view(header, sizeof header), 16, 8) != m_generation) {
+    return std::nullopt;
+  }
+  return record;
 }
 
 StoreScan scan_store_newest_first(const std::filesystem::path& dir,
@@ -356,12 +395,7 @@ void StoreFollower::skip_to_end() {
 }
 
 std::optional<StoreRecord> StoreFollower::record_at(std::uint64_t offset) {
-  if (offset < k_file_header_size || offset >= m_next || !still_read()) {
-    return std::nullopt;
-  }
-  const auto frame =
-      read_frame_at(m_fd.get(), offset, m_next, fmt::format("cannot read {}", m_log));
-  return frame && frame->version == k_frame_version ? decode_record(frame->payload) : std::nullopt;
+  return still_read() ? record_in(m_fd.get(), m_log, offset, m_next) : std::nullopt;
 }
 
 void StoreFollower::search(std::string_view text, std::uint64_t begin, std::uint64_t end,

@@ -29,6 +29,7 @@ struct StoreScan {
   std::uint64_t skipped_records = 0;    // intact records of a newer format this build cannot read
   FrameTail tail = FrameTail::none;
   std::uint64_t tail_offset = 0; // where the torn or damaged tail starts
+  std::uint64_t generation = 0;  // of the log scanned (0: none), for a StoreReader
 };
 
 using RecordVisitor = std::function<void(const StoreRecord&)>;
@@ -41,6 +42,27 @@ std::filesystem::path store_log_path(const std::filesystem::path& dir);
 // is counted in the result and skipped, never thrown; an I/O error or a file that is not a
 // store is an Error.
 StoreScan scan_store(const std::filesystem::path& dir, const RecordVisitor& visit);
+
+// The same, with where each record's frame starts: for a StoreReader to read it again later.
+StoreScan scan_store_located(const std::filesystem::path& dir, const LocatedRecordVisitor& visit);
+
+// Reads records again where a scan found them, one at a time, from any thread: a replay of many
+// records holds only those in flight. The log must be the one scanned still: once cleared or
+// replaced, no record is read.
+class StoreReader {
+public:
+  StoreReader(const std::filesystem::path& dir, const StoreScan& scan);
+
+  // The record whose frame starts at `offset`; none when the log is no longer the one scanned,
+  // or no intact record starts there.
+  std::optional<StoreRecord> at(std::uint64_t offset) const;
+
+private:
+  std::string m_log;
+  FileDescriptor m_fd;
+  std::uint64_t m_generation;
+  std::uint64_t m_end; // of the log scanned
+};
 
 // Visits the records of the store in `dir` newest first, until `visit` returns false: it reads
 // from the end of the log, finding where records start in the store's index (store_index.hpp),

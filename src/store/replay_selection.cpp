@@ -23,7 +23,7 @@ bool selected(const ReplaySelection& selection, const StoreRecord& record) {
 }
 
 ReplayEvent replay_event(const StoreRecord& record) {
-  return ReplayEvent{record.id, record.event, record.body};
+  return ReplayEvent{.id = record.id, .event = record.event, .body = record.body, .offset = 0};
 }
 
 [[noreturn]] void not_stored(const std::string& id, const std::vector<std::string>& stored,
@@ -117,12 +117,13 @@ std::vector<ReplayEvent> select_replay_events(const std::filesystem::path& dir,
   ReplayHistory history;
   std::vector<ReplayEvent> chosen; // the first record of each selected id, oldest first
   std::unordered_set<std::string> seen;
-  scan = scan_store(dir, [&](const StoreRecord& record) {
+  scan = scan_store_located(dir, [&](const StoreRecord& record, std::uint64_t offset) {
     if (selection.failed) {
       history.add(record);
     }
     if (is_event(record) && seen.insert(record.id).second && selected(selection, record)) {
-      chosen.push_back(replay_event(record));
+      chosen.push_back(
+          ReplayEvent{.id = record.id, .event = record.event, .body = {}, .offset = offset});
     }
   });
   if (selection.failed) {

@@ -19,6 +19,9 @@ struct ReplayEvent {
   std::string id; // the webhook-id every attempt carries
   std::string event;
   std::string body;
+  // Where its record starts in the store, when the body is not held: a StoreReader of the
+  // selection's scan reads it when it is replayed. 0: the body is held.
+  std::uint64_t offset = 0;
 };
 
 // Unset or empty fields select everything; `ids` alone selects exactly those.
@@ -51,7 +54,8 @@ std::string_view replay_ending(const StoreRecord& attempts);
 
 // Reads the store in `dir` once and returns the selected events (received or sent records; a
 // received delivery the listener rejected only when named by id), one per id, in the order
-// given or else oldest first. Throws Error (usage) for an id that is not stored, naming the
+// given or else oldest first. Events named by id hold their body; the others, however many,
+// only where it is (`offset`). Throws Error (usage) for an id that is not stored, naming the
 // closest, or a selection that finds nothing, except --failed: no failed replay is nothing to
 // do, not a mistake, and selects none. `scan` receives what the scan skipped.
 std::vector<ReplayEvent> select_replay_events(const std::filesystem::path& dir,

@@ -168,6 +168,23 @@ TEST_SUITE("store/index") {
     CHECK(scan.corrupt_bytes == encode_frame(sample_record("r5")).size());
   }
 
+  TEST_CASE("a reader reads records again where a scan found them, and none once cleared") {
+    TempDir tmp;
+    fill(tmp.path(), 5);
+    std::vector<std::uint64_t> offsets;
+    const auto scan = scan_store_located(
+        tmp.path(), [&](const StoreRecord&, std::uint64_t offset) { offsets.push_back(offset); });
+    REQUIRE(offsets.size() == 5);
+    const StoreReader reader(tmp.path(), scan);
+    CHECK(reader.at(offsets[3])->id == "r3");
+    CHECK_FALSE(reader.at(offsets[3] + 1));
+    EventStore(tmp.path()).append(std::vector{sample_record("later")});
+    CHECK(reader.at(offsets[0])->id == "r0"); // appends change nothing of what was scanned
+    clear_store(tmp.path());
+    fill(tmp.path(), 5);
+    CHECK_FALSE(reader.at(offsets[3])); // the same offset, but another log
+  }
+
   TEST_CASE("writers that take turns keep one index in step, and clear removes it") {
     TempDir tmp;
     EventStore first(tmp.path());
