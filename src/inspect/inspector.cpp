@@ -10,6 +10,7 @@
 #include "inspect/web_assets.hpp"
 #include "net/delivery_client.hpp"
 #include "payload/json_path.hpp"
+#include "store/record_diff.hpp"
 #include "store/record_filter.hpp"
 
 #include <charconv>
@@ -271,6 +272,25 @@ void Inspector::route(const HttpRequest& request, HttpAnswer& answer,
       throw Refusal{404, fmt::format("no record {} in the store", id)};
     }
     answer_json(answer, 200, delivery_detail({id, std::move(*record)}));
+  } else if (path == "/api/diff") {
+    // What changed from record A to record B, as `store diff --json` says it.
+    const auto record_of = [&](const std::string& side) {
+      const auto text = parameters.get(side);
+      if (!text) {
+        throw Refusal{400, fmt::format("name the records to compare: api/diff?a=ID&b=ID")};
+      }
+      const auto id = whole_number(side, *text, UINT64_MAX);
+      auto record = m_index.record(id);
+      if (!record) {
+        throw Refusal{404, fmt::format("no record {} in the store", id)};
+      }
+      return std::move(*record);
+    };
+    const auto a = record_of("a");
+    auto diff = diff_json(diff_records(a, record_of("b")));
+    diff["a"] = *parameters.get("a");
+    diff["b"] = *parameters.get("b");
+    answer_json(answer, 200, diff);
   } else if (path == "/api/stream") {
     answer.headers.add("Content-Type", "text/event-stream");
     answer.headers.add("Cache-Control", "no-store");

@@ -570,6 +570,40 @@ const cases = [
     },
   ],
   [
+    "the diff view shows what changed between two deliveries",
+    async () => {
+      const same_seed = ["link.clicked", "--seed", "5"];
+      await send(...same_seed, "--id", "msg_diff_a", "--set", "data.click.country=US");
+      await send(...same_seed, "--id", "msg_diff_b", "--set", "data.click.country=FR");
+      const a = await rowShown("msg_diff_a", "received");
+      const b = await rowShown("msg_diff_b", "received");
+      await openDetail(a);
+      await page.click("#mark");
+      await openDetail(b);
+      await page.click("#diff-marked");
+      await wait(() => !document.querySelector("#diff").hidden, "the diff table");
+      const shown = await page.$$eval("#diff-rows tr", (trs) =>
+        trs.map((tr) => [...tr.cells].map((cell) => cell.textContent)),
+      );
+      check(
+        shown.some((r) => same(r, ["header webhook-id", "msg_diff_a", "msg_diff_b"])),
+        `no webhook-id row in ${JSON.stringify(shown)}`,
+      );
+      check(
+        shown.some((r) => same(r, ["data.click.country", '"US"', '"FR"'])),
+        `no country row in ${JSON.stringify(shown)}`,
+      );
+      // The page shows what `linkhook store diff` says: the same code.
+      const cli = await linkhook(
+        "store", "diff", "msg_diff_a", "msg_diff_b", "--kind", "received", "--json",
+        "--store", storeA,
+      );
+      check(cli.code === 1, `store diff exited ${cli.code}: ${cli.stderr}`);
+      const { a: _a, b: _b, ...api_diff } = await api(`api/diff?a=${a}&b=${b}`);
+      check(same(api_diff, JSON.parse(cli.stdout)), "api/diff and store diff --json disagree");
+    },
+  ],
+  [
     "a replay's attempts show on a timeline",
     async () => {
       const refused = ["--url", "http://127.0.0.1:1/", "--max-attempts", "3"];

@@ -2,6 +2,7 @@
 // the body (pretty-printed or raw), and sending it again with curl or a replay.
 import { $, api, bytesOf, el, isGood, statusClass } from "./common.js";
 import { curlCommand } from "./curl.js";
+import { showCompare } from "./diff.js";
 import { parseJson, renderJson } from "./json.js";
 
 const pane = $("#detail");
@@ -57,6 +58,7 @@ function renderDetail(detail) {
   $("#summary").replaceChildren(
     ...terms.flatMap(([term, value]) => [el("dt", {}, term), el("dd", {}, value)]),
   );
+  showCompare(detail);
   renderAttempts(detail);
   $("#headers").replaceChildren(
     ...detail.headers.map(([name, value]) =>
