@@ -9,6 +9,8 @@ find_package(PkgConfig REQUIRED)
 # network layer is linkhook's own (src/net); the tests use cpp-httplib as an independent client
 # (see doc/developing.md).
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+# valijson (libvalijson-dev) is header-only: the JSON Schema validator of src/schema.
+find_path(VALIJSON_INCLUDE_DIR valijson/validator.hpp REQUIRED)
 if(LINKHOOK_TESTS)
   find_package(doctest REQUIRED)
 endif()

@@ -16,10 +16,12 @@ void add_help(CLI::App& app, int& exit_code);
 void add_inspect(CLI::App& app, int& exit_code);
 void add_listen(CLI::App& app, int& exit_code);
 void add_replay(CLI::App& app, int& exit_code);
+void add_schema(CLI::App& app, int& exit_code);
 void add_secret(CLI::App& app, int& exit_code);
 void add_send(CLI::App& app, int& exit_code);
 void add_sign(CLI::App& app, int& exit_code);
 void add_store(CLI::App& app, int& exit_code);
+void add_validate(CLI::App& app, int& exit_code);
 void add_verify(CLI::App& app, int& exit_code);
 
 } // namespace linkhook::cmd

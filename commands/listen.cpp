@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "listen/listen_report.hpp"
 #include "listen/listener.hpp"
+#include "schema/payload_validator.hpp"
 #include "signing/signature.hpp"
 #include "store/batch_writer.hpp"
 #include "store/event_store.hpp"
@@ -48,6 +49,7 @@ struct ListenOptions { // largest members first: no padding between them
   int max_connections = 4096;
   int io_timeout = 5;
   bool per_id = false;
+  bool validate = false;
   bool no_store = false;
   bool inspect = false;
   std::string inspect_addr = "127.0.0.1:4040";
@@ -159,6 +161,13 @@ int run_listen(const ListenOptions& o) {
     const auto result = verify(scheme, secret, headers, body, unix_now(), tolerance);
     return SignatureCheck{result.valid, result.reason, secret.without_fingerprint(result.reason)};
   };
+  const auto validator = o.validate ? std::make_unique<PayloadValidator>() : nullptr;
+  if (validator) {
+    hooks.validate = [&validator](std::string_view body) -> std::optional<std::string> {
+      const auto violation = validator->check(body);
+      return violation ? std::optional(describe(*violation)) : std::nullopt;
+    };
+  }
   if (storing.writer) {
     hooks.persist = [writer = storing.writer.get()](const Headers& headers, std::string_view body,
                                                     const ReceivedDelivery& delivery,
@@ -257,6 +266,10 @@ void add_listen(CLI::App& app, int& exit_code) {
       ->group(which);
   sub->add_option("--filter", o->filters, "Only payloads whose field matches: PATH=VALUE")
       ->allow_extra_args(false)
+      ->group(which);
+  sub->add_flag("--validate", o->validate,
+                "Answer 422 to a verified payload that does not match its event's schema "
+                "(linkhook schema), naming the violation")
       ->group(which);
   sub->add_option("--max-body", o->max_body, "Largest body accepted (bytes); larger: 413")
       ->default_val(1 << 20)

@@ -3,13 +3,15 @@
 # The subcommands, flags and flags that take a value of the command at path $1.
 _linkhook_spec() {
   case "$1" in
-    '') subs='events generate sign verify secret listen send replay check store inspect config completion help' flags='-h --help --version --config' valued='--config' ;;
+    '') subs='events generate schema validate sign verify secret listen send replay check store inspect config completion help' flags='-h --help --version --config' valued='--config' ;;
     'events') subs='' flags='-h --help --json' valued='' ;;
     'generate') subs='' flags='-h --help --all -n --count --seed --timestamp --set --pretty --json' valued='-n --count --seed --timestamp --set' ;;
+    'schema') subs='' flags='-h --help --all --asyncapi --json' valued='' ;;
+    'validate') subs='' flags='-h --help --json -q --quiet' valued='' ;;
     'sign') subs='' flags='-h --help --scheme --secret --secret-file --id --timestamp --json' valued='--scheme --secret --secret-file --id --timestamp' ;;
     'verify') subs='' flags='-h --help --scheme --secret --secret-file -H --header --header-file --tolerance --json' valued='--scheme --secret --secret-file -H --header --header-file --tolerance' ;;
     'secret') subs='' flags='-h --help --scheme --ed25519 --json' valued='--scheme' ;;
-    'listen') subs='' flags='-h --help --host --port --path --tls-cert --tls-key --scheme --secret --secret-file --tolerance --events --filter --max-body --fail-first --per-id --fail-rate --seed --status --retry-after --delay --max-events --timeout --forward-to --forward-timeout --inspect --inspect-addr --no-store --store --threads --max-connections --io-timeout --json -q --quiet' valued='--host --port --path --tls-cert --tls-key --scheme --secret --secret-file --tolerance --events --filter --max-body --fail-first --fail-rate --seed --status --retry-after --delay --max-events --timeout --forward-to --forward-timeout --inspect-addr --store --threads --max-connections --io-timeout' ;;
+    'listen') subs='' flags='-h --help --host --port --path --tls-cert --tls-key --scheme --secret --secret-file --tolerance --events --filter --validate --max-body --fail-first --per-id --fail-rate --seed --status --retry-after --delay --max-events --timeout --forward-to --forward-timeout --inspect --inspect-addr --no-store --store --threads --max-connections --io-timeout --json -q --quiet' valued='--host --port --path --tls-cert --tls-key --scheme --secret --secret-file --tolerance --events --filter --max-body --fail-first --fail-rate --seed --status --retry-after --delay --max-events --timeout --forward-to --forward-timeout --inspect-addr --store --threads --max-connections --io-timeout' ;;
     'send') subs='' flags='-h --help --file --url --timeout --ca-file -k --insecure --scheme --secret --secret-file --set --seed -H --header --id --timestamp -n --count -c --concurrency --rate --duplicates --reorder --retries --schedule --max-wait --show-response --no-store --store --json -q --quiet' valued='--file --url --timeout --ca-file --scheme --secret --secret-file --set --seed -H --header --id --timestamp -n --count -c --concurrency --rate --duplicates --reorder --retries --schedule --max-wait --store' ;;
     'replay') subs='' flags='-h --help --all --event --since --failed --store --url --timeout --ca-file -k --insecure --scheme --secret --secret-file --schedule --max-attempts --time-scale --seed -c --concurrency --dry-run --no-store --json -q --quiet' valued='--event --since --store --url --timeout --ca-file --scheme --secret --secret-file --schedule --max-attempts --time-scale --seed -c --concurrency' ;;
     'check') subs='' flags='-h --help --url --timeout --ca-file -k --insecure --scheme --secret --secret-file --tolerance --only --skip -H --header --seed --json' valued='--url --timeout --ca-file --scheme --secret --secret-file --tolerance --only --skip -H --header --seed' ;;
@@ -44,6 +46,8 @@ _linkhook_values() {
   case "$1 $2" in
     ' --config') _linkhook_files -f ;;
     'generate @') _linkhook_words 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' ;;
+    'schema @') _linkhook_words 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' ;;
+    'validate @') _linkhook_files -f ;;
     'sign --scheme') _linkhook_words 'standard stripe github' ;;
     'sign --secret-file') _linkhook_files -f ;;
     'sign @') _linkhook_files -f ;;
@@ -92,7 +96,7 @@ _linkhook_values() {
     'inspect --scheme') _linkhook_words 'standard stripe github' ;;
     'inspect --secret-file') _linkhook_files -f ;;
     'completion @') _linkhook_words 'bash zsh fish' ;;
-    'help @') _linkhook_words 'events generate sign verify secret listen send replay check store inspect config completion help' ;;
+    'help @') _linkhook_words 'events generate schema validate sign verify secret listen send replay check store inspect config completion help' ;;
     *) COMPREPLY=() ;;
   esac
 }

@@ -5,6 +5,8 @@ complete -c linkhook -f
 # linkhook
 complete -c linkhook -n __fish_use_subcommand -a events -d 'List the 13 Linkzly webhook events'
 complete -c linkhook -n __fish_use_subcommand -a generate -d 'Print sample payloads of events, one JSON per line'
+complete -c linkhook -n __fish_use_subcommand -a schema -d 'Print the JSON Schema of an event\'s payload'
+complete -c linkhook -n __fish_use_subcommand -a validate -d 'Check payloads against their event\'s JSON Schema'
 complete -c linkhook -n __fish_use_subcommand -a sign -d 'Print the signature headers for a body'
 complete -c linkhook -n __fish_use_subcommand -a verify -d 'Check a body\'s signature headers and say why they fail'
 complete -c linkhook -n __fish_use_subcommand -a secret -d 'Print a fresh random signing secret'
@@ -35,6 +37,19 @@ complete -c linkhook -n '__fish_seen_subcommand_from generate' -l set -x -d 'Ove
 complete -c linkhook -n '__fish_seen_subcommand_from generate' -l pretty -d 'Indent each payload'
 complete -c linkhook -n '__fish_seen_subcommand_from generate' -l json -d 'Compact JSON lines (the default output)'
 complete -c linkhook -n '__fish_seen_subcommand_from generate' -a 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' -d 'Event names or globs (link.clicked, \'link.*\')'
+
+# linkhook schema
+complete -c linkhook -n '__fish_seen_subcommand_from schema' -s h -l help -d 'Print this help message and exit'
+complete -c linkhook -n '__fish_seen_subcommand_from schema' -l all -d 'Every event\'s schema, as one object {EVENT: schema}'
+complete -c linkhook -n '__fish_seen_subcommand_from schema' -l asyncapi -d 'An AsyncAPI 3.0 document of the 13 events as one webhook API'
+complete -c linkhook -n '__fish_seen_subcommand_from schema' -l json -d 'Compact JSON on one line (the default is indented)'
+complete -c linkhook -n '__fish_seen_subcommand_from schema' -a 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' -d 'The event (linkhook events lists them)'
+
+# linkhook validate
+complete -c linkhook -n '__fish_seen_subcommand_from validate' -s h -l help -d 'Print this help message and exit'
+complete -c linkhook -n '__fish_seen_subcommand_from validate' -l json -d 'One object per payload {line, event, valid, pointer, error}, then {"summary"}'
+complete -c linkhook -n '__fish_seen_subcommand_from validate' -s q -l quiet -d 'Only the summary line'
+complete -c linkhook -n '__fish_seen_subcommand_from validate' -F -d 'Payloads, one JSON per line, or one JSON document (\'-\' or none: stdin)'
 
 # linkhook sign
 complete -c linkhook -n '__fish_seen_subcommand_from sign' -s h -l help -d 'Print this help message and exit'
@@ -76,6 +91,7 @@ complete -c linkhook -n '__fish_seen_subcommand_from listen' -l secret-file -rF 
 complete -c linkhook -n '__fish_seen_subcommand_from listen' -l tolerance -x -d 'Seconds a timestamp may be off, either way'
 complete -c linkhook -n '__fish_seen_subcommand_from listen' -l events -xa 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' -d 'Only these events (globs, comma-separated)'
 complete -c linkhook -n '__fish_seen_subcommand_from listen' -l filter -x -d 'Only payloads whose field matches: PATH=VALUE'
+complete -c linkhook -n '__fish_seen_subcommand_from listen' -l validate -d 'Answer 422 to a verified payload that does not match its event\'s schema (linkhook schema), naming the violation'
 complete -c linkhook -n '__fish_seen_subcommand_from listen' -l max-body -x -d 'Largest body accepted (bytes); larger: 413'
 complete -c linkhook -n '__fish_seen_subcommand_from listen' -l fail-first -x -d 'Fail the first N verified deliveries'
 complete -c linkhook -n '__fish_seen_subcommand_from listen' -l per-id -d '--fail-first counts per webhook-id: each id\'s first N fail'
@@ -261,4 +277,4 @@ complete -c linkhook -n '__fish_seen_subcommand_from completion' -a 'bash zsh fi
 complete -c linkhook -n '__fish_seen_subcommand_from help' -s h -l help -d 'Print this help message and exit'
 complete -c linkhook -n '__fish_seen_subcommand_from help' -l json -d 'Print the command\'s flags, arguments and subcommands as JSON'
 complete -c linkhook -n '__fish_seen_subcommand_from help' -l man -d 'Print the manual page linkhook(1), in roff'
-complete -c linkhook -n '__fish_seen_subcommand_from help' -a 'events generate sign verify secret listen send replay check store inspect config completion help' -d 'The command, and its action for store'
+complete -c linkhook -n '__fish_seen_subcommand_from help' -a 'events generate schema validate sign verify secret listen send replay check store inspect config completion help' -d 'The command, and its action for store'

@@ -6,12 +6,14 @@ export LINKHOOK_ROOT
 
 # The Debian packages the build and tests need.
 LINKHOOK_PACKAGES=(cmake make g++ pkg-config libcli11-dev libcpp-httplib-dev nlohmann-json3-dev
-  libssl-dev libfmt-dev doctest-dev openssl faketime)
+  libssl-dev libfmt-dev doctest-dev libvalijson-dev openssl faketime)
 
 # What the tests need besides: the .deb test packs with CPack (dpkg-shlibdeps is in dpkg-dev and
 # uses file) and reads the man page (man-db, groff); the README test runs its commands (curl, jq);
-# the completion tests run the scripts in bash, fish and zsh; the browser test drives Chromium.
-LINKHOOK_TEST_PACKAGES=(dpkg-dev file man-db groff-base curl jq fish zsh chromium)
+# the completion tests run the scripts in bash, fish and zsh; the browser test drives Chromium;
+# the schema tests run the JSON Schema Test Suite.
+LINKHOOK_TEST_PACKAGES=(dpkg-dev file man-db groff-base curl jq fish zsh chromium
+  json-schema-test-suite)
 
 # How scripts/test configures build/: scripts/demo configures it the same way, so that the test
 # run after a demo reuses every object the demo built instead of rebuilding with other flags.

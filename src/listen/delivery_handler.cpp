@@ -87,9 +87,10 @@ void DeliveryHandler::handle(const HttpRequest& request, HttpAnswer& answer, con
     handle_verified(request, delivery, answer);
   }
   const auto* rejection = check.valid ? nullptr : &check.answer;
-  // Accepted deliveries are stored before they are acknowledged; rejected ones are kept for
-  // `store show`, best effort.
-  const bool to_store = delivery.outcome == Outcome::accepted || !delivery.verified();
+  // Accepted deliveries are stored before they are acknowledged; rejected and invalid ones are
+  // kept for `store show`, best effort.
+  const bool to_store = delivery.outcome == Outcome::accepted ||
+                        delivery.outcome == Outcome::invalid || !delivery.verified();
   if (!m_hooks.persist || !to_store) {
     conclude(delivery, rejection, answer);
     return;
@@ -130,6 +131,14 @@ void DeliveryHandler::conclude(const ReceivedDelivery& delivery, const std::stri
 
 void DeliveryHandler::handle_verified(const HttpRequest& request, ReceivedDelivery& delivery,
                                       HttpAnswer& answer) {
+  if (m_hooks.validate) {
+    if (const auto violation = m_hooks.validate(request.body)) {
+      delivery.outcome = Outcome::invalid;
+      delivery.status = 422;
+      delivery.reason = fmt::format("payload does not match its event's schema: {}", *violation);
+      return;
+    }
+  }
   nlohmann::json document;
   if (m_filter.needs_document()) {
     document = nlohmann::json::parse(request.body);
@@ -201,6 +210,7 @@ enum Count : std::size_t {
   duplicates,
   filtered,
   failed_on_purpose,
+  invalid,
   forward_failed,
   store_failed,
   stored,
@@ -220,6 +230,7 @@ void DeliveryHandler::finish(const ReceivedDelivery& delivery) {
   count(duplicates, delivery.outcome == Outcome::duplicate);
   count(filtered, delivery.outcome == Outcome::filtered);
   count(failed_on_purpose, delivery.outcome == Outcome::failed_on_purpose);
+  count(invalid, delivery.outcome == Outcome::invalid);
   count(forward_failed, delivery.outcome == Outcome::forward_failed);
   count(store_failed, delivery.outcome == Outcome::store_failed);
   count(stored, delivery.outcome == Outcome::accepted && static_cast<bool>(m_hooks.persist));
@@ -239,10 +250,12 @@ bool DeliveryHandler::may_block() const {
 }
 
 ListenerStats DeliveryHandler::stats() const {
+  static_assert(stored + 1 == std::tuple_size_v<decltype(m_counts)>,
+                "one count for each field of ListenerStats");
   const auto get = [this](Count which) { return m_counts[which].load(); };
-  return {get(deliveries),     get(verified),     get(rejected),
-          get(duplicates),     get(filtered),     get(failed_on_purpose),
-          get(forward_failed), get(store_failed), get(stored)};
+  return {
+      get(deliveries),        get(verified), get(rejected),       get(duplicates),   get(filtered),
+      get(failed_on_purpose), get(invalid),  get(forward_failed), get(store_failed), get(stored)};
 }
 
 } // namespace linkhook

@@ -38,6 +38,7 @@ struct ReceivedDelivery {
     duplicate,         // verified, acknowledged, its id was acknowledged before
     filtered,          // verified, acknowledged, but not what --events/--filter ask for
     failed_on_purpose, // verified, answered with the failure the user asked for
+    invalid,           // verified, but not its event's schema (--validate): 422
     forward_failed,    // verified, the application behind --forward-to failed or is down
     store_failed,      // verified, but could not be made durable: 503
     rejected,          // not verified: bad signature, not JSON, too large
@@ -62,6 +63,9 @@ struct ListenerHooks {
   std::function<void(const Headers&, std::string_view body, const ReceivedDelivery&,
                      Persisted done)>
       persist;
+  // --validate: why a verified JSON payload does not match its event's schema; none when it
+  // does. Empty: no validation.
+  std::function<std::optional<std::string>(std::string_view body)> validate;
   // Called once per delivery, in a lock: reports never interleave.
   std::function<void(const ReceivedDelivery&)> report;
 };
@@ -73,6 +77,7 @@ struct ListenerStats {
   std::uint64_t duplicates = 0;
   std::uint64_t filtered = 0;
   std::uint64_t failed_on_purpose = 0;
+  std::uint64_t invalid = 0;
   std::uint64_t forward_failed = 0;
   std::uint64_t store_failed = 0;
   std::uint64_t stored = 0;
@@ -136,7 +141,7 @@ private:
   std::array<IdShard, k_id_shards> m_acknowledged;
   std::mutex m_report_mutex; // reports never interleave
   // ListenerStats' counts, in its order; counted, not locked.
-  std::array<std::atomic<std::uint64_t>, 9> m_counts{};
+  std::array<std::atomic<std::uint64_t>, 10> m_counts{};
   std::atomic<std::uint64_t> m_limited{0}; // deliveries that count toward the limit
 };
 

@@ -29,6 +29,8 @@ OutcomeStyle style_of(Outcome outcome) {
     return {"filtered", "·", Color::dim};
   case Outcome::failed_on_purpose:
     return {"failed_on_purpose", "!", Color::yellow};
+  case Outcome::invalid:
+    return {"invalid", "✗", Color::yellow};
   case Outcome::forward_failed:
     return {"forward_failed", "✗", Color::red};
   case Outcome::store_failed:
@@ -93,6 +95,7 @@ std::string listen_summary_text(const ListenerStats& s, std::string_view why_sto
       {s.duplicates, "duplicate"},
       {s.filtered, "filtered out"},
       {s.failed_on_purpose, "failed on purpose"},
+      {s.invalid, "not their event's schema (422)"},
       {s.forward_failed, "not accepted by the forward target"},
       {s.store_failed, "not stored (store error)"}};
   for (const auto& [count, label] : parts) {

@@ -48,6 +48,8 @@ TEST_SUITE("cli.json") {
     const auto store = (tmp / "store").string();
     const auto body = run_linkhook({"generate", "link.clicked", "--seed", "1"}).out;
     check_json({"events", "--json"});
+    check_json({"schema", "--all", "--json"});
+    check_json({"validate", "--json"}, body);
     check_json({"generate", "--all", "--json"});
     check_json({"secret", "--json"});
     check_json({"secret", "--ed25519", "--json"});
