@@ -1,5 +1,7 @@
 #pragma once
 
+#include "base/duration.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -9,14 +11,6 @@
 
 // When to try a failed delivery again: shared by `send --retries` and `replay`.
 namespace linkhook {
-
-using Milliseconds = std::chrono::milliseconds;
-
-// "5s", "1m30s", "500ms", "2h", or a bare number of seconds ("0", "1.5"); nullopt otherwise.
-std::optional<Milliseconds> parse_duration(std::string_view text);
-
-// "0s", "5s", "5m0s", "2h0m0s", "1.5s": the offsets and waits printed to users.
-std::string format_duration(Milliseconds duration);
 
 class RetrySchedule {
 public:
