@@ -16,6 +16,7 @@ void add_help(CLI::App& app, int& exit_code);
 void add_inspect(CLI::App& app, int& exit_code);
 void add_listen(CLI::App& app, int& exit_code);
 void add_replay(CLI::App& app, int& exit_code);
+void add_scenario(CLI::App& app, int& exit_code);
 void add_schema(CLI::App& app, int& exit_code);
 void add_secret(CLI::App& app, int& exit_code);
 void add_send(CLI::App& app, int& exit_code);

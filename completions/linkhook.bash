@@ -3,9 +3,10 @@
 # The subcommands, flags and flags that take a value of the command at path $1.
 _linkhook_spec() {
   case "$1" in
-    '') subs='events generate schema validate sign verify secret listen send replay check store inspect config completion help' flags='-h --help --version --config' valued='--config' ;;
+    '') subs='events generate scenario schema validate sign verify secret listen send replay check store inspect config completion help' flags='-h --help --version --config' valued='--config' ;;
     'events') subs='' flags='-h --help --json' valued='' ;;
     'generate') subs='' flags='-h --help --all -n --count --seed --timestamp --set --pretty --json' valued='-n --count --seed --timestamp --set' ;;
+    'scenario') subs='' flags='-h --help --file --seed --timestamp --json' valued='--file --seed --timestamp' ;;
     'schema') subs='' flags='-h --help --all --asyncapi --json' valued='' ;;
     'validate') subs='' flags='-h --help --json -q --quiet' valued='' ;;
     'sign') subs='' flags='-h --help --scheme --secret --secret-file --id --timestamp --json' valued='--scheme --secret --secret-file --id --timestamp' ;;
@@ -46,6 +47,7 @@ _linkhook_values() {
   case "$1 $2" in
     ' --config') _linkhook_files -f ;;
     'generate @') _linkhook_words 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' ;;
+    'scenario --file') _linkhook_files -f ;;
     'schema @') _linkhook_words 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' ;;
     'validate @') _linkhook_files -f ;;
     'sign --scheme') _linkhook_words 'standard stripe github' ;;
@@ -96,7 +98,7 @@ _linkhook_values() {
     'inspect --scheme') _linkhook_words 'standard stripe github' ;;
     'inspect --secret-file') _linkhook_files -f ;;
     'completion @') _linkhook_words 'bash zsh fish' ;;
-    'help @') _linkhook_words 'events generate schema validate sign verify secret listen send replay check store inspect config completion help' ;;
+    'help @') _linkhook_words 'events generate scenario schema validate sign verify secret listen send replay check store inspect config completion help' ;;
     *) COMPREPLY=() ;;
   esac
 }

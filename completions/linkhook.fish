@@ -5,6 +5,7 @@ complete -c linkhook -f
 # linkhook
 complete -c linkhook -n __fish_use_subcommand -a events -d 'List the 13 Linkzly webhook events'
 complete -c linkhook -n __fish_use_subcommand -a generate -d 'Print sample payloads of events, one JSON per line'
+complete -c linkhook -n __fish_use_subcommand -a scenario -d 'Print a story of related events (a link going viral, a team onboarding...)'
 complete -c linkhook -n __fish_use_subcommand -a schema -d 'Print the JSON Schema of an event\'s payload'
 complete -c linkhook -n __fish_use_subcommand -a validate -d 'Check payloads against their event\'s JSON Schema'
 complete -c linkhook -n __fish_use_subcommand -a sign -d 'Print the signature headers for a body'
@@ -37,6 +38,13 @@ complete -c linkhook -n '__fish_seen_subcommand_from generate' -l set -x -d 'Ove
 complete -c linkhook -n '__fish_seen_subcommand_from generate' -l pretty -d 'Indent each payload'
 complete -c linkhook -n '__fish_seen_subcommand_from generate' -l json -d 'Compact JSON lines (the default output)'
 complete -c linkhook -n '__fish_seen_subcommand_from generate' -a 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' -d 'Event names or globs (link.clicked, \'link.*\')'
+
+# linkhook scenario
+complete -c linkhook -n '__fish_seen_subcommand_from scenario' -s h -l help -d 'Print this help message and exit'
+complete -c linkhook -n '__fish_seen_subcommand_from scenario' -l file -rF -d 'Tell this scenario file instead (\'-\': stdin)'
+complete -c linkhook -n '__fish_seen_subcommand_from scenario' -l seed -x -d 'Seed for the story\'s values and times: the same seed tells the same story'
+complete -c linkhook -n '__fish_seen_subcommand_from scenario' -l timestamp -x -d 'When the story starts, ISO-8601 or Unix seconds (default: now; with --seed, 2025-10-19T10:30:00Z)'
+complete -c linkhook -n '__fish_seen_subcommand_from scenario' -l json -d 'scenario list as a JSON array; a story is JSON lines already'
 
 # linkhook schema
 complete -c linkhook -n '__fish_seen_subcommand_from schema' -s h -l help -d 'Print this help message and exit'
@@ -277,4 +285,4 @@ complete -c linkhook -n '__fish_seen_subcommand_from completion' -a 'bash zsh fi
 complete -c linkhook -n '__fish_seen_subcommand_from help' -s h -l help -d 'Print this help message and exit'
 complete -c linkhook -n '__fish_seen_subcommand_from help' -l json -d 'Print the command\'s flags, arguments and subcommands as JSON'
 complete -c linkhook -n '__fish_seen_subcommand_from help' -l man -d 'Print the manual page linkhook(1), in roff'
-complete -c linkhook -n '__fish_seen_subcommand_from help' -a 'events generate schema validate sign verify secret listen send replay check store inspect config completion help' -d 'The command, and its action for store'
+complete -c linkhook -n '__fish_seen_subcommand_from help' -a 'events generate scenario schema validate sign verify secret listen send replay check store inspect config completion help' -d 'The command, and its action for store'

@@ -20,14 +20,28 @@ struct Command {
 
 // Every subcommand, in the order `linkhook --help` lists them. Help, completion scripts, the man
 // page and the config file's sections all follow this table.
+// One command a line.
+// clang-format off
 constexpr Command k_commands[] = {
-    {"events", add_events},     {"generate", add_generate}, {"schema", add_schema},
-    {"validate", add_validate}, {"sign", add_sign},         {"verify", add_verify},
-    {"secret", add_secret},     {"listen", add_listen},     {"send", add_send},
-    {"replay", add_replay},     {"check", add_check},       {"store", add_store},
-    {"inspect", add_inspect},   {"config", add_config},     {"completion", add_completion},
+    {"events", add_events},
+    {"generate", add_generate},
+    {"scenario", add_scenario},
+    {"schema", add_schema},
+    {"validate", add_validate},
+    {"sign", add_sign},
+    {"verify", add_verify},
+    {"secret", add_secret},
+    {"listen", add_listen},
+    {"send", add_send},
+    {"replay", add_replay},
+    {"check", add_check},
+    {"store", add_store},
+    {"inspect", add_inspect},
+    {"config", add_config},
+    {"completion", add_completion},
     {"help", add_help},
 };
+// clang-format on
 
 // The command the command line names: its first word, or the one after --config FILE.
 const Command* chosen_command(int argc, char** argv) {

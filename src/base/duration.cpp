@@ -22,6 +22,9 @@ double unit_ms(std::string_view unit) {
   if (unit == "h") {
     return 3'600'000;
   }
+  if (unit == "d") {
+    return 86'400'000;
+  }
   return 0;
 }
 

@@ -49,6 +49,8 @@ TEST_SUITE("cli.json") {
     const auto body = run_linkhook({"generate", "link.clicked", "--seed", "1"}).out;
     check_json({"events", "--json"});
     check_json({"schema", "--all", "--json"});
+    check_json({"scenario", "list", "--json"});
+    check_json({"scenario", "plan-lifecycle", "--json"});
     check_json({"validate", "--json"}, body);
     check_json({"generate", "--all", "--json"});
     check_json({"secret", "--json"});
