@@ -6,14 +6,14 @@ _linkhook_spec() {
     '') subs='events generate scenario schema validate sign verify secret listen send replay check store inspect config completion help' flags='-h --help --version --config' valued='--config' ;;
     'events') subs='' flags='-h --help --json' valued='' ;;
     'generate') subs='' flags='-h --help --all -n --count --seed --timestamp --set --pretty --json' valued='-n --count --seed --timestamp --set' ;;
-    'scenario') subs='' flags='-h --help --file --seed --timestamp --json' valued='--file --seed --timestamp' ;;
+    'scenario') subs='' flags='-h --help --file --seed --timestamp --url --timeout --ca-file -k --insecure --scheme --secret --secret-file -H --header -c --concurrency --rate --duplicates --reorder --retries --schedule --max-wait --show-response --no-store --store --json -q --quiet --time-scale' valued='--file --seed --timestamp --url --timeout --ca-file --scheme --secret --secret-file -H --header -c --concurrency --rate --duplicates --reorder --retries --schedule --max-wait --store --time-scale' ;;
     'schema') subs='' flags='-h --help --all --asyncapi --json' valued='' ;;
     'validate') subs='' flags='-h --help --json -q --quiet' valued='' ;;
     'sign') subs='' flags='-h --help --scheme --secret --secret-file --id --timestamp --json' valued='--scheme --secret --secret-file --id --timestamp' ;;
     'verify') subs='' flags='-h --help --scheme --secret --secret-file -H --header --header-file --tolerance --json' valued='--scheme --secret --secret-file -H --header --header-file --tolerance' ;;
     'secret') subs='' flags='-h --help --scheme --ed25519 --json' valued='--scheme' ;;
     'listen') subs='' flags='-h --help --host --port --path --tls-cert --tls-key --scheme --secret --secret-file --tolerance --events --filter --validate --max-body --fail-first --per-id --fail-rate --seed --status --retry-after --delay --max-events --timeout --forward-to --forward-timeout --inspect --inspect-addr --no-store --store --threads --max-connections --io-timeout --json -q --quiet' valued='--host --port --path --tls-cert --tls-key --scheme --secret --secret-file --tolerance --events --filter --max-body --fail-first --fail-rate --seed --status --retry-after --delay --max-events --timeout --forward-to --forward-timeout --inspect-addr --store --threads --max-connections --io-timeout' ;;
-    'send') subs='' flags='-h --help --file --url --timeout --ca-file -k --insecure --scheme --secret --secret-file --set --seed -H --header --id --timestamp -n --count -c --concurrency --rate --duplicates --reorder --retries --schedule --max-wait --show-response --no-store --store --json -q --quiet' valued='--file --url --timeout --ca-file --scheme --secret --secret-file --set --seed -H --header --id --timestamp -n --count -c --concurrency --rate --duplicates --reorder --retries --schedule --max-wait --store' ;;
+    'send') subs='' flags='-h --help --file --url --timeout --ca-file -k --insecure --scheme --secret --secret-file -H --header -c --concurrency --rate --duplicates --reorder --retries --schedule --max-wait --show-response --no-store --store --json -q --quiet --set --seed --id --timestamp -n --count' valued='--file --url --timeout --ca-file --scheme --secret --secret-file -H --header -c --concurrency --rate --duplicates --reorder --retries --schedule --max-wait --store --set --seed --id --timestamp -n --count' ;;
     'replay') subs='' flags='-h --help --all --event --since --failed --store --url --timeout --ca-file -k --insecure --scheme --secret --secret-file --schedule --max-attempts --time-scale --seed -c --concurrency --dry-run --no-store --json -q --quiet' valued='--event --since --store --url --timeout --ca-file --scheme --secret --secret-file --schedule --max-attempts --time-scale --seed -c --concurrency' ;;
     'check') subs='' flags='-h --help --url --timeout --ca-file -k --insecure --scheme --secret --secret-file --tolerance --only --skip -H --header --seed --json' valued='--url --timeout --ca-file --scheme --secret --secret-file --tolerance --only --skip -H --header --seed' ;;
     'store') subs='list show diff export import clear wait' flags='-h --help' valued='' ;;
@@ -48,6 +48,9 @@ _linkhook_values() {
     ' --config') _linkhook_files -f ;;
     'generate @') _linkhook_words 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' ;;
     'scenario --file') _linkhook_files -f ;;
+    'scenario --scheme') _linkhook_words 'standard stripe github' ;;
+    'scenario --secret-file') _linkhook_files -f ;;
+    'scenario --store') _linkhook_files -d ;;
     'schema @') _linkhook_words 'link.clicked link.created qr.scanned team.member_added team.member_removed integration.connected link.expired domain.verified account.upgraded account.downgraded api.key_created security.login_failed analytics.milestone' ;;
     'validate @') _linkhook_files -f ;;
     'sign --scheme') _linkhook_words 'standard stripe github' ;;

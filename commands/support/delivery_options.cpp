@@ -8,8 +8,9 @@
 namespace linkhook::cmd {
 
 void add_delivery_options(CLI::App& sub, DeliveryOptions& options, const std::string& url_help,
-                          const std::string& timeout_help, const std::string& timeout_group) {
-  sub.add_option("--url", options.url, url_help)->required();
+                          const std::string& timeout_help, const std::string& timeout_group,
+                          bool url_required) {
+  sub.add_option("--url", options.url, url_help)->required(url_required);
   sub.add_option("--timeout", options.timeout, timeout_help)->default_val(10)->group(timeout_group);
   const std::string tls = "TLS";
   sub.add_option("--ca-file", options.ca_file, "Trust this PEM bundle instead of the system store")

@@ -18,10 +18,11 @@ struct DeliveryOptions {
   std::optional<std::string> ca_file;
 };
 
-// Adds --url (required), --timeout (in `timeout_group`, described by `timeout_help`), and
-// --ca-file and --insecure (in a TLS group).
+// Adds --url (required unless told), --timeout (in `timeout_group`, described by
+// `timeout_help`), and --ca-file and --insecure (in a TLS group).
 void add_delivery_options(CLI::App& sub, DeliveryOptions& options, const std::string& url_help,
-                          const std::string& timeout_help, const std::string& timeout_group);
+                          const std::string& timeout_help, const std::string& timeout_group,
+                          bool url_required = true);
 
 // The client's configuration and the scheme; the secret, concurrency and stop are the caller's.
 // Throws Error (usage) for a URL that is not http(s), a timeout outside 0.001-86400 seconds or an

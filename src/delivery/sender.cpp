@@ -22,10 +22,15 @@ namespace {
 
 using Steady = std::chrono::steady_clock;
 
-// Fills `event` and `body` with delivery `index`'s payload: --file's bytes, or the next of its
-// event's generator (the events take turns).
+// Fills `event` and `body` with delivery `index`'s payload: the story's, --file's bytes, or the
+// next of its event's generator (the events take turns).
 void make_payload(const SendConfig& config, std::vector<PayloadGenerator>& generators,
                   Random& random, std::uint64_t index, std::string& event, std::string& body) {
+  if (!config.story.empty()) {
+    event = config.story[index].event;
+    body = config.story[index].body;
+    return;
+  }
   if (config.body) {
     body = *config.body;
     event = config.body_event;
@@ -170,6 +175,15 @@ private:
     }
     m_index = m_shared.next++;
     if (m_index >= m_shared.count) {
+      return;
+    }
+    if (!m_config.story.empty() && m_config.time_scale > 0) { // at its story time, scaled
+      const auto& story = m_config.story;
+      const auto place = m_shared.plan ? m_shared.plan->at(m_index).story : m_index;
+      const auto seconds = static_cast<double>(story[place].time - story.front().time);
+      m_phase = Phase::pacing;
+      wake_at(m_shared.start + std::chrono::duration_cast<Steady::duration>(
+                                   std::chrono::duration<double>(seconds * m_config.time_scale)));
       return;
     }
     if (m_config.rate) { // delivery `index` starts index / rate seconds in

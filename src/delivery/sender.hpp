@@ -9,6 +9,7 @@
 #include "net/delivery_client.hpp"
 #include "payload/events.hpp"
 #include "payload/json_path.hpp"
+#include "payload/scenario.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -28,9 +29,14 @@ struct SendConfig {
   std::vector<const EventInfo*> events;
   std::vector<Assignment> assignments;
   std::optional<std::uint64_t> seed; // the same payload bytes as `generate --seed`
-  // ...or these exact bytes, of this event.
+  // ...or these exact bytes, of this event...
   std::optional<std::string> body;
   std::string body_event;
+  // ...or the payloads of a story (scenario --url), one delivery each, in story order; `count`
+  // is then its length. Their times pace the deliveries when time_scale > 0: story time times
+  // time_scale is real time (1: real time; 0: no waiting).
+  std::vector<StoryPayload> story;
+  double time_scale = 0;
 
   Headers extra_headers;         // -H: replacing a signature header of that name, else added
   std::optional<std::string> id; // the webhook-id of every delivery; fresh per delivery otherwise

@@ -224,8 +224,8 @@ const Scenario& require_scenario(std::string_view name) {
                           did_you_mean(name, names)));
 }
 
-std::vector<StoryPayload> tell_story(const Scenario& scenario, std::uint64_t seed,
-                                     UnixSeconds start) {
+void tell_story(const Scenario& scenario, std::uint64_t seed, UnixSeconds start,
+                const std::function<void(const StoryPayload&)>& visit) {
   Random random(seed);
   // The values, drawn once: one payload of a fixture made of them, so that values of one
   // family and label agree ("{{url:page}}" and "{{title:page}}").
@@ -291,20 +291,32 @@ std::vector<StoryPayload> tell_story(const Scenario& scenario, std::uint64_t see
   };
   std::vector<std::optional<PayloadGenerator>> generators(scenario.steps.size());
   std::vector<std::uint64_t> numbers(scenario.steps.size());
-  std::vector<StoryPayload> story;
-  story.reserve(slots.size());
+  std::vector<bool> numbered(scenario.steps.size());
+  for (std::size_t i = 0; i < scenario.steps.size(); ++i) {
+    numbered[i] = scenario.steps[i].set.dump().find("${n}") != std::string::npos;
+  }
+  StoryPayload payload;
   for (const auto& slot : slots) {
     const auto& step = scenario.steps[slot.step];
     references.n = ++numbers[slot.step];
     auto& generator = generators[slot.step];
-    if (!generator || step.set.dump().find("${n}") != std::string::npos) {
+    if (!generator || numbered[slot.step]) {
       generator.emplace(generator_of(step));
     }
-    StoryPayload payload{
-        .step = step.name, .event = std::string(step.event->name), .time = slot.time, .body = {}};
+    payload.step = step.name;
+    payload.event = step.event->name;
+    payload.time = slot.time;
+    payload.body.clear();
     generator->append(payload.body, random, slot.time);
-    story.push_back(std::move(payload));
+    visit(payload);
   }
+}
+
+std::vector<StoryPayload> tell_story(const Scenario& scenario, std::uint64_t seed,
+                                     UnixSeconds start) {
+  std::vector<StoryPayload> story;
+  story.reserve(scenario.payloads);
+  tell_story(scenario, seed, start, [&](const StoryPayload& payload) { story.push_back(payload); });
   return story;
 }
 

@@ -4,6 +4,7 @@
 #include "payload/events.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -53,8 +54,13 @@ struct StoryPayload {
   std::string body;     // compact JSON
 };
 
-// Tells the story: every payload, in story order (times never decrease). The same seed and start
-// tell the same story.
+// Tells the story: visits every payload, in story order (times never decrease), as it is made,
+// so that a long story is printed in constant memory. The same seed and start tell the same
+// story.
+void tell_story(const Scenario& scenario, std::uint64_t seed, UnixSeconds start,
+                const std::function<void(const StoryPayload&)>& visit);
+
+// The same, kept: every payload of the story.
 std::vector<StoryPayload> tell_story(const Scenario& scenario, std::uint64_t seed,
                                      UnixSeconds start);
 

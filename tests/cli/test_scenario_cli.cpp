@@ -1,4 +1,5 @@
 #include "cli_helpers.hpp"
+#include "listener_fixture.hpp"
 #include "send_helpers.hpp"
 #include "temp_dir.hpp"
 
@@ -58,5 +59,40 @@ TEST_SUITE("cli.scenario") {
     r = run_linkhook({"scenario"});
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("name a scenario, or --file F") != std::string::npos);
+  }
+
+  TEST_CASE("scenario --url sends the story, signed, with send's flags, and every payload is "
+            "valid") {
+    RunningListener listener(
+        {"--secret", k_test_secret, "--no-store", "--validate", "--quiet", "--timeout", "60"});
+    const std::vector<std::string> to = {"--url",       listener.url(), "--secret",
+                                         k_test_secret, "--no-store",   "--json"};
+    auto args = std::vector<std::string>{"scenario", "plan-lifecycle", "--seed", "2"};
+    args.insert(args.end(), to.begin(), to.end());
+    auto r = run_linkhook(args);
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    auto lines = json_lines(r.out);
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[0]["event"] == "account.upgraded");
+    CHECK(lines[2]["event"] == "account.downgraded");
+    CHECK(lines[3]["summary"]["2xx"] == 3);
+
+    // A provider's habits over a story: redeliveries and reordering, every one answered 2xx by
+    // a listener that validates each payload against its schema (422 otherwise).
+    args = {"scenario",     "viral-link", "--seed",    "3", "--concurrency", "8",
+            "--duplicates", "0.1",        "--reorder", "5", "--quiet"};
+    args.insert(args.end(), to.begin(), to.end());
+    r = run_linkhook(args);
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    const auto summary = json_lines(r.out).back()["summary"];
+    CHECK(summary["duplicates"] > 0);
+    CHECK(summary["reordered"] > 0);
+    CHECK(summary["sent"] == 1202 + summary["duplicates"].get<int>());
+    CHECK(summary["2xx"] == summary["sent"]);
+
+    r = run_linkhook({"scenario", "viral-link", "--concurrency", "4"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("--concurrency is for sending the story: give --url too") !=
+          std::string::npos);
   }
 }
