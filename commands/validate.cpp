@@ -258,6 +258,10 @@ int run_validate(const ValidateOptions& options) {
     }
     if (lines) {
       buffer.erase(0, done);
+      if (buffer.size() > k_body_limit.bytes) { // /dev/zero, say: no line ends
+        throw Error(fmt::format("line {} of '{}' is over {} and does not end: not a payload",
+                                line + 1, options.file, k_body_limit.shown));
+      }
     }
   }
   checker.flush();

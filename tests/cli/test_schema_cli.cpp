@@ -77,6 +77,9 @@ TEST_SUITE("cli.schema") {
     auto r = run_linkhook({"validate"}, "\n\n");
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("no payload to validate") != std::string::npos);
+    r = run_linkhook({"validate", "-"}, std::string(65U << 20, 'x'));
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("line 1 of '-' is over 64 MiB and does not end") != std::string::npos);
     r = run_linkhook({"validate", "/nonexistent/payloads.ndjson"});
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("cannot read '/nonexistent/payloads.ndjson'") != std::string::npos);
