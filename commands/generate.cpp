@@ -2,6 +2,7 @@
 #include "base/terminal.hpp"
 #include "commands.hpp"
 #include "payload/generator.hpp"
+#include "support/signature_options.hpp"
 
 #include <fmt/format.h>
 #include <memory>
@@ -40,17 +41,7 @@ GenerateRequest make_request(const GenerateOptions& options) {
   }
   request.count = static_cast<std::uint64_t>(options.count);
   request.seed = options.seed.value_or(Random::fresh_seed());
-  if (options.timestamp) {
-    const auto parsed = parse_timestamp(*options.timestamp);
-    if (!parsed) {
-      throw Error(fmt::format("--timestamp '{}' is not a time; expected ISO-8601 like "
-                              "2025-10-19T10:30:00Z or Unix seconds",
-                              *options.timestamp));
-    }
-    request.timestamp = *parsed;
-  } else {
-    request.timestamp = options.seed ? k_seeded_timestamp : unix_now();
-  }
+  request.timestamp = payload_time(options.timestamp, options.seed.has_value());
   for (const auto& text : options.sets) {
     request.assignments.push_back(parse_assignment(text));
   }

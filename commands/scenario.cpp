@@ -5,7 +5,6 @@
 #include "base/random.hpp"
 #include "base/terminal.hpp"
 #include "commands.hpp"
-#include "payload/generator.hpp"
 #include "support/sending.hpp"
 #include "support/signature_options.hpp"
 
@@ -76,9 +75,7 @@ int run_scenario(const ScenarioOptions& options) {
           : std::nullopt;
   const auto& scenario = own ? *own : require_scenario(*options.name);
   const auto seed = options.seed.value_or(Random::fresh_seed());
-  const auto start = options.timestamp ? parse_timestamp_option(*options.timestamp)
-                     : options.seed    ? k_seeded_timestamp
-                                       : unix_now();
+  const auto start = payload_time(options.timestamp, options.seed.has_value());
   if (!options.send.delivery.url.empty()) {
     if (!(options.time_scale >= 0 && options.time_scale <= 1e6)) {
       throw Error(fmt::format("--time-scale must be from 0 (no waiting) to 1 (real time) or more, "

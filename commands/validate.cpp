@@ -30,18 +30,28 @@ struct Tally {
   std::uint64_t invalid = 0;
 };
 
+// What one payload's check found: its event (when valid, for --json) or its violation.
+struct Checked {
+  std::uint64_t line = 0;
+  std::string event;
+  std::optional<Violation> violation;
+};
+
 // Reports one payload's verdict and counts it.
 class Reporter {
 public:
   explicit Reporter(const ValidateOptions& options)
       : m_options(options), m_color(!options.json && color_enabled(stdout)) {}
 
-  void report(std::uint64_t line, const std::optional<Violation>& violation) {
+  void report(const Checked& checked) {
+    const auto& violation = checked.violation;
+    const auto line = checked.line;
     ++m_tally.payloads;
     m_tally.invalid += violation ? 1U : 0U;
     if (m_options.json) {
-      nlohmann::ordered_json out = {
-          {"line", line}, {"event", violation ? violation->event : m_event}, {"valid", !violation}};
+      nlohmann::ordered_json out = {{"line", line},
+                                    {"event", violation ? violation->event : checked.event},
+                                    {"valid", !violation}};
       if (violation) {
         out["pointer"] = violation->pointer;
         out["error"] = violation->message;
@@ -56,9 +66,6 @@ public:
       flush();
     }
   }
-
-  // The event of the payload about to be reported valid, for --json.
-  void event(std::string name) { m_event = std::move(name); }
 
   int finish() {
     if (m_tally.payloads == 0) {
@@ -94,19 +101,11 @@ private:
   const ValidateOptions& m_options;
   bool m_color;
   Tally m_tally;
-  std::string m_event;
   std::string m_out;
 };
 
 struct FileClose {
   void operator()(std::FILE* file) const { std::fclose(file); }
-};
-
-// What one payload's check found: its event (when valid, for --json) or its violation.
-struct Checked {
-  std::uint64_t line = 0;
-  std::string event;
-  std::optional<Violation> violation;
 };
 
 // Checks one payload, or each payload of a top-level array, as a document of `line`.
@@ -171,10 +170,9 @@ public:
           }
         },
         [] {});
-    for (auto& checked : results) {
-      for (auto& one : checked) {
-        m_reporter.event(std::move(one.event));
-        m_reporter.report(one.line, one.violation);
+    for (const auto& checked : results) {
+      for (const auto& one : checked) {
+        m_reporter.report(one);
       }
     }
     m_lines.clear();
@@ -277,9 +275,8 @@ int run_validate(const ValidateOptions& options) {
     } else {
       check_document(validator, document, 1, checked);
     }
-    for (auto& one : checked) {
-      reporter.event(std::move(one.event));
-      reporter.report(one.line, one.violation);
+    for (const auto& one : checked) {
+      reporter.report(one);
     }
   }
   return reporter.finish();

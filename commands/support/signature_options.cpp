@@ -2,6 +2,7 @@
 
 #include "base/error.hpp"
 #include "base/file_io.hpp"
+#include "payload/generator.hpp"
 
 #include <cstdlib>
 #include <fmt/format.h>
@@ -68,6 +69,19 @@ UnixSeconds parse_timestamp_option(const std::string& text) {
     throw Error(fmt::format("--timestamp '{}' is not a time; expected Unix seconds like "
                             "1760869800 (or ISO-8601)",
                             text));
+  }
+  return *parsed;
+}
+
+UnixSeconds payload_time(const std::optional<std::string>& timestamp, bool seeded) {
+  if (!timestamp) {
+    return seeded ? k_seeded_timestamp : unix_now();
+  }
+  const auto parsed = parse_timestamp(*timestamp);
+  if (!parsed) {
+    throw Error(fmt::format("--timestamp '{}' is not a time; expected ISO-8601 like "
+                            "2025-10-19T10:30:00Z or Unix seconds",
+                            *timestamp));
   }
   return *parsed;
 }

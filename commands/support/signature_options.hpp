@@ -38,4 +38,9 @@ Secret resolve_secret(const SignatureOptions& options);
 // --timestamp of sign and send: Unix seconds or ISO-8601. Throws Error (usage) for anything else.
 UnixSeconds parse_timestamp_option(const std::string& text);
 
+// The time generated payloads carry (generate, scenario): --timestamp, else with --seed
+// 2025-10-19T10:30:00Z (a seeded run prints the same bytes on any day), else now. Throws Error
+// (usage) for a --timestamp that is not a time.
+UnixSeconds payload_time(const std::optional<std::string>& timestamp, bool seeded);
+
 } // namespace linkhook::cmd
