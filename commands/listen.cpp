@@ -159,7 +159,9 @@ int run_listen(const ListenOptions& o) {
   hooks.verify = [scheme, &secret, tolerance = o.tolerance](const Headers& headers,
                                                             std::string_view body) {
     const auto result = verify(scheme, secret, headers, body, unix_now(), tolerance);
-    return SignatureCheck{result.valid, result.reason, secret.without_fingerprint(result.reason)};
+    // Only a rejection has an answer to word (and a fingerprint to take out of it).
+    auto answer = result.valid ? std::string() : secret.without_fingerprint(result.reason);
+    return SignatureCheck{result.valid, result.reason, std::move(answer)};
   };
   const auto validator = o.validate ? std::make_unique<PayloadValidator>() : nullptr;
   if (validator) {

@@ -3,6 +3,7 @@
 #include "base/error.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <fmt/format.h>
 
@@ -17,8 +18,17 @@ char ascii_lower(char c) {
 } // namespace
 
 bool is_token_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+  // A table: every byte of every header name of every request goes through here.
+  static constexpr auto k_tchar = [] {
+    std::array<bool, 256> table{};
+    for (std::size_t byte = 0; byte < table.size(); ++byte) {
+      const auto t = static_cast<char>(byte);
+      table[byte] = (t >= 'a' && t <= 'z') || (t >= 'A' && t <= 'Z') || (t >= '0' && t <= '9') ||
+                    std::string_view("!#$%&'*+-.^_`|~").find(t) != std::string_view::npos;
+    }
+    return table;
+  }();
+  return k_tchar[static_cast<unsigned char>(c)];
 }
 
 bool is_token(std::string_view text) {
@@ -38,12 +48,25 @@ bool header_name_equal(std::string_view a, std::string_view b) {
                     [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
 }
 
-void Headers::add(std::string name, std::string value) {
-  m_headers.push_back({std::move(name), std::move(value)});
+void Headers::add(std::string_view name, std::string_view value) {
+  if (m_size == m_headers.size()) {
+    m_headers.push_back({std::string(name), std::string(value)});
+  } else {
+    m_headers[m_size].name.assign(name);
+    m_headers[m_size].value.assign(value);
+  }
+  ++m_size;
+}
+
+void Headers::clear(std::size_t max_kept) {
+  if (m_headers.size() > max_kept) {
+    std::vector<Header>().swap(m_headers);
+  }
+  m_size = 0;
 }
 
 const std::string* Headers::find(std::string_view name) const {
-  for (const auto& header : m_headers) {
+  for (const auto& header : *this) {
     if (header_name_equal(header.name, name)) {
       return &header.value;
     }

@@ -23,21 +23,28 @@ bool header_name_equal(std::string_view a, std::string_view b);
 class Headers {
 public:
   Headers() = default;
-  Headers(std::initializer_list<Header> headers) : m_headers(headers) {}
+  Headers(std::initializer_list<Header> headers) : m_headers(headers), m_size(headers.size()) {}
 
-  void add(std::string name, std::string value);
+  void add(std::string_view name, std::string_view value);
+
+  // Empties the list but keeps the storage of its names and values, so that the next request on
+  // a connection reuses it instead of allocating each header again. `max_kept` bounds the
+  // headers whose storage is kept: past it, all of it is freed.
+  static constexpr std::size_t k_kept = 64;
+  void clear(std::size_t max_kept = k_kept);
 
   // The value of the first header named `name`, or null.
   const std::string* find(std::string_view name) const;
 
   bool contains(std::string_view name) const { return find(name) != nullptr; }
-  bool empty() const { return m_headers.empty(); }
-  std::size_t size() const { return m_headers.size(); }
+  bool empty() const { return m_size == 0; }
+  std::size_t size() const { return m_size; }
   auto begin() const { return m_headers.begin(); }
-  auto end() const { return m_headers.end(); }
+  auto end() const { return m_headers.begin() + static_cast<std::ptrdiff_t>(m_size); }
 
 private:
-  std::vector<Header> m_headers;
+  std::vector<Header> m_headers; // the first m_size are the list; the rest, storage to reuse
+  std::size_t m_size = 0;
 };
 
 // tchar of RFC 9110 section 5.6.2: the bytes of a header name or a method.

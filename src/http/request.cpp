@@ -88,7 +88,7 @@ std::vector<std::pair<std::string, std::string>> parse_query(std::string_view qu
 
 int parse_request_head(std::string_view head, HttpRequest& request, RequestFraming& framing) {
   framing = RequestFraming{};
-  request.headers = Headers{};
+  request.headers.clear();
   auto line_end = head.find(k_crlf);
   if (line_end == std::string_view::npos) {
     return 400;

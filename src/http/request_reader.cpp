@@ -156,6 +156,7 @@ void RequestReader::next() {
   constexpr std::size_t k_kept = std::size_t{16} * 1024;
   if (m_head.capacity() > k_kept) {
     std::string().swap(m_head);
+    m_request.headers.clear(0); // their storage may be as large
   }
   if (m_request.body.capacity() > k_kept) {
     std::string().swap(m_request.body);

@@ -61,10 +61,12 @@ void DeliveryHandler::handle(const HttpRequest& request, HttpAnswer& answer, con
   ReceivedDelivery delivery;
   delivery.received_at_ms = now_ms();
   delivery.id = delivery_id(request.headers);
-  const auto* host = request.headers.find("host");
-  delivery.url = fmt::format("{}://{}{}{}{}", m_config.tls_cert ? "https" : "http",
-                             host != nullptr ? *host : m_config.host, request.path,
-                             request.query.empty() ? "" : "?", request.query);
+  if (m_hooks.persist) { // only a record keeps it
+    const auto* host = request.headers.find("host");
+    delivery.url = fmt::format("{}://{}{}{}{}", m_config.tls_cert ? "https" : "http",
+                               host != nullptr ? *host : m_config.host, request.path,
+                               request.query.empty() ? "" : "?", request.query);
+  }
   if (request.body_too_large || request.body.size() > m_config.max_body) {
     delivery.status = 413;
     delivery.reason = too_large(m_config.max_body);

@@ -50,7 +50,8 @@ struct ReceivedDelivery {
   int status = 0;
   std::string reason;
   // What the request was made to: the scheme, its Host header (else the listener's host), the
-  // path and the query, "http://127.0.0.1:4000/webhooks?source=ci".
+  // path and the query, "http://127.0.0.1:4000/webhooks?source=ci". Set only when the listener
+  // stores (its records keep it).
   std::string url;
   bool verified() const { return outcome != Outcome::rejected; }
 };

@@ -443,7 +443,7 @@ void Loop::serve(Connection& c) {
   c.head_only = c.reader.framing().head;
   c.linger = request.body_too_large; // its body was not read
   c.answer.status = 200;
-  c.answer.headers = Headers{};
+  c.answer.headers.clear();
   c.answer.body.clear();
   c.answer.delay_ms = 0;
   c.phase = Phase::working;

@@ -4,6 +4,7 @@
 #include "base/text.hpp"
 
 #include <array>
+#include <cstdint>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -196,10 +197,32 @@ private:
     return take(']');
   }
 
+  // Skips eight bytes at a time while none of them is a stop (SWAR: each test below sets a
+  // byte's top bit when that byte may be a stop; a false alarm only hands the word to the
+  // byte-wise loop). Most of a payload is plain ASCII inside strings.
+  void skip_plain_words() {
+    constexpr std::uint64_t k_ones = 0x0101010101010101;
+    constexpr std::uint64_t k_highs = 0x8080808080808080;
+    const auto has_byte = [](std::uint64_t word, unsigned char byte) {
+      const auto x = word ^ (k_ones * byte);
+      return (x - k_ones) & ~x & k_highs;
+    };
+    while (m_end - m_at >= 8) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, m_at, sizeof word);
+      const auto control = (word - k_ones * 0x20) & ~word & k_highs; // a byte below 0x20
+      if ((control | (word & k_highs) | has_byte(word, '"') | has_byte(word, '\\')) != 0) {
+        return;
+      }
+      m_at += 8;
+    }
+  }
+
   // At the opening quote; `raw`, when given, gets the bytes between the quotes.
   bool string(std::string_view* raw) {
     const char* begin = ++m_at;
     for (;;) {
+      skip_plain_words();
       while (m_at < m_end && !k_string_stops[static_cast<unsigned char>(*m_at)]) {
         ++m_at;
       }

@@ -19,6 +19,32 @@ TEST_SUITE("http/headers") {
     CHECK(headers.begin()->name == "Webhook-ID");
   }
 
+  TEST_CASE("a cleared list is empty, and what is added after it is all it holds") {
+    Headers headers;
+    headers.add("Webhook-Signature", "v1," + std::string(44, 'A'));
+    headers.add("Webhook-Id", "msg_first");
+    headers.add("Host", "example.com");
+    headers.clear();
+    CHECK(headers.empty());
+    CHECK(headers.begin() == headers.end());
+    CHECK_FALSE(headers.contains("host"));
+    headers.add("webhook-id", "msg_second");
+    CHECK(headers.size() == 1);
+    REQUIRE(headers.find("Webhook-Id") != nullptr);
+    CHECK(*headers.find("Webhook-Id") == "msg_second");
+    CHECK_FALSE(headers.contains("webhook-signature")); // kept as storage, not as a header
+    CHECK(std::distance(headers.begin(), headers.end()) == 1);
+    CHECK(headers.begin()->name == "webhook-id");
+    for (int i = 0; i < 10; ++i) {
+      headers.add("X-" + std::to_string(i), std::to_string(i));
+    }
+    headers.clear(4); // more than 4 kept: all of it is let go
+    CHECK(headers.empty());
+    headers.add("a", "b");
+    CHECK(headers.size() == 1);
+    CHECK(*headers.find("A") == "b");
+  }
+
   TEST_CASE("parse_header_line takes 'Name: value' and trims the value") {
     const auto header = parse_header_line("Stripe-Signature:  t=1,v1=ab \t");
     CHECK(header.name == "Stripe-Signature");

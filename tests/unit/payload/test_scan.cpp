@@ -56,6 +56,26 @@ TEST_SUITE("payload/scan") {
     CHECK(detail::scan_json_nlohmann(R"({"event":"a","event":"b","event":3})").event == "b");
   }
 
+  TEST_CASE("a byte that stops a string is seen wherever it falls in a word of eight") {
+    // The fast scan skips plain ASCII eight bytes at a time: a quote, a backslash, a control
+    // byte or a non-ASCII byte at any offset must still be seen there.
+    for (std::size_t at = 0; at < 20; ++at) {
+      CAPTURE(at);
+      const std::string before(at, 'a');
+      std::string event;
+      CHECK(detail::scan_json_fast("{\"event\":\"e\",\"s\":\"" + before + "\"}", event));
+      CHECK(event == "e");
+      CHECK(detail::scan_json_fast("[\"" + before + "\\n" + before + "\"]", event));
+      CHECK(detail::scan_json_fast("[\"" + before + "\xc3\xa9" + before + "\"]", event));
+      CHECK_FALSE(detail::scan_json_fast("[\"" + before + "\x01" + before + "\"]", event));
+      CHECK_FALSE(detail::scan_json_fast("[\"" + before + "\x7f\xff" + before + "\"]", event));
+      CHECK_FALSE(detail::scan_json_fast("[\"" + before + "\\q" + before + "\"]", event));
+      CHECK_FALSE(detail::scan_json_fast("[\"" + before, event)); // no closing quote
+      // A quote that ends the string early leaves the rest as garbage after it.
+      CHECK_FALSE(detail::scan_json_fast("[\"" + before + "\"" + before + "\"]", event));
+    }
+  }
+
   TEST_CASE("the fast scan accepts nothing nlohmann refuses") {
     for (const char* body : {"",          " ",
                              "{",         "}",
