@@ -11,6 +11,9 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 # valijson (libvalijson-dev) is header-only: the JSON Schema validator of src/schema.
 find_path(VALIJSON_INCLUDE_DIR valijson/validator.hpp REQUIRED)
+# RapidJSON (rapidjson-dev) is header-only too: its validator decides in src/schema, valijson
+# names the violation.
+find_path(RAPIDJSON_INCLUDE_DIR rapidjson/schema.h REQUIRED)
 if(LINKHOOK_TESTS)
   find_package(doctest REQUIRED)
 endif()

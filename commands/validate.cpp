@@ -130,6 +130,10 @@ void check_document(const PayloadValidator& validator, const nlohmann::json& doc
 
 void check_text(const PayloadValidator& validator, std::string_view text, std::uint64_t line,
                 std::vector<Checked>& out) {
+  if (std::string event; validator.conforms(text, &event)) {
+    out.push_back({.line = line, .event = std::move(event), .violation = std::nullopt});
+    return;
+  }
   const auto document = nlohmann::json::parse(text, nullptr, false);
   if (document.is_discarded()) {
     out.push_back({.line = line, .event = {}, .violation = Violation{"", "", "not JSON"}});

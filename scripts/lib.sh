@@ -6,7 +6,7 @@ export LINKHOOK_ROOT
 
 # The Debian packages the build and tests need.
 LINKHOOK_PACKAGES=(cmake make g++ pkg-config libcli11-dev libcpp-httplib-dev nlohmann-json3-dev
-  libssl-dev libfmt-dev doctest-dev libvalijson-dev openssl faketime)
+  libssl-dev libfmt-dev doctest-dev libvalijson-dev rapidjson-dev openssl faketime)
 
 # What the tests need besides: the .deb test packs with CPack (dpkg-shlibdeps is in dpkg-dev and
 # uses file) and reads the man page (man-db, groff); the README test runs its commands (curl, jq);

@@ -1,11 +1,19 @@
 #include "schema/payload_validator.hpp"
 
+#include "base/error.hpp"
 #include "base/text.hpp"
 #include "payload/events.hpp"
+#include "payload/scan.hpp"
 #include "schema/event_schema.hpp"
 
 #include <fmt/format.h>
+#include <functional>
 #include <map>
+#include <mutex>
+#include <rapidjson/document.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+#include <rapidjson/schema.h>
 // GCC 12 at -O3 sees a string replace in valijson's JSON pointer code as an overlapping copy (a
 // false -Wrestrict, GCC bug 105329), in code linkhook does not change.
 #if defined(__GNUC__) && !defined(__clang__)
@@ -51,27 +59,55 @@ std::string sentence(std::string text) {
   return text;
 }
 
-// valijson checks a date-time format with a regular expression it compiles at every check, which
-// took nearly all of the time; the schemas give the same expression as a pattern, which it
-// compiles once. The other formats it does not check: the patterns beside them do.
-void without_formats(nlohmann::json& schema) {
+// Calls `visit` on `schema` and on each schema inside it, as event_schema nests them.
+void for_each_schema(Schema& schema, const std::function<void(Schema&)>& visit) {
   if (!schema.is_object()) {
     return;
   }
-  schema.erase("format");
+  visit(schema);
   if (const auto properties = schema.find("properties"); properties != schema.end()) {
     for (auto& property : *properties) {
-      without_formats(property);
+      for_each_schema(property, visit);
     }
   }
   if (const auto items = schema.find("items"); items != schema.end()) {
-    without_formats(*items);
+    for_each_schema(*items, visit);
   }
   if (const auto any = schema.find("anyOf"); any != schema.end()) {
     for (auto& alternative : *any) {
-      without_formats(alternative);
+      for_each_schema(alternative, visit);
     }
   }
+}
+
+// valijson checks a date-time format with a regular expression it compiles at every check, which
+// took nearly all of the time; the schemas give the same expression as a pattern, which it
+// compiles once. The other formats it does not check: the patterns beside them do.
+Schema for_valijson(Schema schema) {
+  for_each_schema(schema, [](Schema& node) { node.erase("format"); });
+  return schema;
+}
+
+// The schema as RapidJSON's validator reads it (draft-04): a "const" as an "enum" of its one
+// value, which means the same; no "format" (the patterns check them) and no "$schema" or "$id".
+// Throws Error when a pattern is one RapidJSON cannot read: it would skip the check, not fail it.
+Schema for_rapidjson(Schema schema) {
+  schema.erase("$schema");
+  schema.erase("$id");
+  for_each_schema(schema, [](Schema& node) {
+    node.erase("format");
+    if (const auto value = node.find("const"); value != node.end()) {
+      node["enum"] = Schema::array({*value});
+      node.erase("const");
+    }
+    if (const auto pattern = node.find("pattern"); pattern != node.end()) {
+      const auto& text = pattern->get_ref<const std::string&>();
+      if (!rapidjson::internal::Regex(text.c_str()).IsValid()) {
+        throw Error(fmt::format("RapidJSON cannot read the pattern {}", text), ExitCode::failed);
+      }
+    }
+  });
+  return schema;
 }
 
 // An error that only says an inner one failed ("Failed to validate against schema associated
@@ -198,12 +234,67 @@ std::string explain(const std::string& description, const Schema* schema,
 
 } // namespace
 
+// The 13 schemas as RapidJSON compiled them, for one thread at a time: RapidJSON 1.1's compiled
+// patterns keep their matching state in themselves.
+class RapidSchemas {
+public:
+  explicit RapidSchemas(const std::vector<std::string>& texts) : m_events(texts.size()) {
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      m_events[i].document.Parse(texts[i].c_str());
+      m_events[i].compiled = std::make_unique<rapidjson::SchemaDocument>(m_events[i].document);
+    }
+  }
+  const rapidjson::SchemaDocument& operator[](std::size_t index) const {
+    return *m_events[index].compiled;
+  }
+
+private:
+  struct Event {
+    rapidjson::Document document;
+    std::unique_ptr<rapidjson::SchemaDocument> compiled;
+  };
+  std::vector<Event> m_events;
+};
+
 struct PayloadValidator::Schemas {
   struct Event {
     Schema document; // as event_schema gives it: the order of its fields, its constraints
     valijson::Schema compiled;
+    std::size_t index = 0; // in rapid_texts and in a RapidSchemas
   };
   std::map<std::string, Event, std::less<>> by_event;
+  std::vector<std::string> rapid_texts; // for_rapidjson() of each event's schema
+
+  // RapidSchemas for the threads that check at once: each takes one, and gives it back.
+  std::mutex mutex;
+  std::vector<std::unique_ptr<RapidSchemas>> idle;
+
+  class Lease {
+  public:
+    explicit Lease(Schemas& owner) : m_owner(owner) {
+      {
+        const std::lock_guard lock(owner.mutex);
+        if (!owner.idle.empty()) {
+          m_schemas = std::move(owner.idle.back());
+          owner.idle.pop_back();
+        }
+      }
+      if (!m_schemas) {
+        m_schemas = std::make_unique<RapidSchemas>(owner.rapid_texts);
+      }
+    }
+    ~Lease() {
+      const std::lock_guard lock(m_owner.mutex);
+      m_owner.idle.push_back(std::move(m_schemas));
+    }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    const RapidSchemas& operator*() const { return *m_schemas; }
+
+  private:
+    Schemas& m_owner;
+    std::unique_ptr<RapidSchemas> m_schemas;
+  };
 };
 
 std::string describe(const Violation& violation) {
@@ -216,9 +307,10 @@ PayloadValidator::PayloadValidator() : m_schemas(std::make_unique<Schemas>()) {
   for (const auto& event : events()) {
     auto& entry = m_schemas->by_event[std::string(event.name)];
     entry.document = event_schema(event);
-    nlohmann::json document = entry.document;
-    without_formats(document);
+    const auto document = for_valijson(entry.document);
     parser.populateSchema(valijson::adapters::NlohmannJsonAdapter(document), entry.compiled);
+    entry.index = m_schemas->rapid_texts.size();
+    m_schemas->rapid_texts.push_back(for_rapidjson(entry.document).dump());
   }
 }
 
@@ -275,7 +367,32 @@ std::optional<Violation> PayloadValidator::check(const nlohmann::json& payload) 
   return std::move(first->second);
 }
 
+bool PayloadValidator::conforms(std::string_view text, std::string* event) const {
+  auto scan = scan_payload(text);
+  const auto schema = m_schemas->by_event.find(scan.event);
+  if (!scan.json || schema == m_schemas->by_event.end()) {
+    return false;
+  }
+  // Read and checked in one pass, without a tree: RapidJSON's validator takes the reader's
+  // events as they come.
+  const Schemas::Lease schemas(*m_schemas);
+  rapidjson::SchemaValidator validator((*schemas)[schema->second.index]);
+  rapidjson::MemoryStream input(text.data(), text.size());
+  rapidjson::Reader reader;
+  const auto read = reader.Parse<rapidjson::kParseValidateEncodingFlag>(input, validator);
+  if (read.IsError() || !validator.IsValid()) {
+    return false;
+  }
+  if (event != nullptr) {
+    *event = std::move(scan.event);
+  }
+  return true;
+}
+
 std::optional<Violation> PayloadValidator::check(std::string_view text) const {
+  if (conforms(text)) {
+    return std::nullopt;
+  }
   const auto payload = nlohmann::json::parse(text, nullptr, false);
   if (payload.is_discarded()) {
     return Violation{"", "", "not JSON"};

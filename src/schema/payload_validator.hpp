@@ -6,8 +6,9 @@
 #include <string>
 #include <string_view>
 
-// Checks payloads against their event's schema (event_schema.hpp), with valijson: `validate` and
-// `listen --validate`.
+// Checks payloads against their event's schema (event_schema.hpp): `validate` and
+// `listen --validate`. Two libraries made for it: RapidJSON's validator decides, in one pass over
+// the text without building a tree; valijson names the first violation of a payload that fails.
 namespace linkhook {
 
 struct Violation {
@@ -31,7 +32,12 @@ public:
   // violation (a payload that is not a JSON object, or names no known event, is one too). Safe
   // to call from several threads at once.
   std::optional<Violation> check(const nlohmann::json& payload) const;
-  std::optional<Violation> check(std::string_view text) const; // parses it first
+  std::optional<Violation> check(std::string_view text) const; // decides with conforms() first
+
+  // Whether `text` is a payload valid against the schema of the event it names (`event`, when
+  // given, gets that event). Its verdict is check()'s, without a tree and without a reason: false
+  // leaves the reason to check().
+  bool conforms(std::string_view text, std::string* event = nullptr) const;
 
 private:
   struct Schemas;

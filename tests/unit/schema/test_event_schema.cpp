@@ -93,6 +93,68 @@ TEST_SUITE("schema/event_schema") {
           "/data/click/device: \"fridge\" is not one of \"desktop\", \"mobile\", \"tablet\"");
   }
 
+  TEST_CASE("RapidJSON's verdict is valijson's, on valid payloads and on broken ones") {
+    // conforms() (RapidJSON, on the text) decides; check() of a tree (valijson) names. They must
+    // never disagree: a payload is valid for both or for neither.
+    const PayloadValidator validator;
+    std::size_t compared = 0;
+    const auto agree = [&](const Json& payload, const std::string& what) {
+      const auto text = payload.dump();
+      std::string event;
+      const bool fast = validator.conforms(text, &event);
+      const auto violation = validator.check(payload);
+      CHECK_MESSAGE(fast == !violation, what, ": ", text);
+      CHECK(validator.check(std::string_view(text)).has_value() == violation.has_value());
+      if (fast) {
+        CHECK(event == payload["event"]);
+      }
+      ++compared;
+    };
+    const Json odd_values[] = {
+        nullptr,         true, 0, -1, 1.5, 1e300, 18446744073709551615ULL, "", "é", Json::object(),
+        Json::array({1})};
+    for (const auto& event : events()) {
+      for (std::uint64_t seed = 0; seed < 20; ++seed) {
+        agree(generated(event, seed), std::string(event.name) + " as generated");
+      }
+      const auto payload = generated(event, 3);
+      std::vector<std::string> paths;
+      leaves(payload, "", paths);
+      for (const auto& path : paths) {
+        const Json::json_pointer pointer(path);
+        for (const auto& value : odd_values) {
+          auto changed = payload;
+          changed[pointer] = value;
+          agree(changed, path + " = " + value.dump());
+        }
+        auto longer = payload;
+        if (longer[pointer].is_string()) {
+          longer[pointer] = "x" + longer[pointer].get<std::string>();
+          agree(longer, path + " with a byte before it");
+          longer[pointer] = payload[pointer].get<std::string>() + "x";
+          agree(longer, path + " with a byte after it");
+        }
+      }
+      auto extra = payload;
+      extra["data"]["unknown"] = 1;
+      agree(extra, "an extra field");
+    }
+    auto clicked = generated(require_event("link.clicked"), 5);
+    for (const auto* time :
+         {"2024-02-29T00:00:00Z", "2025-02-29T00:00:00Z", "2000-02-29T23:59:60Z",
+          "1900-02-29T00:00:00Z", "2025-02-30T00:00:00Z", "2025-04-31T00:00:00Z",
+          "2025-12-31T23:59:59.123+05:30", "2025-12-31t23:59:59z", "2025-12-31T24:00:00Z",
+          "2025-12-31T23:59:59", "2025-1-01T00:00:00Z", " 2025-12-31T23:59:59Z"}) {
+      clicked["timestamp"] = time;
+      agree(clicked, time);
+    }
+    for (const auto* ip : {"203.0.113.7", "2001:db8::1", "::", "not an ip", "1.2.3.4 "}) {
+      clicked["data"]["click"]["ip"] = ip;
+      agree(clicked, ip);
+    }
+    CHECK(compared > 2500);
+  }
+
   TEST_CASE("what is not a payload of a known event says so") {
     const PayloadValidator validator;
     CHECK(validator.check(std::string_view("{")).value().message == "not JSON");
