@@ -45,7 +45,12 @@ std::span<const unsigned char> as_bytes(std::string_view text) {
 
 std::string base64_encode(std::span<const unsigned char> bytes) {
   std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
+  base64_append(out, bytes);
+  return out;
+}
+
+void base64_append(std::string& out, std::span<const unsigned char> bytes) {
+  out.reserve(out.size() + (bytes.size() + 2) / 3 * 4);
   std::size_t i = 0;
   for (; i + 3 <= bytes.size(); i += 3) {
     const unsigned group =
@@ -64,7 +69,6 @@ std::string base64_encode(std::span<const unsigned char> bytes) {
     out += rest == 2 ? k_base64_alphabet[(group >> 6) & 63] : '=';
     out += '=';
   }
-  return out;
 }
 
 std::optional<Bytes> base64_decode(std::string_view text) {
@@ -97,12 +101,16 @@ std::optional<Bytes> base64_decode(std::string_view text) {
 
 std::string hex_encode(std::span<const unsigned char> bytes) {
   std::string out;
-  out.reserve(bytes.size() * 2);
+  hex_append(out, bytes);
+  return out;
+}
+
+void hex_append(std::string& out, std::span<const unsigned char> bytes) {
+  out.reserve(out.size() + bytes.size() * 2);
   for (const unsigned char b : bytes) {
     out += k_hex_digits[b >> 4];
     out += k_hex_digits[b & 15];
   }
-  return out;
 }
 
 std::optional<Bytes> hex_decode(std::string_view text) {

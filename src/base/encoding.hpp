@@ -15,6 +15,7 @@ std::span<const unsigned char> as_bytes(std::string_view text);
 
 // Standard base64 (RFC 4648 section 4) with '=' padding.
 std::string base64_encode(std::span<const unsigned char> bytes);
+void base64_append(std::string& out, std::span<const unsigned char> bytes);
 
 // Decodes standard base64; padding may be left out. None for any other byte, a misplaced '=', or a
 // length no encoder produces, so that a malformed header is reported rather than half-read.
@@ -22,6 +23,7 @@ std::optional<Bytes> base64_decode(std::string_view text);
 
 // Lower-case hexadecimal.
 std::string hex_encode(std::span<const unsigned char> bytes);
+void hex_append(std::string& out, std::span<const unsigned char> bytes);
 
 // The value of one hex digit (either case), -1 for any other byte.
 int hex_value(char c);

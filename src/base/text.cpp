@@ -1,8 +1,6 @@
 #include "base/text.hpp"
 
 #include <algorithm>
-#include <array>
-#include <charconv>
 #include <fmt/format.h>
 #include <numeric>
 #include <vector>
@@ -171,12 +169,6 @@ bool is_valid_utf8(std::string_view text) {
     i += extra + 1;
   }
   return true;
-}
-
-void append_number(std::string& out, std::uint64_t number) {
-  std::array<char, 24> digits{};
-  out.append(digits.data(),
-             std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr);
 }
 
 } // namespace linkhook

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <array>
+#include <charconv>
+#include <concepts>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -41,6 +44,11 @@ std::string count_of(std::uint64_t n, std::string_view singular, std::string_vie
 bool is_valid_utf8(std::string_view text);
 
 // Appends `number` in decimal: what the hot paths use where fmt's format parsing showed.
-void append_number(std::string& out, std::uint64_t number);
+template <std::integral Number>
+void append_number(std::string& out, Number number) {
+  std::array<char, 24> digits{};
+  out.append(digits.data(),
+             std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr);
+}
 
 } // namespace linkhook

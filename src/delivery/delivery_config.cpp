@@ -36,17 +36,25 @@ Headers with_extra(const Headers& signed_headers, const Headers& extra) {
 
 Headers delivery_headers(const DeliveryConfig& config, const Message& message,
                          const Headers& extra) {
-  auto headers = sign(config.scheme, *config.secret, message);
+  Headers headers;
+  delivery_headers(headers, config, message, extra);
+  return headers;
+}
+
+void delivery_headers(Headers& headers, const DeliveryConfig& config, const Message& message,
+                      const Headers& extra) {
+  headers.clear();
+  sign(headers, config.scheme, *config.secret, message);
+  // Only -H can name either header before they are added.
   if (!extra.empty()) {
     headers = with_extra(headers, extra);
   }
-  if (!headers.contains("content-type")) {
+  if (extra.empty() || !headers.contains("content-type")) {
     headers.add("Content-Type", "application/json");
   }
-  if (!headers.contains("user-agent")) {
+  if (extra.empty() || !headers.contains("user-agent")) {
     headers.add("User-Agent", config.client.user_agent);
   }
-  return headers;
 }
 
 } // namespace linkhook

@@ -28,5 +28,8 @@ struct DeliveryConfig {
 // User-Agent unless `extra` set them.
 Headers delivery_headers(const DeliveryConfig& config, const Message& message,
                          const Headers& extra);
+// The same, written into `into`, cleared first: its storage is reused.
+void delivery_headers(Headers& into, const DeliveryConfig& config, const Message& message,
+                      const Headers& extra);
 
 } // namespace linkhook

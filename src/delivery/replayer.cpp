@@ -120,8 +120,8 @@ private:
     m_clock->arrive(m_due);
     m_at = m_timeline->begin_attempt();
     const auto& event = *m_replayed.event;
-    m_replayed.headers =
-        delivery_headers(m_config.delivery, Message{event.id, unix_now(), m_body}, {});
+    delivery_headers(m_replayed.headers, m_config.delivery, Message{event.id, unix_now(), m_body},
+                     {});
     post(m_replayed.headers, m_body);
   }
 

@@ -23,7 +23,7 @@ namespace {
 using Steady = std::chrono::steady_clock;
 
 // Fills `event` and `body` with delivery `index`'s payload: the story's, --file's bytes, or the
-// next of its event's generator (the events take turns).
+// next of its event's generator (the events take turns). Both are overwritten, their storage kept.
 void make_payload(const SendConfig& config, std::vector<PayloadGenerator>& generators,
                   Random& random, std::uint64_t index, std::string& event, std::string& body) {
   if (!config.story.empty()) {
@@ -38,6 +38,7 @@ void make_payload(const SendConfig& config, std::vector<PayloadGenerator>& gener
   }
   const auto which = index % config.events.size();
   event = config.events[which]->name;
+  body.clear();
   generators[which].append(
       body, random, config.timestamp.value_or(config.seed ? k_seeded_timestamp : unix_now()));
 }
@@ -135,7 +136,10 @@ private:
 
   void posted(DeliveryOutcome& outcome) override {
     m_delivery.outcome = std::move(outcome);
-    const auto step = decide(m_config.retry, m_attempts, m_delivery.outcome, unix_now());
+    // Now, for an HTTP-date Retry-After, without reading the clock: when the answer came.
+    const auto answered_ms =
+        m_delivery.sent_at_ms + static_cast<std::int64_t>(m_delivery.outcome.ms);
+    const auto step = decide(m_config.retry, m_attempts, m_delivery.outcome, answered_ms / 1000);
     if (step.decision != Decision::retry) {
       finish();
       return;
@@ -197,8 +201,9 @@ private:
   }
 
   void prepare() {
-    m_delivery = SentDelivery();
+    // Each field is set afresh; the strings keep their storage from the last delivery.
     m_delivery.index = m_index;
+    m_delivery.planned.reset();
     if (m_shared.plan) {
       m_delivery.planned = m_shared.plan->at(m_index);
       auto story = m_shared.story->take(m_delivery.planned->story);
@@ -206,7 +211,11 @@ private:
       m_delivery.event = std::move(story.event);
       m_delivery.body = std::move(story.body);
     } else {
-      m_delivery.id = m_config.id.value_or(generate_message_id());
+      if (m_config.id) {
+        m_delivery.id = *m_config.id;
+      } else {
+        generate_message_id(m_delivery.id);
+      }
       make_payload(m_config, m_generators, m_random, m_index, m_delivery.event, m_delivery.body);
     }
     m_attempts = 0;
@@ -221,9 +230,10 @@ private:
   // Signs afresh and posts.
   void attempt() {
     m_delivery.attempts = ++m_attempts;
-    const Message message{m_delivery.id, m_config.timestamp.value_or(unix_now()), m_delivery.body};
-    m_delivery.headers = delivery_headers(m_config.delivery, message, m_config.extra_headers);
     m_delivery.sent_at_ms = unix_now_ms();
+    const Message message{m_delivery.id, m_config.timestamp.value_or(m_delivery.sent_at_ms / 1000),
+                          m_delivery.body};
+    delivery_headers(m_delivery.headers, m_config.delivery, message, m_config.extra_headers);
     post(m_delivery.headers, m_delivery.body);
   }
 

@@ -49,13 +49,17 @@ bool header_name_equal(std::string_view a, std::string_view b) {
 }
 
 void Headers::add(std::string_view name, std::string_view value) {
+  add(name).assign(value);
+}
+
+std::string& Headers::add(std::string_view name) {
   if (m_size == m_headers.size()) {
-    m_headers.push_back({std::string(name), std::string(value)});
+    m_headers.push_back({std::string(name), {}});
   } else {
     m_headers[m_size].name.assign(name);
-    m_headers[m_size].value.assign(value);
+    m_headers[m_size].value.clear();
   }
-  ++m_size;
+  return m_headers[m_size++].value;
 }
 
 void Headers::clear(std::size_t max_kept) {

@@ -26,6 +26,9 @@ public:
   Headers(std::initializer_list<Header> headers) : m_headers(headers), m_size(headers.size()) {}
 
   void add(std::string_view name, std::string_view value);
+  // Adds a header named `name` whose value the caller then writes into the string returned (empty,
+  // its storage reused): a value built piece by piece costs no string of its own.
+  std::string& add(std::string_view name);
 
   // Empties the list but keeps the storage of its names and values, so that the next request on
   // a connection reuses it instead of allocating each header again. `max_kept` bounds the

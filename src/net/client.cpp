@@ -24,7 +24,10 @@ bool skipped_header(std::string_view name) {
 
 HttpConnection::HttpConnection(Url url, double timeout_s, const std::atomic<bool>* stop,
                                const TlsContext* tls)
-    : m_url(std::move(url)), m_timeout_s(timeout_s), m_stop(stop), m_tls(tls) {}
+    : m_url(std::move(url)), m_timeout_s(timeout_s), m_stop(stop), m_tls(tls) {
+  const auto origin = m_url.origin();
+  m_host_line = "Host: " + origin.substr(origin.find("://") + 3) + "\r\n";
+}
 
 void HttpConnection::build_request(const Headers& headers, std::string_view body) {
   // Appended piece by piece: every delivery of `send --count` builds one, and fmt's format
@@ -34,10 +37,7 @@ void HttpConnection::build_request(const Headers& headers, std::string_view body
   m_request += m_url.target;
   m_request += " HTTP/1.1\r\n";
   if (!headers.contains("host")) {
-    const auto origin = m_url.origin();
-    m_request += "Host: ";
-    m_request += std::string_view(origin).substr(origin.find("://") + 3);
-    m_request += "\r\n";
+    m_request += m_host_line;
   }
   for (const auto& header : headers) {
     if (!skipped_header(header.name)) {

@@ -103,6 +103,7 @@ private:
   void reconnect();
 
   Url m_url;
+  std::string m_host_line; // "Host: host[:port]\r\n", unless the headers name one
   double m_timeout_s;
   const std::atomic<bool>* m_stop;
   const TlsContext* m_tls;

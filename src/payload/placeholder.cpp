@@ -1,6 +1,7 @@
 #include "payload/placeholder.hpp"
 
 #include "base/error.hpp"
+#include "base/text.hpp"
 #include "payload/sample_data.hpp"
 
 #include <algorithm>
@@ -72,12 +73,6 @@ void append_alphanumeric(std::string& out, std::size_t length, Random& random) {
     bits /= k_alphabet.size();
   }
   out.append(buffer, length);
-}
-
-void append_number(std::string& out, std::int64_t value) {
-  char buffer[24];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  out.append(buffer, result.ptr);
 }
 
 void append_lower(std::string& out, std::string_view text) {

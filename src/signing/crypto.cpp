@@ -42,8 +42,8 @@ KeyPtr ed25519_public(std::span<const unsigned char> raw) {
 
 } // namespace
 
-Bytes hmac_sha256(std::span<const unsigned char> key,
-                  std::initializer_list<std::string_view> parts) {
+Sha256Digest hmac_sha256(std::span<const unsigned char> key,
+                         std::initializer_list<std::string_view> parts) {
   // RFC 2104 over OpenSSL's SHA-256 block functions. EVP_MAC would first initialise OpenSSL's
   // provider machinery and read its configuration: about a millisecond of a short-lived
   // `linkhook sign`, most of its run time.
@@ -71,10 +71,10 @@ Bytes hmac_sha256(std::span<const unsigned char> key,
   for (const auto part : parts) {
     SHA256_Update(&ctx, part.data(), part.size());
   }
-  std::array<unsigned char, k_sha256_size> inner{};
+  Sha256Digest inner{};
   SHA256_Final(inner.data(), &ctx);
 
-  Bytes out(k_sha256_size);
+  Sha256Digest out{};
   SHA256_Init(&ctx);
   SHA256_Update(&ctx, outer_pad.data(), outer_pad.size());
   SHA256_Update(&ctx, inner.data(), inner.size());

@@ -2,6 +2,7 @@
 
 #include "base/encoding.hpp"
 
+#include <array>
 #include <initializer_list>
 #include <span>
 #include <string_view>
@@ -15,9 +16,11 @@ inline constexpr std::size_t k_sha256_block_size = 64;
 inline constexpr std::size_t k_ed25519_key_size = 32;
 inline constexpr std::size_t k_ed25519_signature_size = 64;
 
+using Sha256Digest = std::array<unsigned char, k_sha256_size>;
+
 // HMAC-SHA256 of the concatenation of `parts`, fed in order without copying them together.
-Bytes hmac_sha256(std::span<const unsigned char> key,
-                  std::initializer_list<std::string_view> parts);
+Sha256Digest hmac_sha256(std::span<const unsigned char> key,
+                         std::initializer_list<std::string_view> parts);
 
 Bytes sha256(std::span<const unsigned char> data);
 

@@ -3,6 +3,7 @@
 #include "base/error.hpp"
 #include "signing/crypto.hpp"
 
+#include <array>
 #include <fmt/format.h>
 
 namespace linkhook {
@@ -123,6 +124,12 @@ Ed25519Keys generate_ed25519_keys() {
 }
 
 std::string generate_message_id() {
+  std::string id;
+  generate_message_id(id);
+  return id;
+}
+
+void generate_message_id(std::string& into) {
   constexpr std::string_view k_alphabet =
       "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   // 62 * 4 = 248: bytes from 248 up are dropped so that every character is equally likely.
@@ -131,17 +138,17 @@ std::string generate_message_id() {
   // delivery, and a system call for each showed in its profile.
   thread_local Bytes pool;
   thread_local std::size_t used = 0;
-  std::string id = "msg_";
-  while (id.size() < 4 + k_message_id_length) {
+  std::array<char, k_message_id_length> id{};
+  for (std::size_t filled = 0; filled < id.size();) {
     if (used == pool.size()) {
       pool = random_bytes(4096);
       used = 0;
     }
     if (const unsigned char b = pool[used++]; b < k_limit) {
-      id += k_alphabet[b % k_alphabet.size()];
+      id[filled++] = k_alphabet[b % k_alphabet.size()];
     }
   }
-  return id;
+  into.assign("msg_").append(id.data(), id.size());
 }
 
 } // namespace linkhook

@@ -70,5 +70,7 @@ Ed25519Keys generate_ed25519_keys();
 
 // "msg_" and 27 random letters and digits, like the ids of Standard Webhooks senders.
 std::string generate_message_id();
+// The same, written over `into` (its storage kept).
+void generate_message_id(std::string& into);
 
 } // namespace linkhook

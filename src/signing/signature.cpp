@@ -24,16 +24,22 @@ const std::string* find_standard_header(const Headers& headers, std::string_view
   return headers.find("svix-" + std::string(name.substr(name.find('-') + 1)));
 }
 
-std::string signed_prefix(Scheme scheme, const Message& message) {
-  switch (scheme) {
-  case Scheme::standard:
-    return fmt::format("{}.{}.", message.id, message.timestamp);
-  case Scheme::stripe:
-    return fmt::format("{}.", message.timestamp);
-  case Scheme::github:
-    return {};
+// Appends what `scheme` signs before the body: "id.timestamp." for standard, "timestamp." for
+// stripe, nothing for github.
+void append_signed_prefix(std::string& out, Scheme scheme, const Message& message) {
+  if (scheme == Scheme::standard) {
+    out.append(message.id).append(".");
   }
-  return {};
+  if (scheme != Scheme::github) {
+    append_number(out, message.timestamp);
+    out += '.';
+  }
+}
+
+std::string signed_prefix(Scheme scheme, const Message& message) {
+  std::string prefix;
+  append_signed_prefix(prefix, scheme, message);
+  return prefix;
 }
 
 using ReadResult = std::variant<SignedRequest, VerifyResult>;
@@ -110,29 +116,44 @@ std::optional<VerifyResult> check_timestamp(UnixSeconds timestamp, UnixSeconds n
 } // namespace
 
 Headers sign(Scheme scheme, const Secret& secret, const Message& message) {
+  Headers headers;
+  sign(headers, scheme, secret, message);
+  return headers;
+}
+
+void sign(Headers& into, Scheme scheme, const Secret& secret, const Message& message) {
   if (const auto problem = detail::secret_form_problem(scheme, secret, true)) {
     throw Error(*problem);
   }
-  const auto prefix = signed_prefix(scheme, message);
+  // Each value is written into the header's own storage (which a caller's cleared Headers
+  // reuses): `send --count` signs every delivery. The signed prefix is first written where the
+  // signature goes, then replaced by it.
+  if (scheme == Scheme::standard) {
+    into.add(k_webhook_id, message.id);
+    append_number(into.add(k_webhook_timestamp), message.timestamp);
+  }
+  auto& value =
+      into.add(scheme == Scheme::standard ? k_webhook_signature : signature_header_name(scheme));
+  append_signed_prefix(value, scheme, message);
+  if (scheme == Scheme::standard && secret.form() == SecretForm::whsk) {
+    const auto signature = ed25519_sign(secret.key(), value + std::string(message.body));
+    base64_append(value.assign("v1a,"), signature);
+    return;
+  }
+  const auto mac = hmac_sha256(detail::hmac_key(scheme, secret), {value, message.body});
   switch (scheme) {
-  case Scheme::standard: {
-    const auto value =
-        secret.form() == SecretForm::whsk
-            ? "v1a," + base64_encode(ed25519_sign(secret.key(), prefix + std::string(message.body)))
-            : "v1," + base64_encode(hmac_sha256(secret.key(), {prefix, message.body}));
-    return {{std::string(k_webhook_id), std::string(message.id)},
-            {std::string(k_webhook_timestamp), std::to_string(message.timestamp)},
-            {std::string(k_webhook_signature), value}};
-  }
+  case Scheme::standard:
+    base64_append(value.assign("v1,"), mac);
+    break;
   case Scheme::stripe:
-    return {{std::string(k_stripe_signature),
-             fmt::format("t={},v1={}", message.timestamp,
-                         hex_encode(hmac_sha256(secret.text_bytes(), {prefix, message.body})))}};
+    value.assign("t=");
+    append_number(value, message.timestamp);
+    hex_append(value.append(",v1="), mac);
+    break;
   case Scheme::github:
-    return {{std::string(k_github_signature),
-             "sha256=" + hex_encode(hmac_sha256(secret.text_bytes(), {message.body}))}};
+    hex_append(value.assign("sha256="), mac);
+    break;
   }
-  return {};
 }
 
 std::string_view failure_name(VerifyFailure failure) {

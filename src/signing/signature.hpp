@@ -26,6 +26,8 @@ struct Message {
 // webhook-signature for standard). A whsec_ secret signs v1, a whsk_ key v1a. Throws Error (usage)
 // for a secret the scheme cannot sign with (a raw secret for standard, a whpk_ key anywhere).
 Headers sign(Scheme scheme, const Secret& secret, const Message& message);
+// The same headers, added to `into` (whose cleared storage they reuse).
+void sign(Headers& into, Scheme scheme, const Secret& secret, const Message& message);
 
 // Why a request did not verify; the listener maps these to HTTP statuses.
 enum class VerifyFailure {

@@ -29,6 +29,15 @@ TEST_SUITE("base/encoding") {
     CHECK(text_of(base64_decode("Zm8")) == "fo"); // padding may be left out
   }
 
+  TEST_CASE("the append forms add to what a string holds") {
+    std::string out = "v1,";
+    base64_append(out, as_bytes("foob"));
+    CHECK(out == "v1,Zm9vYg==");
+    out = "sha256=";
+    hex_append(out, Bytes{0x00, 0xab});
+    CHECK(out == "sha256=00ab");
+  }
+
   TEST_CASE("base64_decode refuses what no encoder writes") {
     for (const std::string_view bad : {"Zm9v!", "Z", "Zm9vY", "Zg=", "Z===", "Zm 9v", "-_8="}) {
       CHECK_MESSAGE(!base64_decode(bad), bad);

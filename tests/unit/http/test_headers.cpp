@@ -19,6 +19,17 @@ TEST_SUITE("http/headers") {
     CHECK(headers.begin()->name == "Webhook-ID");
   }
 
+  TEST_CASE("add(name) gives an empty value to write, whatever the storage held") {
+    Headers headers;
+    headers.add("Webhook-Signature", std::string(60, 'A'));
+    headers.clear();
+    auto& value = headers.add("webhook-timestamp");
+    CHECK(value.empty());
+    value += "1614265330";
+    CHECK(*headers.find("Webhook-Timestamp") == "1614265330");
+    CHECK(headers.size() == 1);
+  }
+
   TEST_CASE("a cleared list is empty, and what is added after it is all it holds") {
     Headers headers;
     headers.add("Webhook-Signature", "v1," + std::string(44, 'A'));

@@ -48,6 +48,20 @@ TEST_SUITE("http/response") {
     CHECK(parse("HTTP/1.1 200 OK\r\nConnection: notclose\r\nContent-Length: 0").keep_alive);
   }
 
+  TEST_CASE("the first header of a name decides, in any case, and a line without a colon is "
+            "skipped") {
+    const auto response = parse("HTTP/1.1 307 Temporary Redirect\r\nno colon here\r\n"
+                                "LOCATION: /first\r\nlocation: /second\r\nRetry-After: 5\r\n"
+                                "retry-after: 9\r\nContent-Length: 3\r\ncontent-length: 7\r\n"
+                                "Connection: keep-alive\r\nConnection: close");
+    CHECK(response.location == "/first");
+    CHECK(response.retry_after == "5");
+    CHECK(response.length == 3);
+    CHECK(response.keep_alive);
+    CHECK(parse("HTTP/1.1 200 OK\r\nContent-Length:\r\nContent-Length: 4").body ==
+          ResponseBody::until_close);
+  }
+
   TEST_CASE("a head that is not HTTP/1.x") {
     ResponseHead response;
     CHECK_FALSE(parse_response_head("SSH-2.0-OpenSSH_9.6", response));

@@ -106,5 +106,10 @@ TEST_SUITE("signing/secret") {
       ids.insert(id);
     }
     CHECK(ids.size() == 100);
+    std::string into(100, 'x'); // overwritten, not appended to
+    generate_message_id(into);
+    CHECK(into.size() == 31);
+    CHECK(into.starts_with("msg_"));
+    CHECK_FALSE(ids.contains(into));
   }
 }

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 using namespace linkhook;
 
@@ -83,6 +84,35 @@ TEST_SUITE("signing/signature") {
     }
     CHECK(names ==
           std::vector<std::string>{"webhook-id", "webhook-timestamp", "webhook-signature"});
+  }
+
+  TEST_CASE("signing into a reused list gives what a fresh one holds, for every scheme and form") {
+    const auto keys = generate_ed25519_keys();
+    const std::pair<Scheme, std::string> cases[] = {{Scheme::standard, k_whsec},
+                                                    {Scheme::standard, keys.secret_key},
+                                                    {Scheme::stripe, "whsec_stripe"},
+                                                    {Scheme::github, "It's a Secret"}};
+    Headers reused;
+    for (int round = 0; round < 2; ++round) {
+      for (const auto& [scheme, text] : cases) {
+        CAPTURE(scheme_name(scheme));
+        const auto secret = Secret::parse(text, scheme);
+        // The storage left from longer names and values must not show through.
+        reused.clear();
+        for (int i = 0; i < 4; ++i) {
+          reused.add(std::string(40, 'N'), std::string(200, 'v'));
+        }
+        reused.clear();
+        const Message message{"msg_1", k_now + round, k_body};
+        sign(reused, scheme, secret, message);
+        const auto fresh = sign(scheme, secret, message);
+        CHECK(std::vector<Header>(reused.begin(), reused.end()) ==
+              std::vector<Header>(fresh.begin(), fresh.end()));
+        CHECK(check(scheme, text == keys.secret_key ? keys.public_key : text, reused, k_body,
+                    k_now + round)
+                  .valid);
+      }
+    }
   }
 
   TEST_CASE("round trips for every scheme, v1a included, tampering and wrong secrets fail") {
