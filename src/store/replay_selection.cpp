@@ -117,13 +117,19 @@ std::vector<ReplayEvent> select_replay_events(const std::filesystem::path& dir,
   ReplayHistory history;
   std::vector<ReplayEvent> chosen; // the first record of each selected id, oldest first
   std::unordered_set<std::string> seen;
+  std::size_t held = 0; // bytes of the bodies held
   scan = scan_store_located(dir, [&](const StoreRecord& record, std::uint64_t offset) {
     if (selection.failed) {
       history.add(record);
     }
     if (is_event(record) && seen.insert(record.id).second && selected(selection, record)) {
-      chosen.push_back(
-          ReplayEvent{.id = record.id, .event = record.event, .body = {}, .offset = offset});
+      if (held + record.body.size() <= selection.held_bodies_bytes) {
+        held += record.body.size();
+        chosen.push_back(replay_event(record));
+      } else {
+        chosen.push_back(
+            ReplayEvent{.id = record.id, .event = record.event, .body = {}, .offset = offset});
+      }
     }
   });
   if (selection.failed) {

@@ -30,6 +30,9 @@ struct ReplaySelection {
   std::optional<std::string> event;     // a glob over the event name
   std::optional<std::int64_t> since_ms; // stored at or after, Unix milliseconds
   bool failed = false;                  // only events whose latest replay gave up or was gone
+  // The bodies a selection holds at most, in bytes: past them, an event holds only where its
+  // body is, and the replay reads it back from the store (a read and a parse of its record).
+  std::size_t held_bodies_bytes = std::size_t{32} << 20;
 };
 
 // The latest replay of each event, from the store's `attempts` records.
@@ -54,10 +57,11 @@ std::string_view replay_ending(const StoreRecord& attempts);
 
 // Reads the store in `dir` once and returns the selected events (received or sent records; a
 // received delivery the listener rejected only when named by id), one per id, in the order
-// given or else oldest first. Events named by id hold their body; the others, however many,
-// only where it is (`offset`). Throws Error (usage) for an id that is not stored, naming the
-// closest, or a selection that finds nothing, except --failed: no failed replay is nothing to
-// do, not a mistake, and selects none. `scan` receives what the scan skipped.
+// given or else oldest first. Events named by id hold their body; the others hold theirs while
+// the bodies held stay within `held_bodies_bytes`, and then only where it is (`offset`). Throws
+// Error (usage) for an id that is not stored, naming the closest, or a selection that finds
+// nothing, except --failed: no failed replay is nothing to do, not a mistake, and selects none.
+// `scan` receives what the scan skipped.
 std::vector<ReplayEvent> select_replay_events(const std::filesystem::path& dir,
                                               const ReplaySelection& selection, StoreScan& scan);
 
