@@ -45,10 +45,10 @@ void delivery_headers(Headers& headers, const DeliveryConfig& config, const Mess
                       const Headers& extra) {
   headers.clear();
   sign(headers, config.scheme, *config.secret, message);
-  // Only -H can name either header before they are added.
   if (!extra.empty()) {
     headers = with_extra(headers, extra);
   }
+  // Only -H can have named either header already.
   if (extra.empty() || !headers.contains("content-type")) {
     headers.add("Content-Type", "application/json");
   }
